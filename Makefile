@@ -1,0 +1,45 @@
+# Two commands for a new machine: `make run` (the app, embedded default, demo data)
+# and `make test` (the whole suite). Both create the virtual environment when needed.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install messages lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) messages
+
+# Translations are compiled at install time from the committed .po files.
+messages: $(STAMP)
+	$(VENV)/bin/django-admin compilemessages --ignore=$(VENV) -v 0
+
+# A local .env with random keys, kept out of git: the first run needs no configuration.
+.env:
+	$(PYTHON) -c "import secrets; print(f'DEBUG=true\nSECRET_KEY={secrets.token_urlsafe(50)}\nCRYPTOGRAPHY_KEY={secrets.token_urlsafe(32)}')" > .env
+
+run: install .env
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "  The app:   http://127.0.0.1:$(PORT)/"
+	@echo "  The admin: http://127.0.0.1:$(PORT)/admin/   login: admin   password: $${DEMO_PASSWORD:-demo}"
+	@echo "  Other demo staff (same password): formation, logistique, dpo, marketing"
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 test-db.sqlite3 staticfiles

@@ -1,0 +1,105 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from clients.validators import phone_validator, registration_number_validator
+
+
+class Organisation(models.Model):
+    """A client company whose employees we train."""
+
+    class Relationship(models.TextChoices):
+        PROSPECT = "prospect", _("Prospect")
+        ACTIVE = "active", _("Active client")
+        ENDED = "ended", _("Relationship ended")
+
+    name = models.CharField(_("name"), max_length=200)
+    registration_number = models.CharField(
+        _("registration number"),
+        max_length=20,
+        unique=True,
+        validators=[registration_number_validator],
+        help_text=_("SIREN (9 digits) or SIRET (14 digits)."),
+    )
+    address = models.TextField(_("address"), max_length=500)
+    relationship = models.CharField(
+        _("commercial relationship"),
+        max_length=10,
+        choices=Relationship.choices,
+        default=Relationship.PROSPECT,
+    )
+    # The prospecting retention period (3 years) runs from this date.
+    relationship_ended_on = models.DateField(
+        _("relationship ended on"),
+        null=True,
+        blank=True,
+        help_text=_("Required when the relationship has ended."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("client organisation")
+        verbose_name_plural = _("client organisations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="organisation_end_date_iff_ended",
+                condition=(Q(relationship="ended") & Q(relationship_ended_on__isnull=False))
+                | (~Q(relationship="ended") & Q(relationship_ended_on__isnull=True)),
+                violation_error_message=_(
+                    "An ended relationship needs its end date, and only an ended one has it."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClientContact(models.Model):
+    """A person at a client company (training, HR or procurement department)."""
+
+    class Department(models.TextChoices):
+        TRAINING = "training", _("Training")
+        HR = "hr", _("Human resources")
+        PROCUREMENT = "procurement", _("Procurement")
+        OTHER = "other", _("Other")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("organisation"),
+    )
+    surname = models.CharField(_("surname"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100)
+    email = models.EmailField(_("email"))
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    department = models.CharField(
+        _("department"), max_length=12, choices=Department.choices, default=Department.TRAINING
+    )
+    postal_address = models.TextField(_("postal address"), max_length=500, blank=True)
+    phone = models.CharField(_("phone"), max_length=25, blank=True, validators=[phone_validator])
+    notes = models.TextField(_("notes"), max_length=500, blank=True)
+    # Prospecting rests on legitimate interest: an objection ends it for this person.
+    prospecting_objected_at = models.DateTimeField(
+        _("objected to prospecting on"),
+        null=True,
+        blank=True,
+        help_text=_("When the person objected to prospecting, studies and statistics; empty if never."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("client contact")
+        verbose_name_plural = _("client contacts")
+        ordering = ["surname", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.surname}"
+
+    @property
+    def has_objected_to_prospecting(self) -> bool:
+        return self.prospecting_objected_at is not None

@@ -1,0 +1,6 @@
+from django.conf import settings
+
+
+def organisation(request):
+    """The organisation's identity (settings.ORGANISATION) for every template."""
+    return {"organisation": settings.ORGANISATION}

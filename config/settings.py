@@ -1,0 +1,192 @@
+"""Settings, read from the environment (django-environ).
+
+Production differs from a first run only by environment variables. With no
+DATABASE_URL the app uses an SQLite file; with no REDIS_URL, Celery tasks run
+in-process; with no EMAIL_URL, emails are printed on the console.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# A local .env (written by `make run`, never committed) fills what the environment leaves unset.
+if (BASE_DIR / ".env").is_file():
+    env.read_env(BASE_DIR / ".env")
+
+
+def _secret(name: str) -> str | None:
+    """A secret from NAME, or from the file named by NAME_FILE (Docker/Kubernetes secrets)."""
+    path = env.str(f"{name}_FILE", default="")
+    if path:
+        return Path(path).read_text().strip()
+    return env.str(name, default="") or None
+
+
+DEBUG = env.bool("DEBUG", default=False)
+
+SECRET_KEY = _secret("SECRET_KEY")
+# Allergy and disability data are encrypted with their own keys, never with SECRET_KEY,
+# so that rotating SECRET_KEY (sessions, signed links) leaves them readable.
+# Several keys, comma-separated: the first encrypts, all of them decrypt (rotation).
+CRYPTOGRAPHY_KEYS = [key.strip() for key in (_secret("CRYPTOGRAPHY_KEY") or "").split(",") if key.strip()]
+
+if not DEBUG:
+    missing = [name for name, value in (("SECRET_KEY", SECRET_KEY), ("CRYPTOGRAPHY_KEY", CRYPTOGRAPHY_KEYS)) if not value]
+    if missing:
+        raise ImproperlyConfigured(
+            f"{' and '.join(missing)} must be set when DEBUG is off "
+            "(see .env.example; generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+else:
+    # Only for a first run on a developer's machine: `make run` writes random keys to .env.
+    SECRET_KEY = SECRET_KEY or "insecure-development-secret-key"
+    CRYPTOGRAPHY_KEYS = CRYPTOGRAPHY_KEYS or ["insecure-development-cryptography-key"]
+
+# django-cryptography reads CRYPTOGRAPHY_KEY at import; our fields use CRYPTOGRAPHY_KEYS
+# (trainees/encryption.py), but keep this off SECRET_KEY too.
+CRYPTOGRAPHY_KEY = CRYPTOGRAPHY_KEYS[0]
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "clients",
+    "trainees",
+    "training",
+    "consent",
+    "retention",
+    "dpo_requests",
+    "cookies",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "config.context_processors.organisation",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so that a Celery worker process started by a test sees the same data.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # Take the write lock when a transaction starts: concurrent enrolments then wait
+    # their turn instead of failing with "database is locked" on upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# French is the reference language; English is available.
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        # Compressed by WhiteNoise, without a manifest: a page never fails for want of collectstatic.
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+    },
+}
+
+# Email: console by default, e.g. smtp+tls://user:password@smtp.example.org:587 in production.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="formation@example.org")
+
+# Security: HTTPS-only cookies and redirects outside DEBUG (behind a TLS-terminating proxy).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 3600)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# Celery: Redis in production; without REDIS_URL tasks run in-process (first run only).
+REDIS_URL = env.str("REDIS_URL", default="")
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 30 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The beat schedule lives in code (config/beat.py); the retention jobs join it.
+from config.beat import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402
+
+# The organisation's identity is configuration; a demo organisation is the default.
+ORGANISATION = {
+    "name": env.str("ORGANISATION_NAME", default="Formations Démo"),
+    "legal_form": env.str("ORGANISATION_LEGAL_FORM", default="SAS"),
+    "capital": env.str("ORGANISATION_CAPITAL", default="10 000 €"),
+    "registry_number": env.str("ORGANISATION_REGISTRY_NUMBER", default="RCS Paris 000 000 000"),
+    "address": env.str("ORGANISATION_ADDRESS", default="1 rue de l'Exemple, 75001 Paris, France"),
+    "email": env.str("ORGANISATION_EMAIL", default="contact@example.org"),
+    "dpo_name": env.str("ORGANISATION_DPO_NAME", default="Délégué à la protection des données"),
+    "dpo_email": env.str("ORGANISATION_DPO_EMAIL", default="dpo@example.org"),
+    "dpo_address": env.str("ORGANISATION_DPO_ADDRESS", default="1 rue de l'Exemple, 75001 Paris, France"),
+    "supervisory_authority": env.str(
+        "ORGANISATION_SUPERVISORY_AUTHORITY",
+        default="CNIL, 3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07, www.cnil.fr",
+    ),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}

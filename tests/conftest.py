@@ -1,0 +1,57 @@
+import os
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connection
+
+from tests.factories import EnrolmentFactory
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture
+def require_postgres():
+    """Some behaviour (row locks under real concurrency) only PostgreSQL shows. In CI,
+    where DATABASE_URL points at PostgreSQL, its absence is a failure, never a skip."""
+    if connection.vendor != "postgresql":
+        if IN_CI:
+            pytest.fail("CI must run on PostgreSQL (set DATABASE_URL).")
+        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+def _staff(username: str, *groups: str) -> User:
+    user = User.objects.create_user(username, f"{username}@example.org", "pw-" + username, is_staff=True)
+    user.groups.set(Group.objects.filter(name__in=groups))
+    return user
+
+
+@pytest.fixture
+def alice(db) -> User:
+    """Alice, of the training staff: manages enrolments, never sees sensitive needs."""
+    return _staff("alice", "Équipe formation")
+
+
+@pytest.fixture
+def bob(db) -> User:
+    """Bob, of logistics: arranges meals and adapted training, so he sees sensitive needs."""
+    return _staff("bob", "Équipe formation", "Accès données sensibles (logistique)")
+
+
+@pytest.fixture
+def charlie(db) -> User:
+    """Charlie, staff with no group: may log in, sees nothing."""
+    return _staff("charlie")
+
+
+@pytest.fixture
+def enrolment(db):
+    return EnrolmentFactory()
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Tests read in English; requests still pick their language (French by default)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

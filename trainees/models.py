@@ -1,0 +1,92 @@
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Organisation
+from clients.validators import phone_validator
+from trainees.encryption import EncryptedTextField
+
+
+class Trainee(models.Model):
+    """A person who attends training, registered by their employer or by themself."""
+
+    surname = models.CharField(_("surname"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=25, blank=True, validators=[phone_validator])
+    postal_address = models.TextField(_("postal address"), max_length=500, blank=True)
+    employer = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employees",
+        verbose_name=_("employer"),
+    )
+    occupation = models.CharField(_("occupation"), max_length=150, blank=True)
+    diplomas_and_skills = models.TextField(_("diplomas and skills"), max_length=1000, blank=True)
+    notes = models.TextField(_("notes"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("trainee")
+        verbose_name_plural = _("trainees")
+        ordering = ["surname", "first_name"]
+        constraints = [
+            # One person, one record: the email is how a person is found for their rights.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="trainee_email_unique_ci",
+                violation_error_message=_("A trainee with this email already exists."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.surname}"
+
+
+class SensitiveNeeds(models.Model):
+    """Allergy and disability needs for one enrolment: encrypted, consented, short-lived.
+
+    Kept apart from the trainee so that a model permission gates them and the retention
+    job can delete them when the training ends without touching anything else.
+    """
+
+    enrolment = models.OneToOneField(
+        "training.Enrolment",
+        on_delete=models.CASCADE,
+        related_name="sensitive_needs",
+        verbose_name=_("enrolment"),
+    )
+    # Only for meal arrangements, and only when the session provides meals.
+    food_allergies = EncryptedTextField(_("food allergies"), null=True, blank=True)
+    allergies_consent_at = models.DateTimeField(_("allergy consent given on"), null=True, blank=True)
+    # Only to adapt the training (Labour Code D.5211-3).
+    disability_adaptations = EncryptedTextField(_("disability adaptations"), null=True, blank=True)
+    disability_consent_at = models.DateTimeField(
+        _("disability consent given on"), null=True, blank=True
+    )
+    purged_at = models.DateTimeField(_("purged on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("sensitive needs")
+        verbose_name_plural = _("sensitive needs")
+        constraints = [
+            # No sensitive value without the explicit consent that allows it.
+            models.CheckConstraint(
+                name="allergies_need_consent",
+                condition=models.Q(food_allergies__isnull=True)
+                | models.Q(allergies_consent_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="disability_needs_consent",
+                condition=models.Q(disability_adaptations__isnull=True)
+                | models.Q(disability_consent_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Needs for enrolment #%(id)s") % {"id": self.enrolment_id})

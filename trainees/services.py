@@ -1,0 +1,84 @@
+"""Writes on trainees' sensitive needs: only with consent, only where the purpose exists."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from trainees.models import SensitiveNeeds
+
+
+def sensitive_needs_validate(
+    *,
+    meals_provided: bool,
+    food_allergies: str,
+    allergies_consent: bool,
+    disability_adaptations: str,
+    disability_consent: bool,
+) -> None:
+    """Raise a ValidationError, per field, for needs the policy does not let us collect."""
+    errors = {}
+    if food_allergies and not meals_provided:
+        errors["food_allergies"] = _(
+            "This session provides no meals: food allergies are not collected for it."
+        )
+    elif food_allergies and not allergies_consent:
+        errors["food_allergies"] = _(
+            "Food allergies can only be recorded with the trainee's explicit consent."
+        )
+    if disability_adaptations and not disability_consent:
+        errors["disability_adaptations"] = _(
+            "Disability adaptations can only be recorded with the trainee's explicit consent."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def sensitive_needs_record(
+    *,
+    enrolment,
+    food_allergies: str,
+    allergies_consent: bool,
+    disability_adaptations: str,
+    disability_consent: bool,
+    now: datetime.datetime,
+) -> SensitiveNeeds | None:
+    """Store the needs of one enrolment, replacing earlier ones; None when nothing is left.
+
+    Consent without text stores nothing; a field whose consent is not (or no longer)
+    given is emptied, since consent is its only legal basis.
+    """
+    food_allergies = food_allergies.strip()
+    disability_adaptations = disability_adaptations.strip()
+    sensitive_needs_validate(
+        meals_provided=enrolment.session.meals_provided,
+        food_allergies=food_allergies,
+        allergies_consent=allergies_consent,
+        disability_adaptations=disability_adaptations,
+        disability_consent=disability_consent,
+    )
+    needs = SensitiveNeeds.objects.filter(enrolment=enrolment).first()
+    if not food_allergies and not disability_adaptations:
+        if needs is not None:
+            needs.delete()
+        return None
+
+    needs = needs or SensitiveNeeds(enrolment=enrolment)
+    if food_allergies != (needs.food_allergies or "") or needs.allergies_consent_at is None:
+        needs.allergies_consent_at = now if food_allergies else None
+    if disability_adaptations != (needs.disability_adaptations or "") or (
+        needs.disability_consent_at is None
+    ):
+        needs.disability_consent_at = now if disability_adaptations else None
+    needs.food_allergies = food_allergies or None
+    needs.disability_adaptations = disability_adaptations or None
+    needs.full_clean()
+    needs.save()
+    return needs
+
+
+def sensitive_needs_delete(*, enrolment) -> None:
+    """Delete the sensitive needs of one enrolment, if any."""
+    SensitiveNeeds.objects.filter(enrolment=enrolment).delete()

@@ -1,0 +1,174 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from trainees.models import SensitiveNeeds
+from trainees.services import sensitive_needs_delete, sensitive_needs_record
+from training.forms import (
+    EnrolmentAdminForm,
+    SensitiveNeedsInlineForm,
+    SensitiveNeedsInlineFormSet,
+)
+from training.models import Course, Enrolment, Session
+from training.selectors import session_list_with_seats
+from training.services import enrolment_create, enrolment_set_status
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "duration_hours"]
+    search_fields = ["code", "title"]
+
+
+class EnrolmentInline(admin.TabularInline):
+    """The session's enrolments, read-only: seats are taken only through the service."""
+
+    model = Enrolment
+    extra = 0
+    fields = ["trainee", "source", "client", "role", "status", "created_at"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("trainee", "client")
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = [
+        "course", "start_date", "end_date", "location", "format", "capacity", "seats_left",
+        "meals_provided",
+    ]
+    list_filter = ["format", "meals_provided", "course"]
+    search_fields = ["course__code", "course__title", "location", "trainer"]
+    date_hierarchy = "start_date"
+    autocomplete_fields = ["course"]
+    inlines = [EnrolmentInline]
+    readonly_fields = ["seats_left", "enrol_link"]
+
+    def get_queryset(self, request):
+        return session_list_with_seats()
+
+    @admin.display(description=_("seats left"), ordering="seats_left")
+    def seats_left(self, session: Session):
+        return getattr(session, "seats_left", None)
+
+    @admin.display(description=_("enrol a trainee"))
+    def enrol_link(self, session: Session):
+        if session.pk is None:
+            return "—"
+        url = reverse("admin:training_enrolment_add") + "?" + urlencode({"session": session.pk})
+        return format_html('<a class="addlink" href="{}">{}</a>', url, _("Enrol a trainee on this session"))
+
+
+class SensitiveNeedsInline(admin.StackedInline):
+    """Shown only to staff holding the sensitive-needs permissions (Django's model perms)."""
+
+    model = SensitiveNeeds
+    form = SensitiveNeedsInlineForm
+    formset = SensitiveNeedsInlineFormSet
+    extra = 1
+    max_num = 1
+    verbose_name_plural = _("sensitive needs (encrypted, deleted when the training ends)")
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    form = EnrolmentAdminForm
+    list_display = ["trainee", "session", "source", "client", "role", "status", "created_at"]
+    list_filter = ["status", "source", "role", "session__course"]
+    list_select_related = ["trainee", "session__course", "client"]
+    search_fields = ["trainee__surname", "trainee__first_name", "trainee__email"]
+    autocomplete_fields = ["trainee", "session", "client"]
+    readonly_fields = ["role", "legal_basis", "created_at", "updated_at"]
+    inlines = [SensitiveNeedsInline]
+    actions = ["confirm_selected"]
+
+    def get_list_display(self, request):
+        # Without the permission, not even the existence of needs shows in the list.
+        if request.user.has_perm("trainees.view_sensitiveneeds"):
+            return [*self.list_display, "has_sensitive_needs"]
+        return self.list_display
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.has_perm("trainees.view_sensitiveneeds"):
+            queryset = queryset.select_related("sensitive_needs")
+        return queryset
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        # Who, where and for whom are fixed once the seat is taken; cancel and re-enrol instead.
+        return [*self.readonly_fields, "trainee", "session", "source", "client"]
+
+    @admin.display(boolean=True, description=_("sensitive needs"))
+    def has_sensitive_needs(self, enrolment: Enrolment) -> bool:
+        return hasattr(enrolment, "sensitive_needs")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            if "status" in form.changed_data:
+                enrolment_set_status(enrolment=obj, status=form.cleaned_data["status"])
+            return
+        enrolled = enrolment_create(
+            trainee=form.cleaned_data["trainee"],
+            session=form.cleaned_data["session"],
+            source=form.cleaned_data["source"],
+            client=form.cleaned_data.get("client"),
+            status=form.cleaned_data["status"],
+        )
+        # The admin goes on (inlines, log entry, redirect) with the saved row.
+        obj.pk, obj.role, obj.created_at = enrolled.pk, enrolled.role, enrolled.created_at
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not SensitiveNeeds:
+            return super().save_formset(request, form, formset, change)
+        enrolment = form.instance
+        # The admin's change message reads these; the service below does the writing.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for needs_form in formset.forms:
+            data = getattr(needs_form, "cleaned_data", None)
+            if not data or not needs_form.has_changed():
+                continue
+            if data.get("DELETE"):
+                sensitive_needs_delete(enrolment=enrolment)
+                continue
+            sensitive_needs_record(
+                enrolment=enrolment,
+                food_allergies=data.get("food_allergies") or "",
+                allergies_consent=data["allergies_consent"],
+                disability_adaptations=data.get("disability_adaptations") or "",
+                disability_consent=data["disability_consent"],
+                now=timezone.now(),
+            )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Between the form's check and the locked write, another person may take the last
+        # seat: the service refuses, the transaction rolls back, and the user is told.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refusal:
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    @admin.action(description=_("Confirm the selected enrolments"), permissions=["change"])
+    def confirm_selected(self, request, queryset):
+        confirmed = refused = 0
+        for enrolment in queryset.exclude(status=Enrolment.Status.CONFIRMED):
+            try:
+                enrolment_set_status(enrolment=enrolment, status=Enrolment.Status.CONFIRMED)
+                confirmed += 1
+            except ValidationError:
+                refused += 1
+        self.message_user(request, _("%(confirmed)d confirmed, %(refused)d refused (session full).")
+                          % {"confirmed": confirmed, "refused": refused})

@@ -1,0 +1,160 @@
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Organisation
+from trainees.models import Trainee
+
+
+class Course(models.Model):
+    """A training programme; sessions are its dated occurrences."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    duration_hours = models.DecimalField(_("duration (hours)"), max_digits=6, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                name="course_duration_positive", condition=Q(duration_hours__gt=0)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.title}"
+
+
+class Session(models.Model):
+    """One occurrence of a course, on given dates, at a given place."""
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        BLENDED = "blended", _("Blended")
+
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("course")
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    location = models.CharField(_("location"), max_length=200)
+    format = models.CharField(
+        _("format"), max_length=10, choices=Format.choices, default=Format.IN_PERSON
+    )
+    capacity = models.PositiveIntegerField(_("capacity"))
+    trainer = models.CharField(_("trainer"), max_length=150, blank=True)
+    # Allergy data may be collected only when there are meals to arrange.
+    meals_provided = models.BooleanField(_("meals provided"), default=False)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["start_date", "course__code"]
+        constraints = [
+            models.CheckConstraint(
+                name="session_ends_after_start",
+                condition=Q(end_date__gte=F("start_date")),
+                violation_error_message=_("A session cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                name="session_capacity_not_negative", condition=Q(capacity__gte=0)
+            ),
+        ]
+        indexes = [models.Index(fields=["end_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.course.code} · {self.start_date:%d/%m/%Y} · {self.location}"
+
+
+class LegalBasis(models.TextChoices):
+    """GDPR Art. 6(1) bases the policy relies on."""
+
+    CONTRACT = "contract", _("Contract")
+    LEGAL_OBLIGATION = "legal_obligation", _("Legal obligation")
+    LEGITIMATE_INTEREST = "legitimate_interest", _("Legitimate interest")
+    CONSENT = "consent", _("Consent")
+
+
+class Enrolment(models.Model):
+    """A trainee's place on a session. Create and change it through training.services."""
+
+    class Source(models.TextChoices):
+        EMPLOYER = "employer", _("Registered by the employer")
+        SELF = "self", _("Registered themself")
+
+    class Role(models.TextChoices):
+        # Art. 28: the employer client is controller, we process on its instructions.
+        PROCESSOR = "processor", _("Processor (for the client)")
+        CONTROLLER = "controller", _("Controller")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CANCELLED = "cancelled", _("Cancelled")
+        COMPLETED = "completed", _("Completed")
+
+    # Every status but "cancelled" holds a seat.
+    SEAT_HOLDING = (Status.PENDING, Status.CONFIRMED, Status.COMPLETED)
+
+    trainee = models.ForeignKey(
+        Trainee, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("trainee")
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("session")
+    )
+    source = models.CharField(_("registered by"), max_length=10, choices=Source.choices)
+    client = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        verbose_name=_("client organisation"),
+        help_text=_("The employer that registered the trainee (required when registered by the employer)."),
+    )
+    # Derived from the source in the database, so it can never be typed wrongly.
+    role = models.GeneratedField(
+        expression=Case(
+            When(source="employer", then=Value("processor")),
+            default=Value("controller"),
+        ),
+        output_field=models.CharField(max_length=10, choices=Role.choices),
+        db_persist=True,
+        verbose_name=_("our role"),
+    )
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=20, choices=LegalBasis.choices, default=LegalBasis.CONTRACT
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainee", "session"],
+                name="enrolment_once_per_session",
+                violation_error_message=_("This trainee is already enrolled on this session."),
+            ),
+            models.CheckConstraint(
+                name="enrolment_client_iff_employer",
+                condition=(Q(source="employer") & Q(client__isnull=False))
+                | (Q(source="self") & Q(client__isnull=True)),
+                violation_error_message=_(
+                    "An enrolment by the employer names the client organisation; "
+                    "a self-registration names none."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} → {self.session}"

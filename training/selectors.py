@@ -1,0 +1,37 @@
+"""Reads about courses, sessions and enrolments."""
+
+import datetime
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from training.models import Enrolment, Session
+
+
+def session_list_with_seats() -> QuerySet[Session]:
+    """Sessions annotated with ``seats_taken`` and ``seats_left``, in one query."""
+    taken = Count("enrolments", filter=Q(enrolments__status__in=Enrolment.SEAT_HOLDING))
+    return (
+        Session.objects.select_related("course")
+        .annotate(seats_taken=taken)
+        .annotate(seats_left=F("capacity") - F("seats_taken"))
+    )
+
+
+def session_list_upcoming(*, today: datetime.date) -> QuerySet[Session]:
+    """Sessions that have not started yet, soonest first, with their seats."""
+    return session_list_with_seats().filter(start_date__gte=today).order_by("start_date", "pk")
+
+
+def enrolment_refusal(*, trainee_id: int | None, session: Session) -> str | None:
+    """Why this trainee cannot take a seat on this session, or None if they can.
+
+    Advisory when called outside a lock: ``enrolment_create`` asks again under it.
+    """
+    existing = Enrolment.objects.filter(trainee_id=trainee_id, session=session).first()
+    if existing is not None and existing.status != Enrolment.Status.CANCELLED:
+        return _("This trainee is already enrolled on this session.")
+    taken = session.enrolments.filter(status__in=Enrolment.SEAT_HOLDING).count()
+    if taken >= session.capacity:
+        return _("This session is full: no seat is left.")
+    return None

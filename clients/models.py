@@ -87,7 +87,9 @@ class ClientContact(models.Model):
         _("objected to prospecting on"),
         null=True,
         blank=True,
-        help_text=_("When the person objected to prospecting, studies and statistics; empty if never."),
+        help_text=_(
+            "When the person objected to prospecting, studies and statistics; empty if never."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 # the longest international numbers (E.164 allows 15 digits, plus extensions).
 phone_validator = RegexValidator(
     regex=r"^\+?[\d\s.\-()]{6,25}$",
-    message=_("Enter a phone number made of digits (spaces, dots, dashes and a leading + allowed)."),
+    message=_(
+        "Enter a phone number made of digits (spaces, dots, dashes and a leading + allowed)."
+    ),
 )
 
 # SIREN (9 digits) or SIRET (14 digits), spaces allowed as they are usually printed.

@@ -15,8 +15,21 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 # A local .env (written by `make run`, never committed) fills what the environment leaves unset.
-if (BASE_DIR / ".env").is_file():
-    env.read_env(BASE_DIR / ".env")
+ENV_FILE = Path(env.str("ENV_FILE", default=str(BASE_DIR / ".env")))
+if ENV_FILE.is_file():
+    env.read_env(ENV_FILE)
+
+
+def _bool(name: str, *, default: bool) -> bool:
+    """A boolean variable; a value that is neither true nor false stops the app."""
+    raw = env.str(name, default="").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use true or false.")
 
 
 def _secret(name: str) -> str | None:
@@ -27,20 +40,27 @@ def _secret(name: str) -> str | None:
     return env.str(name, default="") or None
 
 
-DEBUG = env.bool("DEBUG", default=False)
+DEBUG = _bool("DEBUG", default=False)
 
 SECRET_KEY = _secret("SECRET_KEY")
 # Allergy and disability data are encrypted with their own keys, never with SECRET_KEY,
 # so that rotating SECRET_KEY (sessions, signed links) leaves them readable.
 # Several keys, comma-separated: the first encrypts, all of them decrypt (rotation).
-CRYPTOGRAPHY_KEYS = [key.strip() for key in (_secret("CRYPTOGRAPHY_KEY") or "").split(",") if key.strip()]
+CRYPTOGRAPHY_KEYS = [
+    key.strip() for key in (_secret("CRYPTOGRAPHY_KEY") or "").split(",") if key.strip()
+]
 
 if not DEBUG:
-    missing = [name for name, value in (("SECRET_KEY", SECRET_KEY), ("CRYPTOGRAPHY_KEY", CRYPTOGRAPHY_KEYS)) if not value]
+    missing = [
+        name
+        for name, value in (("SECRET_KEY", SECRET_KEY), ("CRYPTOGRAPHY_KEY", CRYPTOGRAPHY_KEYS))
+        if not value
+    ]
     if missing:
         raise ImproperlyConfigured(
             f"{' and '.join(missing)} must be set when DEBUG is off "
-            "(see .env.example; generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+            "(see .env.example; generate a key with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))')."
         )
 else:
     # Only for a first run on a developer's machine: `make run` writes random keys to .env.
@@ -113,7 +133,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -132,7 +155,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Compressed by WhiteNoise, without a manifest: a page never fails for want of collectstatic.
+        # Compressed by WhiteNoise, no manifest: no page fails for want of collectstatic.
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
     },
 }
@@ -143,7 +166,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="formation@example.or
 
 # Security: HTTPS-only cookies and redirects outside DEBUG (behind a TLS-terminating proxy).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -165,7 +188,6 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The beat schedule lives in code (config/beat.py); the retention jobs join it.
-from config.beat import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402
 
 # The organisation's identity is configuration; a demo organisation is the default.
 ORGANISATION = {
@@ -177,7 +199,9 @@ ORGANISATION = {
     "email": env.str("ORGANISATION_EMAIL", default="contact@example.org"),
     "dpo_name": env.str("ORGANISATION_DPO_NAME", default="Délégué à la protection des données"),
     "dpo_email": env.str("ORGANISATION_DPO_EMAIL", default="dpo@example.org"),
-    "dpo_address": env.str("ORGANISATION_DPO_ADDRESS", default="1 rue de l'Exemple, 75001 Paris, France"),
+    "dpo_address": env.str(
+        "ORGANISATION_DPO_ADDRESS", default="1 rue de l'Exemple, 75001 Paris, France"
+    ),
     "supervisory_authority": env.str(
         "ORGANISATION_SUPERVISORY_AUTHORITY",
         default="CNIL, 3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07, www.cnil.fr",

@@ -20,7 +20,9 @@ def require_postgres():
 
 
 def _staff(username: str, *groups: str) -> User:
-    user = User.objects.create_user(username, f"{username}@example.org", "pw-" + username, is_staff=True)
+    user = User.objects.create_user(
+        username, f"{username}@example.org", "pw-" + username, is_staff=True
+    )
     user.groups.set(Group.objects.filter(name__in=groups))
     return user
 

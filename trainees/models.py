@@ -61,7 +61,9 @@ class SensitiveNeeds(models.Model):
     )
     # Only for meal arrangements, and only when the session provides meals.
     food_allergies = EncryptedTextField(_("food allergies"), null=True, blank=True)
-    allergies_consent_at = models.DateTimeField(_("allergy consent given on"), null=True, blank=True)
+    allergies_consent_at = models.DateTimeField(
+        _("allergy consent given on"), null=True, blank=True
+    )
     # Only to adapt the training (Labour Code D.5211-3).
     disability_adaptations = EncryptedTextField(_("disability adaptations"), null=True, blank=True)
     disability_consent_at = models.DateTimeField(

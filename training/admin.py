@@ -45,7 +45,13 @@ class EnrolmentInline(admin.TabularInline):
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
     list_display = [
-        "course", "start_date", "end_date", "location", "format", "capacity", "seats_left",
+        "course",
+        "start_date",
+        "end_date",
+        "location",
+        "format",
+        "capacity",
+        "seats_left",
         "meals_provided",
     ]
     list_filter = ["format", "meals_provided", "course"]
@@ -67,7 +73,9 @@ class SessionAdmin(admin.ModelAdmin):
         if session.pk is None:
             return "—"
         url = reverse("admin:training_enrolment_add") + "?" + urlencode({"session": session.pk})
-        return format_html('<a class="addlink" href="{}">{}</a>', url, _("Enrol a trainee on this session"))
+        return format_html(
+            '<a class="addlink" href="{}">{}</a>', url, _("Enrol a trainee on this session")
+        )
 
 
 class SensitiveNeedsInline(admin.StackedInline):
@@ -170,5 +178,8 @@ class EnrolmentAdmin(admin.ModelAdmin):
                 confirmed += 1
             except ValidationError:
                 refused += 1
-        self.message_user(request, _("%(confirmed)d confirmed, %(refused)d refused (session full).")
-                          % {"confirmed": confirmed, "refused": refused})
+        self.message_user(
+            request,
+            _("%(confirmed)d confirmed, %(refused)d refused (session full).")
+            % {"confirmed": confirmed, "refused": refused},
+        )

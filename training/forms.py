@@ -22,7 +22,9 @@ class EnrolmentAdminForm(forms.ModelForm):
         if source == Enrolment.Source.EMPLOYER and client is None:
             self.add_error("client", _("Name the client organisation that registers the trainee."))
         if source == Enrolment.Source.SELF and client is not None:
-            self.add_error("client", _("A trainee who registered themself has no client organisation."))
+            self.add_error(
+                "client", _("A trainee who registered themself has no client organisation.")
+            )
         # Tell the person now rather than after saving; the service asks again under a lock.
         trainee, session = cleaned.get("trainee"), cleaned.get("session")
         if self.instance.pk is None and trainee and session:
@@ -50,7 +52,12 @@ class SensitiveNeedsInlineForm(forms.ModelForm):
 
     class Meta:
         model = SensitiveNeeds
-        fields = ["food_allergies", "allergies_consent", "disability_adaptations", "disability_consent"]
+        fields = [
+            "food_allergies",
+            "allergies_consent",
+            "disability_adaptations",
+            "disability_consent",
+        ]
         widgets = {
             "food_allergies": forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
             "disability_adaptations": forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),

@@ -114,7 +114,9 @@ class Enrolment(models.Model):
         blank=True,
         related_name="enrolments",
         verbose_name=_("client organisation"),
-        help_text=_("The employer that registered the trainee (required when registered by the employer)."),
+        help_text=_(
+            "The employer that registered the trainee (required when registered by the employer)."
+        ),
     )
     # Derived from the source in the database, so it can never be typed wrongly.
     role = models.GeneratedField(

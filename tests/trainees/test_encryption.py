@@ -26,7 +26,8 @@ def _record(enrolment, allergies="Arachides et fruits à coque", disability="Int
 def _raw_row(needs_id: int) -> tuple[bytes, bytes]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT food_allergies, disability_adaptations FROM trainees_sensitiveneeds WHERE id = %s",
+            "SELECT food_allergies, disability_adaptations"
+            " FROM trainees_sensitiveneeds WHERE id = %s",
             [needs_id],
         )
         return tuple(bytes(value) for value in cursor.fetchone())
@@ -89,5 +90,7 @@ def test_an_empty_value_is_stored_as_null_not_as_ciphertext(enrolment):
     needs = _record(enrolment, allergies="", disability="Rampe d'accès")
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT food_allergies FROM trainees_sensitiveneeds WHERE id = %s", [needs.pk])
+        cursor.execute(
+            "SELECT food_allergies FROM trainees_sensitiveneeds WHERE id = %s", [needs.pk]
+        )
         assert cursor.fetchone()[0] is None

@@ -108,14 +108,21 @@ def test_a_session_ending_before_it_starts_is_refused_with_a_message(client, ali
     response = client.post(
         reverse("admin:training_session_add"),
         {
-            "course": course.pk, "start_date": "2027-03-10", "end_date": "2027-03-09",
-            "location": "Lyon", "format": "in_person", "capacity": "12",
+            "course": course.pk,
+            "start_date": "2027-03-10",
+            "end_date": "2027-03-09",
+            "location": "Lyon",
+            "format": "in_person",
+            "capacity": "12",
             **_inline_management("enrolments", total=0),
         },
     )
 
     assert response.status_code == 200
-    assert "Une session ne peut pas se terminer avant d&#x27;avoir commencé." in response.content.decode()
+    assert (
+        "Une session ne peut pas se terminer avant d&#x27;avoir commencé."
+        in response.content.decode()
+    )
     assert not Session.objects.exists()
 
 
@@ -130,8 +137,11 @@ def test_staff_enrol_an_employee_with_needs_stored_encrypted(client, bob):
     response = client.post(
         reverse("admin:training_enrolment_add"),
         {
-            "trainee": employee.pk, "session": session.pk, "source": "employer",
-            "client": acme.pk, "status": "confirmed",
+            "trainee": employee.pk,
+            "session": session.pk,
+            "source": "employer",
+            "client": acme.pk,
+            "status": "confirmed",
             **_needs(food_allergies="Arachides", allergies_consent="on", disability_adaptations=""),
         },
     )
@@ -153,7 +163,10 @@ def test_needs_without_consent_are_refused_next_to_the_field_and_nothing_is_stor
     response = client.post(
         reverse("admin:training_enrolment_add"),
         {
-            "trainee": trainee.pk, "session": session.pk, "source": "self", "status": "pending",
+            "trainee": trainee.pk,
+            "session": session.pk,
+            "source": "self",
+            "status": "pending",
             **_needs(food_allergies="", disability_adaptations="Fauteuil roulant"),
         },
     )
@@ -172,7 +185,12 @@ def test_enrolling_on_a_full_session_shows_why_and_stores_nothing(client, alice)
 
     response = client.post(
         reverse("admin:training_enrolment_add"),
-        {"trainee": TraineeFactory().pk, "session": session.pk, "source": "self", "status": "pending"},
+        {
+            "trainee": TraineeFactory().pk,
+            "session": session.pk,
+            "source": "self",
+            "status": "pending",
+        },
     )
 
     assert response.status_code == 200
@@ -222,7 +240,9 @@ def test_a_second_trainee_with_the_same_email_is_refused(client, alice):
 def test_enrolments_end_ready_for_the_completion_job(client, alice):
     """Staff confirm enrolments in bulk; the full-session rule still holds."""
     client.force_login(alice)
-    session = SessionFactory(capacity=1, end_date=datetime.date(2027, 1, 2), start_date=datetime.date(2027, 1, 1))
+    session = SessionFactory(
+        capacity=1, end_date=datetime.date(2027, 1, 2), start_date=datetime.date(2027, 1, 1)
+    )
     kept = EnrolmentFactory(session=session)
 
     client.post(

@@ -58,7 +58,9 @@ def test_an_employer_enrolment_makes_us_processor_for_the_client(db):
     client = OrganisationFactory()
 
     enrolment = enrolment_create(
-        trainee=TraineeFactory(employer=client), session=SessionFactory(), source=EMPLOYER,
+        trainee=TraineeFactory(employer=client),
+        session=SessionFactory(),
+        source=EMPLOYER,
         client=client,
     )
 
@@ -75,9 +77,13 @@ def test_a_self_registration_makes_us_controller(db):
 
 def test_confirmed_enrolments_of_ended_sessions_become_completed(db):
     today = timezone.localdate()
-    ended = SessionFactory(start_date=today - datetime.timedelta(days=3), end_date=today - datetime.timedelta(days=1))
+    ended = SessionFactory(
+        start_date=today - datetime.timedelta(days=3), end_date=today - datetime.timedelta(days=1)
+    )
     ending_today = SessionFactory(start_date=today, end_date=today)
-    done = enrolment_create(trainee=TraineeFactory(), session=ended, source=SELF, status="confirmed")
+    done = enrolment_create(
+        trainee=TraineeFactory(), session=ended, source=SELF, status="confirmed"
+    )
     left_pending = enrolment_create(trainee=TraineeFactory(), session=ended, source=SELF)
     still_running = enrolment_create(
         trainee=TraineeFactory(), session=ending_today, source=SELF, status="confirmed"

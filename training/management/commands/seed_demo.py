@@ -71,77 +71,130 @@ class Command(BaseCommand):
             return today + datetime.timedelta(days=n)
 
         acme = Organisation.objects.create(
-            name="Acme Industrie", registration_number=ACME_SIRET,
-            address="12 avenue des Usines, 69007 Lyon", relationship="active",
+            name="Acme Industrie",
+            registration_number=ACME_SIRET,
+            address="12 avenue des Usines, 69007 Lyon",
+            relationship="active",
         )
         martin = Organisation.objects.create(
-            name="Boulangeries Martin", registration_number="41234567800021",
-            address="3 place du Marché, 33000 Bordeaux", relationship="active",
+            name="Boulangeries Martin",
+            registration_number="41234567800021",
+            address="3 place du Marché, 33000 Bordeaux",
+            relationship="active",
         )
         Organisation.objects.create(
-            name="Ancienne Société", registration_number="30012345600017",
-            address="8 rue Vieille, 59000 Lille", relationship="ended",
+            name="Ancienne Société",
+            registration_number="30012345600017",
+            address="8 rue Vieille, 59000 Lille",
+            relationship="ended",
             relationship_ended_on=days(-800),
         )
         prospect = Organisation.objects.create(
-            name="Prospect Conseil", registration_number="80098765400010",
+            name="Prospect Conseil",
+            registration_number="80098765400010",
             address="22 boulevard Neuf, 44000 Nantes",
         )
         ClientContact.objects.create(
-            organisation=acme, surname="Durand", first_name="Claire",
-            email="claire.durand@acme.example", job_title="Responsable formation",
-            department="training", phone="04 72 00 00 01",
+            organisation=acme,
+            surname="Durand",
+            first_name="Claire",
+            email="claire.durand@acme.example",
+            job_title="Responsable formation",
+            department="training",
+            phone="04 72 00 00 01",
         )
         ClientContact.objects.create(
-            organisation=acme, surname="Petit", first_name="Marc",
-            email="marc.petit@acme.example", job_title="Acheteur", department="procurement",
+            organisation=acme,
+            surname="Petit",
+            first_name="Marc",
+            email="marc.petit@acme.example",
+            job_title="Acheteur",
+            department="procurement",
         )
         ClientContact.objects.create(
-            organisation=martin, surname="Martin", first_name="Sophie",
-            email="sophie.martin@martin.example", job_title="DRH", department="hr",
+            organisation=martin,
+            surname="Martin",
+            first_name="Sophie",
+            email="sophie.martin@martin.example",
+            job_title="DRH",
+            department="hr",
         )
         ClientContact.objects.create(
-            organisation=prospect, surname="Bernard", first_name="Luc",
-            email="luc.bernard@prospect.example", job_title="Directeur", department="other",
+            organisation=prospect,
+            surname="Bernard",
+            first_name="Luc",
+            email="luc.bernard@prospect.example",
+            job_title="Directeur",
+            department="other",
             prospecting_objected_at=timezone.now() - datetime.timedelta(days=30),
         )
 
         sst = Course.objects.create(
-            code="SST-INIT", title="Sauveteur secouriste du travail", duration_hours=14,
+            code="SST-INIT",
+            title="Sauveteur secouriste du travail",
+            duration_hours=14,
             description="Formation initiale aux gestes de premiers secours en entreprise.",
         )
         excel = Course.objects.create(code="EXCEL-AV", title="Excel avancé", duration_hours=7)
-        mgmt = Course.objects.create(
-            code="MGMT-01", title="Manager une équipe", duration_hours=21
+        mgmt = Course.objects.create(code="MGMT-01", title="Manager une équipe", duration_hours=21)
+        rgpd = Course.objects.create(
+            code="RGPD-101", title="Le RGPD au quotidien", duration_hours=7
         )
-        rgpd = Course.objects.create(code="RGPD-101", title="Le RGPD au quotidien", duration_hours=7)
 
         sst_past = Session.objects.create(
-            course=sst, start_date=days(-60), end_date=days(-59), location="Lyon",
-            capacity=10, trainer="Nadia Benali", meals_provided=True,
+            course=sst,
+            start_date=days(-60),
+            end_date=days(-59),
+            location="Lyon",
+            capacity=10,
+            trainer="Nadia Benali",
+            meals_provided=True,
         )
         excel_past = Session.objects.create(
-            course=excel, start_date=days(-10), end_date=days(-10), location="En ligne",
-            format="online", capacity=15, trainer="Paul Leroy",
+            course=excel,
+            start_date=days(-10),
+            end_date=days(-10),
+            location="En ligne",
+            format="online",
+            capacity=15,
+            trainer="Paul Leroy",
         )
         mgmt_next = Session.objects.create(
-            course=mgmt, start_date=days(14), end_date=days(16), location="Paris",
-            capacity=12, trainer="Hélène Morel", meals_provided=True,
+            course=mgmt,
+            start_date=days(14),
+            end_date=days(16),
+            location="Paris",
+            capacity=12,
+            trainer="Hélène Morel",
+            meals_provided=True,
         )
         Session.objects.create(
-            course=sst, start_date=days(30), end_date=days(31), location="Bordeaux",
-            capacity=10, trainer="Nadia Benali", meals_provided=True,
+            course=sst,
+            start_date=days(30),
+            end_date=days(31),
+            location="Bordeaux",
+            capacity=10,
+            trainer="Nadia Benali",
+            meals_provided=True,
         )
         rgpd_next = Session.objects.create(
-            course=rgpd, start_date=days(45), end_date=days(45), location="En ligne",
-            format="blended", capacity=2, trainer="Paul Leroy",
+            course=rgpd,
+            start_date=days(45),
+            end_date=days(45),
+            location="En ligne",
+            format="blended",
+            capacity=2,
+            trainer="Paul Leroy",
         )
 
         def trainee(surname, first_name, employer=None, occupation=""):
             email = f"{first_name}.{surname}@example.org".lower().replace("é", "e")
             return Trainee.objects.create(
-                surname=surname, first_name=first_name, email=email,
-                employer=employer, occupation=occupation,
+                surname=surname,
+                first_name=first_name,
+                email=email,
+                employer=employer,
+                occupation=occupation,
             )
 
         alice = trainee("Lambert", "Alice", acme, "Technicienne de maintenance")
@@ -157,25 +210,40 @@ class Command(BaseCommand):
         past_alice = enrolment_create(
             trainee=alice, session=sst_past, source=employer, client=acme, status=completed
         )
-        enrolment_create(trainee=bruno, session=sst_past, source=employer, client=acme, status=completed)
+        enrolment_create(
+            trainee=bruno, session=sst_past, source=employer, client=acme, status=completed
+        )
         enrolment_create(trainee=david, session=excel_past, source=self_, status=completed)
         next_chloe = enrolment_create(
             trainee=chloe, session=mgmt_next, source=employer, client=martin, status=confirmed
         )
         next_emma = enrolment_create(trainee=emma, session=mgmt_next, source=self_)
-        enrolment_create(trainee=bruno, session=rgpd_next, source=employer, client=acme, status=confirmed)
+        enrolment_create(
+            trainee=bruno, session=rgpd_next, source=employer, client=acme, status=confirmed
+        )
 
         # Needs on an ended session (the retention job deletes them) and on upcoming ones.
         sensitive_needs_record(
-            enrolment=past_alice, food_allergies="Arachides", allergies_consent=True,
-            disability_adaptations="", disability_consent=False, now=now,
+            enrolment=past_alice,
+            food_allergies="Arachides",
+            allergies_consent=True,
+            disability_adaptations="",
+            disability_consent=False,
+            now=now,
         )
         sensitive_needs_record(
-            enrolment=next_chloe, food_allergies="Gluten (maladie cœliaque)", allergies_consent=True,
-            disability_adaptations="", disability_consent=False, now=now,
+            enrolment=next_chloe,
+            food_allergies="Gluten (maladie cœliaque)",
+            allergies_consent=True,
+            disability_adaptations="",
+            disability_consent=False,
+            now=now,
         )
         sensitive_needs_record(
-            enrolment=next_emma, food_allergies="", allergies_consent=False,
-            disability_adaptations="Salle accessible en fauteuil roulant", disability_consent=True,
+            enrolment=next_emma,
+            food_allergies="",
+            allergies_consent=False,
+            disability_adaptations="Salle accessible en fauteuil roulant",
+            disability_consent=True,
             now=now,
         )

@@ -1,0 +1,97 @@
+"""Settings come from the environment and fail loudly when production secrets are missing."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from config.beat import BEAT_SCHEDULE
+from config.celery import app
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = "import django; django.setup(); from django.conf import settings; print(settings.TIME_ZONE)"
+
+
+def _start(**variables: str) -> subprocess.CompletedProcess:
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "CRYPTOGRAPHY_KEY", "DEBUG"}
+    }
+    env.update(
+        {"DJANGO_SETTINGS_MODULE": "config.settings", "ENV_FILE": "/nonexistent", **variables}
+    )
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_without_debug_it_refuses_to_start_without_secret_key():
+    result = _start(DEBUG="false", CRYPTOGRAPHY_KEY="k")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+@pytest.mark.policy("S3")
+def test_without_debug_it_refuses_to_start_without_cryptography_key():
+    result = _start(DEBUG="false", SECRET_KEY="s")
+
+    assert result.returncode != 0
+    assert "CRYPTOGRAPHY_KEY must be set when DEBUG is off" in result.stderr
+    assert "SECRET_KEY and" not in result.stderr
+
+
+def test_it_names_both_when_both_are_missing():
+    result = _start(DEBUG="false")
+
+    assert "SECRET_KEY and CRYPTOGRAPHY_KEY must be set" in result.stderr
+
+
+def test_a_bad_boolean_is_an_error_not_a_silent_false():
+    result = _start(DEBUG="maybe", SECRET_KEY="s", CRYPTOGRAPHY_KEY="k")
+
+    assert result.returncode != 0
+    assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_secrets_can_be_read_from_files(tmp_path):
+    (tmp_path / "secret").write_text("from-a-file\n")
+    (tmp_path / "crypto").write_text("crypto-from-a-file\n")
+
+    result = _start(
+        DEBUG="false",
+        SECRET_KEY_FILE=str(tmp_path / "secret"),
+        CRYPTOGRAPHY_KEY_FILE=str(tmp_path / "crypto"),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Europe/Paris"
+
+
+def test_the_first_run_needs_no_configuration():
+    assert _start(DEBUG="true").returncode == 0
+
+
+def test_the_reference_language_is_french_with_english_available():
+    assert settings.LANGUAGE_CODE == "fr"
+    assert [code for code, _ in settings.LANGUAGES] == ["fr", "en"]
+    assert settings.USE_TZ and settings.TIME_ZONE == "Europe/Paris"
+
+
+@pytest.mark.policy("Y2")
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_plain_http_is_redirected_to_https(client, db):
+    response = client.get("/")
+
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+
+
+def test_the_beat_schedule_names_registered_tasks():
+    app.loader.import_default_modules()
+    assert BEAT_SCHEDULE
+    for entry in BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks

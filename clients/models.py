@@ -13,7 +13,7 @@ class Organisation(models.Model):
         ACTIVE = "active", _("Active client")
         ENDED = "ended", _("Relationship ended")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("company name"), max_length=200)
     registration_number = models.CharField(
         _("registration number"),
         max_length=20,

@@ -57,3 +57,34 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, never a downloaded browser; flags for a closed network."""
+    if not os.path.exists(CHROMIUM):
+        if IN_CI:
+            pytest.fail(f"CI needs Chromium at {CHROMIUM} (apt-get install chromium).")
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    """A French-speaking visitor by default: French is the reference language."""
+    return {**browser_context_args, "locale": "fr-FR"}

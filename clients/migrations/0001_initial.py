@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name='Organisation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('name', models.CharField(max_length=200, verbose_name='company name')),
                 ('registration_number', models.CharField(help_text='SIREN (9 digits) or SIRET (14 digits).', max_length=20, unique=True, validators=[django.core.validators.RegexValidator(message='Enter a SIREN (9 digits) or SIRET (14 digits) number.', regex='^(\\d\\s?){8}\\d$|^(\\d\\s?){13}\\d$')], verbose_name='registration number')),
                 ('address', models.TextField(max_length=500, verbose_name='address')),
                 ('relationship', models.CharField(choices=[('prospect', 'Prospect'), ('active', 'Active client'), ('ended', 'Relationship ended')], default='prospect', max_length=10, verbose_name='commercial relationship')),

@@ -9,4 +9,9 @@ BEAT_SCHEDULE = {
         "task": "training.tasks.complete_ended_enrolments",
         "schedule": crontab(hour=1, minute=30),
     },
+    # The outbox sweeper: confirmations the broker or the mail server held back.
+    "send-pending-confirmations": {
+        "task": "training.tasks.send_pending_confirmations",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -164,6 +164,15 @@ STORAGES = {
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="formation@example.org")
 
+# Absolute links in emails point here.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# How long a "manage my data and consents" link from an email stays valid (at least the
+# 60 days an unsubscribe link must keep working).
+SELF_SERVICE_LINK_DAYS = env.int("SELF_SERVICE_LINK_DAYS", default=90)
+
+# Public forms: at most this many submissions per client address per hour.
+REGISTRATION_SUBMISSIONS_PER_HOUR = env.int("REGISTRATION_SUBMISSIONS_PER_HOUR", default=10)
+
 # Security: HTTPS-only cookies and redirects outside DEBUG (behind a TLS-terminating proxy).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -171,9 +180,19 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# A failed CSRF check shows our own page, in the visitor's language.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+
+# The cache holds throttling counters (they expire by themselves).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # Celery: Redis in production; without REDIS_URL tasks run in-process (first run only).
-REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -187,6 +206,10 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues a task must not hang on a dead broker: fail fast, the outbox
+# sweeper catches up.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
 # The beat schedule lives in code (config/beat.py); the retention jobs join it.
 
 # The organisation's identity is configuration; a demo organisation is the default.

@@ -10,4 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("training.urls")),
+    path("", include("trainees.urls")),
+    path("", include("consent.urls")),
 ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -23,9 +24,15 @@ class Trainee(models.Model):
         related_name="employees",
         verbose_name=_("employer"),
     )
+    # The employer as the trainee named it on the public form; staff link ``employer``.
+    employer_name = models.CharField(_("employer (as given)"), max_length=200, blank=True)
     occupation = models.CharField(_("occupation"), max_length=150, blank=True)
     diplomas_and_skills = models.TextField(_("diplomas and skills"), max_length=1000, blank=True)
     notes = models.TextField(_("notes"), max_length=500, blank=True)
+    # Every email to the trainee is written in this language.
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

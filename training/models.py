@@ -97,6 +97,11 @@ class Enrolment(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         COMPLETED = "completed", _("Completed")
 
+    class Confirmation(models.TextChoices):
+        NOT_NEEDED = "not_needed", _("Not needed")
+        PENDING = "pending", _("To send")
+        SENT = "sent", _("Sent")
+
     # Every status but "cancelled" holds a seat.
     SEAT_HOLDING = (Status.PENDING, Status.CONFIRMED, Status.COMPLETED)
 
@@ -134,6 +139,15 @@ class Enrolment(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
+    # An outbox in two fields: a registration commits with its email "to send"; the
+    # email task, or the sweeper if the broker or mail server was down, sends it later.
+    confirmation = models.CharField(
+        _("confirmation email"),
+        max_length=10,
+        choices=Confirmation.choices,
+        default=Confirmation.NOT_NEEDED,
+    )
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -141,6 +155,13 @@ class Enrolment(models.Model):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="enrolment_confirmation_todo",
+                condition=models.Q(confirmation="pending"),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["trainee", "session"],

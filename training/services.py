@@ -2,6 +2,7 @@
 is created here, under a lock on its session row, so capacity always holds."""
 
 import datetime
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +12,8 @@ from clients.models import Organisation
 from trainees.models import Trainee
 from training.models import Enrolment, LegalBasis, Session
 from training.selectors import enrolment_refusal
+
+logger = logging.getLogger(__name__)
 
 
 class EnrolmentRefused(ValidationError):
@@ -25,6 +28,7 @@ def enrolment_create(
     source: str,
     client: Organisation | None = None,
     status: str = Enrolment.Status.PENDING,
+    confirmation: str = Enrolment.Confirmation.NOT_NEEDED,
 ) -> Enrolment:
     """Give the trainee a seat on the session, or raise EnrolmentRefused with the reason."""
     # The row lock serialises concurrent enrolments on one session: the seat count
@@ -42,6 +46,7 @@ def enrolment_create(
     enrolment.client = client if source == Enrolment.Source.EMPLOYER else None
     enrolment.legal_basis = LegalBasis.CONTRACT
     enrolment.status = status
+    enrolment.confirmation = confirmation
     enrolment.full_clean(exclude=["role"])
     enrolment.save()
     return enrolment
@@ -69,3 +74,74 @@ def enrolments_complete_ended(*, today: datetime.date) -> int:
     return Enrolment.objects.filter(
         session__end_date__lt=today, status=Enrolment.Status.CONFIRMED
     ).update(status=Enrolment.Status.COMPLETED, updated_at=timezone.now())
+
+
+def enrolment_confirmation_queue(*, enrolment: Enrolment) -> None:
+    """Once the registration commits, hand its confirmation email to a worker.
+
+    If the broker is down the registration stands: the email stays "to send" and the
+    sweeper (enrolment_confirmations_send_pending) sends it later.
+    """
+
+    def queue() -> None:
+        from training.tasks import send_enrolment_confirmation
+
+        try:
+            send_enrolment_confirmation.delay(enrolment.pk)
+        except Exception as error:  # broker down, or mail down when tasks run in-process
+            logger.warning(
+                "Confirmation email of enrolment %s deferred to the sweeper (%s).",
+                enrolment.pk,
+                type(error).__name__,
+            )
+
+    transaction.on_commit(queue)
+
+
+def enrolment_confirmation_send(*, enrolment_id: int, now: datetime.datetime) -> bool:
+    """Send one pending confirmation email; False if there was nothing to send.
+
+    The row stays locked while the email goes out, so two workers never both send it;
+    if the mail server fails, the transaction rolls back and it stays "to send".
+    """
+    from training.emails import enrolment_confirmation_message
+
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("trainee", "session__course")
+            .filter(pk=enrolment_id, confirmation=Enrolment.Confirmation.PENDING)
+            .first()
+        )
+        if enrolment is None:
+            return False
+        enrolment_confirmation_message(enrolment=enrolment).send()
+        enrolment.confirmation = Enrolment.Confirmation.SENT
+        enrolment.confirmation_sent_at = now
+        enrolment.save(update_fields=["confirmation", "confirmation_sent_at", "updated_at"])
+    return True
+
+
+def enrolment_confirmations_send_pending(
+    *, now: datetime.datetime, grace: datetime.timedelta, batch_size: int = 100
+) -> tuple[int, int]:
+    """Send confirmations still "to send" after ``grace``; returns (sent, failed)."""
+    pending = (
+        Enrolment.objects.filter(
+            confirmation=Enrolment.Confirmation.PENDING, created_at__lt=now - grace
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    sent = failed = 0
+    for enrolment_id in list(pending):
+        try:
+            sent += enrolment_confirmation_send(enrolment_id=enrolment_id, now=now)
+        except Exception as error:  # the mail server is still down: next sweep
+            failed += 1
+            logger.warning(
+                "Confirmation email of enrolment %s still not sent (%s).",
+                enrolment_id,
+                type(error).__name__,
+            )
+    return sent, failed

@@ -5,4 +5,5 @@ from training import views
 app_name = "training"
 urlpatterns = [
     path("", views.session_list, name="session_list"),
+    path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
 ]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from consent import views
+
+app_name = "consent"
+urlpatterns = [
+    path("privacy/", views.privacy_policy, name="privacy"),
+    path("my-data/<str:token>/", views.manage, name="manage"),
+]

@@ -56,6 +56,10 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        # "552 100 554" and "552100554" are one company: store the digits only.
+        self.registration_number = "".join(self.registration_number.split())
+
 
 class ClientContact(models.Model):
     """A person at a client company (training, HR or procurement department)."""

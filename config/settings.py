@@ -11,6 +11,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.beat import BEAT_SCHEDULE
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -51,11 +53,14 @@ CRYPTOGRAPHY_KEYS = [
 ]
 
 if not DEBUG:
-    missing = [
-        name
-        for name, value in (("SECRET_KEY", SECRET_KEY), ("CRYPTOGRAPHY_KEY", CRYPTOGRAPHY_KEYS))
-        if not value
-    ]
+    _required = {"SECRET_KEY": SECRET_KEY or "", "CRYPTOGRAPHY_KEY": ",".join(CRYPTOGRAPHY_KEYS)}
+    missing = [name for name, value in _required.items() if not value]
+    placeholders = [name for name, value in _required.items() if "change-me" in value]
+    if placeholders:
+        raise ImproperlyConfigured(
+            f"{' and '.join(placeholders)} still hold the placeholder of .env.example: "
+            "replace them with random values (make .env writes some)."
+        )
     if missing:
         raise ImproperlyConfigured(
             f"{' and '.join(missing)} must be set when DEBUG is off "
@@ -211,6 +216,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
 # The beat schedule lives in code (config/beat.py); the retention jobs join it.
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
 # The organisation's identity is configuration; a demo organisation is the default.
 ORGANISATION = {

@@ -88,3 +88,24 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     """A French-speaking visitor by default: French is the reference language."""
     return {**browser_context_args, "locale": "fr-FR"}
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_in_process():
+    """Tasks run in the test's process, on its database, unless a test starts a worker
+    (tests/test_celery_worker.py) or breaks the broker on purpose (dead_broker)."""
+    from config.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counters():
+    """Each test starts with no submission counted against its client address."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trainees.models import SensitiveNeeds, Trainee
+from trainees.services import sensitive_needs_record
+from training.forms import SensitiveNeedsAdminForm
 
 
 @admin.register(Trainee)
@@ -17,25 +20,46 @@ class TraineeAdmin(admin.ModelAdmin):
 class SensitiveNeedsAdmin(admin.ModelAdmin):
     """The logistics view: who needs what, per session. Model permissions gate it all."""
 
+    form = SensitiveNeedsAdminForm
     list_display = ["enrolment", "session", "has_food_allergies", "has_disability_adaptations"]
     list_select_related = ["enrolment__trainee", "enrolment__session__course"]
     list_filter = ["enrolment__session"]
     search_fields = ["enrolment__trainee__surname", "enrolment__trainee__email"]
-    fields = [
-        "enrolment",
-        "food_allergies",
-        "allergies_consent_at",
-        "disability_adaptations",
-        "disability_consent_at",
-    ]
-    readonly_fields = fields
+    autocomplete_fields = ["enrolment"]
+    readonly_fields = ["allergies_consent_at", "disability_consent_at"]
 
-    # Entered and changed with the enrolment (through its service), never here.
     def has_add_permission(self, request):
-        return False
+        # Adding here means choosing an enrolment, and an enrolment that already has needs
+        # would say so: only those who may see needs add them here. Training staff
+        # enter them with a new enrolment instead.
+        return super().has_add_permission(request) and request.user.has_perm(
+            "trainees.view_sensitiveneeds"
+        )
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return ["enrolment", *self.readonly_fields]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        sensitive_needs_record(
+            enrolment=obj.enrolment,
+            food_allergies=data.get("food_allergies") or "",
+            allergies_consent=data["allergies_consent"],
+            disability_adaptations=data.get("disability_adaptations") or "",
+            disability_consent=data["disability_consent"],
+            now=timezone.now(),
+        )
+        saved = SensitiveNeeds.objects.filter(enrolment=obj.enrolment).first()
+        # Nothing left to keep: the service deleted the record; the admin lists what remains.
+        obj.pk = saved.pk if saved else None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self.response_post_save_add(request, obj)
+
+    def response_change(self, request, obj):
+        return self.response_post_save_change(request, obj)
 
     @admin.display(description=_("session"))
     def session(self, needs: SensitiveNeeds):

@@ -10,12 +10,11 @@ the one place that wires the library's primitives (AES-CBC + HMAC-SHA256 in
   encrypt and one to sign, so neither depends on ``SECRET_KEY``;
 - the first key encrypts; every key is tried to decrypt, so a new key can be put in
   front and old rows re-encrypted at leisure (rotation);
-- keys are read from settings at each use, never frozen at import.
+- keys are read from settings at each use, never frozen at import or cached (HKDF
+  costs microseconds; a cache would hide which key is really in use).
 
 Values are stored as the UTF-8 bytes of the text (no pickle).
 """
-
-from functools import lru_cache
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -30,7 +29,6 @@ class DecryptionError(Exception):
     """No configured key decrypts this value."""
 
 
-@lru_cache(maxsize=16)
 def _fernet_for(key: str) -> FernetBytes:
     def derive(purpose: bytes) -> bytes:
         hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose)

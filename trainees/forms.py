@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.validators import phone_validator, reject_markup
 from config.forms import AccessibleForm
-from trainees.services import RegistrationDetails
+from trainees.registration import RegistrationDetails
 
 
 class RegistrationForm(AccessibleForm):

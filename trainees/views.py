@@ -5,7 +5,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods
 
 from trainees.forms import RegistrationForm
-from trainees.services import trainee_register
+from trainees.registration import trainee_register
 from trainees.throttle import client_address, throttle_allow
 from training.selectors import session_list_with_seats
 

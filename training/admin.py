@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from trainees.models import SensitiveNeeds
 from trainees.services import sensitive_needs_delete, sensitive_needs_record
@@ -13,10 +14,30 @@ from training.forms import (
     EnrolmentAdminForm,
     SensitiveNeedsInlineForm,
     SensitiveNeedsInlineFormSet,
+    SessionAdminForm,
 )
 from training.models import Course, Enrolment, Session
 from training.selectors import session_list_with_seats
-from training.services import enrolment_create, enrolment_set_status
+from training.services import (
+    enrolment_create,
+    enrolment_set_source,
+    enrolment_set_status,
+    session_save,
+)
+
+SENSITIVE_VIEW = "trainees.view_sensitiveneeds"
+
+
+class RefusalAsMessage:
+    """Between a form's check and the locked write, another person may take the last seat
+    or a seat: the service refuses, the transaction rolls back, and the user is told."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refusal:
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(Course)
@@ -43,7 +64,8 @@ class EnrolmentInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(RefusalAsMessage, admin.ModelAdmin):
+    form = SessionAdminForm
     list_display = [
         "course",
         "start_date",
@@ -64,6 +86,20 @@ class SessionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return session_list_with_seats()
 
+    def save_model(self, request, obj, form, change):
+        dropped = session_save(session=obj)
+        if dropped:
+            self.message_user(
+                request,
+                ngettext(
+                    "The session no longer provides meals: the food allergies of %(count)d trainee were deleted.",
+                    "The session no longer provides meals: the food allergies of %(count)d trainees were deleted.",
+                    dropped,
+                )
+                % {"count": dropped},
+                messages.WARNING,
+            )
+
     @admin.display(description=_("seats left"), ordering="seats_left")
     def seats_left(self, session: Session):
         return getattr(session, "seats_left", None)
@@ -79,7 +115,8 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 class SensitiveNeedsInline(admin.StackedInline):
-    """Shown only to staff holding the sensitive-needs permissions (Django's model perms)."""
+    """Model permissions decide: training staff may enter needs with a new enrolment
+    (add only, write-only); staff holding the view permission see them afterwards."""
 
     model = SensitiveNeeds
     form = SensitiveNeedsInlineForm
@@ -90,7 +127,7 @@ class SensitiveNeedsInline(admin.StackedInline):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(RefusalAsMessage, admin.ModelAdmin):
     form = EnrolmentAdminForm
     list_display = ["trainee", "session", "source", "client", "role", "status", "created_at"]
     list_filter = ["status", "source", "role", "session__course"]
@@ -101,39 +138,60 @@ class EnrolmentAdmin(admin.ModelAdmin):
     inlines = [SensitiveNeedsInline]
     actions = ["confirm_selected"]
 
+    def get_inlines(self, request, obj):
+        # On an existing enrolment the needs show only to those who may see them;
+        # otherwise even an empty form would hint at whether some exist.
+        if obj is not None and not request.user.has_perm(SENSITIVE_VIEW):
+            return []
+        return self.inlines
+
     def get_list_display(self, request):
         # Without the permission, not even the existence of needs shows in the list.
-        if request.user.has_perm("trainees.view_sensitiveneeds"):
+        if request.user.has_perm(SENSITIVE_VIEW):
             return [*self.list_display, "has_sensitive_needs"]
         return self.list_display
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # ?sensitive_needs__isnull=False would tell who has needs.
+        if lookup.startswith("sensitive_needs") and not request.user.has_perm(SENSITIVE_VIEW):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if request.user.has_perm("trainees.view_sensitiveneeds"):
+        if request.user.has_perm(SENSITIVE_VIEW):
             queryset = queryset.select_related("sensitive_needs")
         return queryset
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return self.readonly_fields
-        # Who, where and for whom are fixed once the seat is taken; cancel and re-enrol instead.
-        return [*self.readonly_fields, "trainee", "session", "source", "client"]
+        # The seat (who, which session) is fixed; cancel and enrol again to move it.
+        return [*self.readonly_fields, "trainee", "session"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Enrolments are cancelled, not deleted: attendance and certificates rest on them,
+        # and the retention jobs delete them when the law allows.
+        return False
 
     @admin.display(boolean=True, description=_("sensitive needs"))
     def has_sensitive_needs(self, enrolment: Enrolment) -> bool:
         return hasattr(enrolment, "sensitive_needs")
 
     def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
         if change:
+            if {"source", "client"} & set(form.changed_data):
+                enrolment_set_source(enrolment=obj, source=data["source"], client=data["client"])
             if "status" in form.changed_data:
-                enrolment_set_status(enrolment=obj, status=form.cleaned_data["status"])
+                enrolment_set_status(enrolment=obj, status=data["status"])
             return
         enrolled = enrolment_create(
-            trainee=form.cleaned_data["trainee"],
-            session=form.cleaned_data["session"],
-            source=form.cleaned_data["source"],
-            client=form.cleaned_data.get("client"),
-            status=form.cleaned_data["status"],
+            trainee=data["trainee"],
+            session=data["session"],
+            source=data["source"],
+            client=data.get("client"),
+            status=data["status"],
         )
         # The admin goes on (inlines, log entry, redirect) with the saved row.
         obj.pk, obj.role, obj.created_at = enrolled.pk, enrolled.role, enrolled.created_at
@@ -159,15 +217,6 @@ class EnrolmentAdmin(admin.ModelAdmin):
                 disability_consent=data["disability_consent"],
                 now=timezone.now(),
             )
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # Between the form's check and the locked write, another person may take the last
-        # seat: the service refuses, the transaction rolls back, and the user is told.
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as refusal:
-            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     @admin.action(description=_("Confirm the selected enrolments"), permissions=["change"])
     def confirm_selected(self, request, queryset):

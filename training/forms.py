@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from trainees.models import SensitiveNeeds
 from trainees.services import sensitive_needs_validate
-from training.models import Enrolment
-from training.selectors import enrolment_refusal
+from training.models import Enrolment, Session
+from training.selectors import enrolment_refusal, session_seats_taken
 
 
 class EnrolmentAdminForm(forms.ModelForm):
@@ -34,8 +34,27 @@ class EnrolmentAdminForm(forms.ModelForm):
         return cleaned
 
     def _get_validation_exclusions(self):
-        # The role is computed by the database from the source.
-        return {*super()._get_validation_exclusions(), "role"}
+        # The role is computed by the database from the source. The trainee is left out
+        # so that the one-enrolment-per-session constraint is not checked here: a
+        # cancelled enrolment is taken up again by the service, and enrolment_refusal
+        # above says, once, when a seat really is held already.
+        return {*super()._get_validation_exclusions(), "role", "trainee"}
+
+
+class SessionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = "__all__"
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        taken = session_seats_taken(session_id=self.instance.pk) if self.instance.pk else 0
+        if capacity < taken:
+            raise ValidationError(
+                _("%(taken)d seats are already taken: the capacity cannot be lower."),
+                params={"taken": taken},
+            )
+        return capacity
 
 
 class SensitiveNeedsInlineForm(forms.ModelForm):
@@ -71,6 +90,34 @@ class SensitiveNeedsInlineForm(forms.ModelForm):
             self.fields[name].max_length = 1000
 
 
+class SensitiveNeedsAdminForm(SensitiveNeedsInlineForm):
+    """The logistics page for one enrolment's needs; the service writes them."""
+
+    class Meta(SensitiveNeedsInlineForm.Meta):
+        fields = ["enrolment", *SensitiveNeedsInlineForm.Meta.fields]
+
+    def clean(self):
+        cleaned = super().clean()
+        enrolment = cleaned.get("enrolment") or getattr(self.instance, "enrolment", None)
+        if enrolment is not None:
+            _validate_needs(self, enrolment.session, cleaned)
+        return cleaned
+
+
+def _validate_needs(form, session, data) -> None:
+    """Attach to the form's fields why these needs cannot be recorded, if they cannot."""
+    try:
+        sensitive_needs_validate(
+            meals_provided=session.meals_provided,
+            food_allergies=(data.get("food_allergies") or "").strip(),
+            allergies_consent=data.get("allergies_consent", False),
+            disability_adaptations=(data.get("disability_adaptations") or "").strip(),
+            disability_consent=data.get("disability_consent", False),
+        )
+    except ValidationError as refusal:
+        form.add_error(None, refusal)
+
+
 class SensitiveNeedsInlineFormSet(BaseInlineFormSet):
     """Checks each needs form against the enrolment's session (meals, consent)."""
 
@@ -81,15 +128,5 @@ class SensitiveNeedsInlineFormSet(BaseInlineFormSet):
             return
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE"):
-                continue
-            try:
-                sensitive_needs_validate(
-                    meals_provided=session.meals_provided,
-                    food_allergies=(data.get("food_allergies") or "").strip(),
-                    allergies_consent=data.get("allergies_consent", False),
-                    disability_adaptations=(data.get("disability_adaptations") or "").strip(),
-                    disability_consent=data.get("disability_consent", False),
-                )
-            except ValidationError as refusal:
-                form.add_error(None, refusal)
+            if data and not data.get("DELETE"):
+                _validate_needs(form, session, data)

@@ -23,6 +23,13 @@ def session_list_upcoming(*, today: datetime.date) -> QuerySet[Session]:
     return session_list_with_seats().filter(start_date__gte=today).order_by("start_date", "pk")
 
 
+def session_seats_taken(*, session_id: int) -> int:
+    """How many enrolments hold a seat on this session."""
+    return Enrolment.objects.filter(
+        session_id=session_id, status__in=Enrolment.SEAT_HOLDING
+    ).count()
+
+
 def enrolment_refusal(*, trainee_id: int | None, session: Session) -> str | None:
     """Why this trainee cannot take a seat on this session, or None if they can.
 
@@ -31,7 +38,6 @@ def enrolment_refusal(*, trainee_id: int | None, session: Session) -> str | None
     existing = Enrolment.objects.filter(trainee_id=trainee_id, session=session).first()
     if existing is not None and existing.status != Enrolment.Status.CANCELLED:
         return _("This trainee is already enrolled on this session.")
-    taken = session.enrolments.filter(status__in=Enrolment.SEAT_HOLDING).count()
-    if taken >= session.capacity:
+    if session_seats_taken(session_id=session.pk) >= session.capacity:
         return _("This session is full: no seat is left.")
     return None

@@ -7,11 +7,13 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clients.models import Organisation
 from trainees.models import Trainee
-from training.models import Enrolment, LegalBasis, Session
-from training.selectors import enrolment_refusal
+from trainees.services import sensitive_needs_drop_allergies
+from training.models import Course, Enrolment, LegalBasis, Session
+from training.selectors import enrolment_refusal, session_seats_taken
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +37,8 @@ def enrolment_create(
     # below cannot change until this transaction ends.
     session = Session.objects.select_for_update().get(pk=session.pk)
     refusal = enrolment_refusal(trainee_id=trainee.pk, session=session)
-    if refusal:
+    # A cancelled enrolment recorded for history takes no seat, so a full session allows it.
+    if refusal and status in Enrolment.SEAT_HOLDING:
         raise EnrolmentRefused(refusal)
 
     enrolment = Enrolment.objects.filter(trainee=trainee, session=session).first()
@@ -49,6 +52,17 @@ def enrolment_create(
     enrolment.confirmation = confirmation
     enrolment.full_clean(exclude=["role"])
     enrolment.save()
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_set_source(*, enrolment: Enrolment, source: str, client: Organisation | None):
+    """Correct who registered the trainee (and so our role): the employer, or themself."""
+    enrolment.source = source
+    enrolment.client = client if source == Enrolment.Source.EMPLOYER else None
+    enrolment.full_clean(exclude=["role"])
+    enrolment.save(update_fields=["source", "client", "updated_at"])
+    enrolment.refresh_from_db(fields=["role"])
     return enrolment
 
 
@@ -67,6 +81,40 @@ def enrolment_set_status(*, enrolment: Enrolment, status: str) -> Enrolment:
     enrolment.status = status
     enrolment.save(update_fields=["status", "updated_at"])
     return enrolment
+
+
+def course_create(**fields) -> Course:
+    """A new course, validated."""
+    course = Course(**fields)
+    course.full_clean()
+    course.save()
+    return course
+
+
+@transaction.atomic
+def session_save(*, session: Session) -> int:
+    """Create or change a session; returns how many allergy records it had to delete.
+
+    Capacity never falls below the seats already taken, and a session that stops
+    providing meals loses its trainees' allergy data, whose only purpose was the meals.
+    """
+    if session.pk is not None:
+        Session.objects.select_for_update().filter(pk=session.pk).first()
+        taken = session_seats_taken(session_id=session.pk)
+        if session.capacity < taken:
+            raise ValidationError(
+                {
+                    "capacity": _(
+                        "%(taken)d seats are already taken: the capacity cannot be lower."
+                    )
+                    % {"taken": taken}
+                }
+            )
+    session.full_clean()
+    session.save()
+    if session.meals_provided:
+        return 0
+    return sensitive_needs_drop_allergies(session_id=session.pk)
 
 
 def enrolments_complete_ended(*, today: datetime.date) -> int:

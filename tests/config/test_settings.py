@@ -50,6 +50,15 @@ def test_it_names_both_when_both_are_missing():
     assert "SECRET_KEY and CRYPTOGRAPHY_KEY must be set" in result.stderr
 
 
+def test_the_placeholders_of_env_example_are_refused():
+    result = _start(
+        DEBUG="false", SECRET_KEY="change-me-to-50-random-characters", CRYPTOGRAPHY_KEY="k"
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY still hold the placeholder" in result.stderr
+
+
 def test_a_bad_boolean_is_an_error_not_a_silent_false():
     result = _start(DEBUG="maybe", SECRET_KEY="s", CRYPTOGRAPHY_KEY="k")
 
@@ -90,8 +99,9 @@ def test_plain_http_is_redirected_to_https(client, db):
     assert response["Location"].startswith("https://")
 
 
-def test_the_beat_schedule_names_registered_tasks():
+def test_celery_beat_runs_the_schedule_and_it_names_registered_tasks():
     app.loader.import_default_modules()
+    assert app.conf.beat_schedule == BEAT_SCHEDULE
     assert BEAT_SCHEDULE
     for entry in BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks

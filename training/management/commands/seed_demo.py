@@ -10,11 +10,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from clients.models import ClientContact, Organisation
-from trainees.models import Trainee
-from trainees.services import sensitive_needs_record
-from training.models import Course, Enrolment, Session
-from training.services import enrolment_create
+from clients.models import Organisation
+from clients.services import client_contact_create, organisation_create
+from trainees.services import sensitive_needs_record, trainee_create
+from training.models import Enrolment, Session
+from training.services import course_create, enrolment_create, session_save
 
 ACME_SIRET = "55210055400013"
 
@@ -70,31 +70,36 @@ class Command(BaseCommand):
         def days(n: int) -> datetime.date:
             return today + datetime.timedelta(days=n)
 
-        acme = Organisation.objects.create(
+        def _session(**fields) -> Session:
+            session = Session(**fields)
+            session_save(session=session)
+            return session
+
+        acme = organisation_create(
             name="Acme Industrie",
             registration_number=ACME_SIRET,
             address="12 avenue des Usines, 69007 Lyon",
             relationship="active",
         )
-        martin = Organisation.objects.create(
+        martin = organisation_create(
             name="Boulangeries Martin",
             registration_number="41234567800021",
             address="3 place du Marché, 33000 Bordeaux",
             relationship="active",
         )
-        Organisation.objects.create(
+        organisation_create(
             name="Ancienne Société",
             registration_number="30012345600017",
             address="8 rue Vieille, 59000 Lille",
             relationship="ended",
             relationship_ended_on=days(-800),
         )
-        prospect = Organisation.objects.create(
+        prospect = organisation_create(
             name="Prospect Conseil",
             registration_number="80098765400010",
             address="22 boulevard Neuf, 44000 Nantes",
         )
-        ClientContact.objects.create(
+        client_contact_create(
             organisation=acme,
             surname="Durand",
             first_name="Claire",
@@ -103,7 +108,7 @@ class Command(BaseCommand):
             department="training",
             phone="04 72 00 00 01",
         )
-        ClientContact.objects.create(
+        client_contact_create(
             organisation=acme,
             surname="Petit",
             first_name="Marc",
@@ -111,7 +116,7 @@ class Command(BaseCommand):
             job_title="Acheteur",
             department="procurement",
         )
-        ClientContact.objects.create(
+        client_contact_create(
             organisation=martin,
             surname="Martin",
             first_name="Sophie",
@@ -119,7 +124,7 @@ class Command(BaseCommand):
             job_title="DRH",
             department="hr",
         )
-        ClientContact.objects.create(
+        client_contact_create(
             organisation=prospect,
             surname="Bernard",
             first_name="Luc",
@@ -129,19 +134,17 @@ class Command(BaseCommand):
             prospecting_objected_at=timezone.now() - datetime.timedelta(days=30),
         )
 
-        sst = Course.objects.create(
+        sst = course_create(
             code="SST-INIT",
             title="Sauveteur secouriste du travail",
             duration_hours=14,
             description="Formation initiale aux gestes de premiers secours en entreprise.",
         )
-        excel = Course.objects.create(code="EXCEL-AV", title="Excel avancé", duration_hours=7)
-        mgmt = Course.objects.create(code="MGMT-01", title="Manager une équipe", duration_hours=21)
-        rgpd = Course.objects.create(
-            code="RGPD-101", title="Le RGPD au quotidien", duration_hours=7
-        )
+        excel = course_create(code="EXCEL-AV", title="Excel avancé", duration_hours=7)
+        mgmt = course_create(code="MGMT-01", title="Manager une équipe", duration_hours=21)
+        rgpd = course_create(code="RGPD-101", title="Le RGPD au quotidien", duration_hours=7)
 
-        sst_past = Session.objects.create(
+        sst_past = _session(
             course=sst,
             start_date=days(-60),
             end_date=days(-59),
@@ -150,7 +153,7 @@ class Command(BaseCommand):
             trainer="Nadia Benali",
             meals_provided=True,
         )
-        excel_past = Session.objects.create(
+        excel_past = _session(
             course=excel,
             start_date=days(-10),
             end_date=days(-10),
@@ -159,7 +162,7 @@ class Command(BaseCommand):
             capacity=15,
             trainer="Paul Leroy",
         )
-        mgmt_next = Session.objects.create(
+        mgmt_next = _session(
             course=mgmt,
             start_date=days(14),
             end_date=days(16),
@@ -168,7 +171,7 @@ class Command(BaseCommand):
             trainer="Hélène Morel",
             meals_provided=True,
         )
-        Session.objects.create(
+        _session(
             course=sst,
             start_date=days(30),
             end_date=days(31),
@@ -177,7 +180,7 @@ class Command(BaseCommand):
             trainer="Nadia Benali",
             meals_provided=True,
         )
-        rgpd_next = Session.objects.create(
+        rgpd_next = _session(
             course=rgpd,
             start_date=days(45),
             end_date=days(45),
@@ -189,7 +192,7 @@ class Command(BaseCommand):
 
         def trainee(surname, first_name, employer=None, occupation=""):
             email = f"{first_name}.{surname}@example.org".lower().replace("é", "e")
-            return Trainee.objects.create(
+            return trainee_create(
                 surname=surname,
                 first_name=first_name,
                 email=email,

@@ -1,7 +1,10 @@
-"""The staff groups and what each may do; later apps add their permissions in their own migrations."""
+"""The staff groups and what each may do: one place, synced after every migrate.
 
-from django.contrib.auth.management import create_permissions
-from django.db import migrations
+Synced by a post_migrate receiver (training/apps.py) rather than a data migration, so
+that a new permission joins its group on the next migrate and a flushed test database
+gets its groups back. Only the permissions listed here are granted; a group's other
+permissions are left as an administrator set them.
+"""
 
 ALL = ("add", "change", "delete", "view")
 TRAINING_DATA = {
@@ -11,13 +14,13 @@ TRAINING_DATA = {
 }
 
 GROUPS = {
-    # Manage clients, courses, sessions and enrolments; never sees allergy or disability data.
-    "Équipe formation": TRAINING_DATA,
+    # Manage clients, courses, sessions and enrolments. May enter a new enrolment's needs
+    # (add only) but never sees allergy or disability data afterwards.
+    "Équipe formation": {**TRAINING_DATA, "trainees": {"trainee": ALL, "sensitiveneeds": ("add",)}},
     # Arranges meals and adapted training: the only group that sees sensitive needs.
     "Accès données sensibles (logistique)": {
         "trainees": {"trainee": ("view",), "sensitiveneeds": ALL},
-        # Needs are entered on the enrolment's page, which takes its change permission.
-        "training": {"course": ("view",), "session": ("view",), "enrolment": ("view", "change")},
+        "training": {"course": ("view",), "session": ("view",), "enrolment": ("view",)},
     },
     # Answers data-subject requests: reads everything, including sensitive needs.
     "DPO": {
@@ -34,15 +37,10 @@ GROUPS = {
 }
 
 
-def create_groups(apps, schema_editor):
-    # Permissions are normally created after migrate; this migration needs them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
+def staff_groups_sync(**kwargs) -> None:
+    """Create the groups and grant them their permissions (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
 
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
     for name, grants in GROUPS.items():
         group, _ = Group.objects.get_or_create(name=name)
         for app_label, models in grants.items():
@@ -53,19 +51,3 @@ def create_groups(apps, schema_editor):
                         content_type__app_label=app_label, codename__in=codenames
                     )
                 )
-
-
-def delete_groups(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=GROUPS).delete()
-
-
-class Migration(migrations.Migration):
-    dependencies = [
-        ("auth", "0012_alter_user_first_name_max_length"),
-        ("contenttypes", "0002_remove_content_type_name"),
-        ("clients", "0001_initial"),
-        ("trainees", "0002_initial"),
-        ("training", "0001_initial"),
-    ]
-
-    operations = [migrations.RunPython(create_groups, delete_groups)]

@@ -1,0 +1,126 @@
+"""The confirmation email: sent after the registration commits, in the trainee's language,
+and never lost when the broker or the mail server is down."""
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from config.celery import app
+from training.models import Enrolment
+from training.services import enrolment_confirmations_send_pending
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def register(client, session, data, **headers):
+    return client.post(reverse("trainees:register", args=[session.pk]), data, **headers)
+
+
+@pytest.fixture
+def dead_broker():
+    """A broker nobody listens on: publishing fails with a real connection error."""
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = "redis://127.0.0.1:1/0", False
+    app.amqp._producer_pool = app._pool = None  # forget connections to the real broker
+    yield
+    app.conf.broker_url, app.conf.task_always_eager = saved
+    app.amqp._producer_pool = app._pool = None
+
+
+@pytest.fixture
+def dead_mail_server(settings):
+    """SMTP on a port nobody listens on: sending fails with a real connection error."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+
+
+def _sweep_later():
+    later = timezone.now() + datetime.timedelta(minutes=10)
+    return enrolment_confirmations_send_pending(now=later, grace=datetime.timedelta(minutes=5))
+
+
+@pytest.mark.policy("F1")
+def test_the_confirmation_goes_out_in_french_with_text_and_html(client, session, form_data):
+    register(client, session, form_data)
+
+    [message] = mail.outbox
+    html = message.alternatives[0][0]
+    assert message.to == ["alice.lambert@example.org"]
+    assert message.subject.startswith("Votre inscription : Sauveteur secouriste du travail")
+    assert "Bonjour Alice," in message.body
+    assert "Lyon" in message.body and "Nadia Benali" in message.body
+    assert "Les repas sont fournis." in message.body
+    assert "Ce qui va se passer" in message.body
+    assert "Bonjour Alice," in html
+    assert Enrolment.objects.get().confirmation == Enrolment.Confirmation.SENT
+
+
+@pytest.mark.policy("F1")
+def test_an_english_speaker_gets_it_in_english(client, session, form_data):
+    register(client, session, form_data, HTTP_ACCEPT_LANGUAGE="en")
+
+    [message] = mail.outbox
+    assert message.subject.startswith("Your registration: Sauveteur secouriste du travail")
+    assert "Hello Alice," in message.body
+    assert "Hello Alice," in message.alternatives[0][0]
+
+
+@pytest.mark.policy("G8")
+def test_it_links_to_the_privacy_policy_and_a_signed_page_to_manage_consents(
+    client, session, form_data
+):
+    form_data.update(no_offers="on")
+    register(client, session, form_data, HTTP_ACCEPT_LANGUAGE="en")
+
+    body = mail.outbox[0].body
+    privacy, manage = re.findall(r"http://testserver\S+|http://127\.0\.0\.1:8000\S+", body)
+    assert privacy.endswith(reverse("consent:privacy"))
+    manage_path = manage.split("8000", 1)[1]
+    page = client.get(manage_path, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "Objected" in page.content.decode()
+    tampered = client.get(manage_path[:-3] + "xyz/", HTTP_ACCEPT_LANGUAGE="en")
+    assert tampered.status_code == 400
+
+
+def test_the_email_leaves_only_after_the_registration_is_committed(client, session, form_data):
+    form_data.update(email="not-an-email")
+
+    register(client, session, form_data)
+
+    assert mail.outbox == []
+
+
+def test_with_the_broker_down_the_registration_stands_and_the_email_follows_later(
+    client, session, form_data, dead_broker
+):
+    response = register(client, session, form_data)
+
+    assert response.status_code == 302
+    enrolment = Enrolment.objects.get()
+    assert enrolment.confirmation == Enrolment.Confirmation.PENDING
+    assert mail.outbox == []
+
+    assert _sweep_later() == (1, 0)
+    assert len(mail.outbox) == 1
+    enrolment.refresh_from_db()
+    assert enrolment.confirmation == Enrolment.Confirmation.SENT
+
+
+def test_with_the_mail_server_down_the_registration_stands_and_the_email_is_retried(
+    client, session, form_data, dead_mail_server, settings
+):
+    response = register(client, session, form_data)
+
+    assert response.status_code == 302
+    assert Enrolment.objects.get().confirmation == Enrolment.Confirmation.PENDING
+    assert _sweep_later() == (0, 1)
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert _sweep_later() == (1, 0)
+    assert _sweep_later() == (0, 0)
+    assert len(mail.outbox) == 1

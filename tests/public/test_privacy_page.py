@@ -1,0 +1,90 @@
+"""The privacy policy page: who we are, what we do with data, and how to exercise rights."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.mark.policy("R3")
+@pytest.mark.policy("G8")
+def test_it_shows_the_controller_and_dpo_from_settings(client, settings):
+    settings.ORGANISATION = {
+        **settings.ORGANISATION,
+        "name": "Formaplus",
+        "legal_form": "SA",
+        "capital": "5 805 450 €",
+        "registry_number": "RCS Nanterre B 552 024 671",
+        "address": "19 rue René Jacques, 92130 Issy-les-Moulineaux",
+        "dpo_email": "dpo@formaplus.example",
+    }
+
+    html = client.get(reverse("consent:privacy")).content.decode()
+
+    for fact in (
+        "Formaplus",
+        "SA",
+        "5 805 450 €",
+        "RCS Nanterre B 552 024 671",
+        "19 rue René Jacques",
+        "dpo@formaplus.example",
+        "CNIL",
+    ):
+        assert fact in html
+
+
+def test_it_covers_every_part_of_the_policy_with_a_version_and_date(client):
+    html = client.get(reverse("consent:privacy"), **EN).content.decode()
+
+    for heading in (
+        "Who processes your data",
+        "Our role: controller or processor",
+        "The data we collect",
+        "Why, and on what legal basis",
+        "Who receives your data",
+        "How long we keep it",
+        "Your rights",
+        "Cookies",
+    ):
+        assert heading in html
+    assert "Version 1.0 of Nov. 26, 2026" in html
+
+
+@pytest.mark.policy("F1")
+def test_french_is_the_default_and_english_follows_the_browser(client):
+    french = client.get(reverse("consent:privacy")).content.decode()
+    english = client.get(reverse("consent:privacy"), **EN).content.decode()
+
+    assert '<html lang="fr">' in french and "Qui traite vos données" in french
+    assert '<html lang="en">' in english and "Who processes your data" in english
+    assert "la version française prévaut" in french
+    assert "the French version prevails" in english
+
+
+@pytest.mark.policy("F1")
+def test_the_language_switcher_changes_the_language(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+
+    assert "Upcoming sessions" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/privacy/", "/sessions/999/"])
+def test_every_public_page_links_to_the_policy_in_its_footer(client, path):
+    html = client.get(path).content.decode()
+
+    footer = html[html.index("<footer") :]
+    assert f'href="{reverse("consent:privacy")}"' in footer
+
+
+def test_public_pages_make_no_third_party_request(client, session):
+    for path in (
+        "/",
+        reverse("training:session_detail", args=[session.pk]),
+        reverse("trainees:register", args=[session.pk]),
+        reverse("consent:privacy"),
+    ):
+        html = client.get(path).content.decode()
+        assert "https://" not in html.replace('href="https://', "")  # no external src
+        assert "<script" not in html

@@ -1,0 +1,351 @@
+"""A trainee registers themself on a session from the public site."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from consent.models import ConsentRecord
+from tests.factories import EnrolmentFactory, SessionFactory, TraineeFactory
+from trainees.models import SensitiveNeeds, Trainee
+from training.models import Enrolment
+
+pytestmark = pytest.mark.django_db
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def register(client, session, data, **headers):
+    return client.post(reverse("trainees:register", args=[session.pk]), data, **headers)
+
+
+def nothing_stored():
+    return not (
+        Trainee.objects.exists()
+        or Enrolment.objects.exists()
+        or SensitiveNeeds.objects.exists()
+        or ConsentRecord.objects.exists()
+    )
+
+
+@pytest.mark.policy("R1")
+@pytest.mark.policy("P1")
+def test_a_person_registers_and_we_are_controller(client, session, form_data):
+    response = register(client, session, form_data)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("trainees:registered", args=[session.pk])
+    enrolment = Enrolment.objects.select_related("trainee").get()
+    assert enrolment.session == session
+    assert enrolment.source == Enrolment.Source.SELF
+    assert enrolment.role == Enrolment.Role.CONTROLLER
+    assert enrolment.trainee.email == "alice.lambert@example.org"
+    assert enrolment.trainee.language == "fr"
+
+
+def test_the_page_after_registering_says_what_happens_next(client, session, form_data):
+    response = register(client, session, form_data, follow=True, **EN)
+
+    html = response.content.decode()
+    assert "Registration received" in html
+    assert "What happens next" in html
+    assert "confirmation email" in html
+
+
+@pytest.mark.policy("D3")
+def test_every_field_says_whether_it_is_mandatory_and_why_it_is_asked(client, session):
+    response = client.get(reverse("trainees:register", args=[session.pk]), **EN)
+
+    form = response.context["form"]
+    html = response.content.decode()
+    for field in form:
+        assert f'for="{field.id_for_label}"' in html or field.widget_type == "radioselect"
+        mark = "(mandatory)" if field.field.required else "(optional)"
+        label_start = html.index(str(field.label))
+        assert mark in html[label_start : label_start + len(str(field.label)) + 200]
+        if field.name not in {"allergies_consent", "disability_consent"}:
+            assert field.help_text, f"{field.name} does not say why it is asked"
+    mandatory = {f.name for f in form if f.field.required}
+    assert mandatory == {
+        "surname",
+        "first_name",
+        "email",
+        "phone",
+        "postal_address",
+        "occupation",
+        "registering_as",
+    }
+
+
+@pytest.mark.policy("D4")
+def test_without_mandatory_data_the_registration_is_refused_and_nothing_stored(
+    client, session, form_data
+):
+    form_data.update(surname="", email="")
+
+    response = register(client, session, form_data, **EN)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["surname"] == ["This field is required."]
+    assert nothing_stored()
+
+
+@pytest.mark.policy("S1")
+def test_allergies_are_not_even_asked_when_the_session_has_no_meals(client, form_data):
+    no_meals = SessionFactory(meals_provided=False)
+
+    page = client.get(reverse("trainees:register", args=[no_meals.pk]))
+    form_data.update(food_allergies="Gluten", allergies_consent="on")
+    register(client, no_meals, form_data)
+
+    assert "food_allergies" not in page.content.decode()
+    assert not SensitiveNeeds.objects.exists()
+
+
+@pytest.mark.policy("S2")
+def test_the_consent_boxes_are_separate_and_unticked(client, session):
+    html = client.get(reverse("trainees:register", args=[session.pk])).content.decode()
+
+    boxes = re.findall(r'<input type="checkbox"[^>]*>', html)
+    assert len(boxes) == 3  # allergies, disability, no offers
+    assert not any("checked" in box for box in boxes)
+
+
+@pytest.mark.policy("S2")
+@pytest.mark.policy("D4")
+def test_allergy_text_without_consent_is_refused_next_to_the_field(client, session, form_data):
+    form_data.update(food_allergies="Arachides")
+
+    response = register(client, session, form_data, **EN)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "To record your food allergies, tick the consent box below" in html
+    assert 'aria-describedby="id_food_allergies_errors id_food_allergies_helptext"' in html
+    assert 'id="id_food_allergies_errors"' in html
+    assert nothing_stored()
+
+
+@pytest.mark.policy("S2")
+def test_consent_without_text_stores_nothing_sensitive(client, session, form_data):
+    form_data.update(allergies_consent="on", disability_consent="on")
+
+    register(client, session, form_data)
+
+    assert Enrolment.objects.exists()
+    assert not SensitiveNeeds.objects.exists()
+    purposes = set(ConsentRecord.objects.values_list("purpose", flat=True))
+    assert purposes == {ConsentRecord.Purpose.TRAINEE_OFFERS}
+
+
+@pytest.mark.policy("S2")
+@pytest.mark.policy("S3")
+def test_needs_given_with_consent_are_stored_encrypted_with_their_consent_recorded(
+    client, session, form_data
+):
+    form_data.update(
+        food_allergies="Arachides",
+        allergies_consent="on",
+        disability_adaptations="Salle accessible en fauteuil",
+        disability_consent="on",
+    )
+
+    register(client, session, form_data)
+
+    needs = SensitiveNeeds.objects.get()
+    assert needs.food_allergies == "Arachides"
+    assert needs.disability_adaptations == "Salle accessible en fauteuil"
+    given = ConsentRecord.objects.filter(action=ConsentRecord.Action.GIVEN)
+    assert set(given.values_list("purpose", flat=True)) == {
+        ConsentRecord.Purpose.ALLERGY_DATA,
+        ConsentRecord.Purpose.DISABILITY_DATA,
+        ConsentRecord.Purpose.TRAINEE_OFFERS,
+    }
+    record = given.get(purpose=ConsentRecord.Purpose.ALLERGY_DATA)
+    assert record.channel == ConsentRecord.Channel.REGISTRATION_FORM
+    assert record.email == "alice.lambert@example.org"
+    assert record.policy_version.number == "1.0"
+
+
+@pytest.mark.policy("P3")
+def test_the_trainee_can_object_to_offers_right_on_the_form(client, session, form_data):
+    before = timezone.now()
+    form_data.update(no_offers="on")
+
+    register(client, session, form_data)
+
+    record = ConsentRecord.objects.get(purpose=ConsentRecord.Purpose.TRAINEE_OFFERS)
+    assert record.action == ConsentRecord.Action.OBJECTED
+    assert record.at >= before
+    assert record.trainee.email == "alice.lambert@example.org"
+
+
+@pytest.mark.policy("P3")
+def test_the_form_says_offers_come_from_us_and_our_french_subsidiaries(client, session):
+    html = client.get(reverse("trainees:register", args=[session.pk]), **EN).content.decode()
+
+    assert "from us and our French subsidiaries" in html
+    assert "I do not want to receive offers." in html
+
+
+def test_registering_for_an_employer_needs_its_name(client, session, form_data):
+    form_data.update(registering_as="employee")
+
+    refused = register(client, session, form_data, **EN)
+    form_data.update(employer_name="Acme Industrie")
+    register(client, session, form_data)
+
+    assert "Name your employer" in refused.content.decode()
+    trainee = Trainee.objects.get()
+    assert trainee.employer_name == "Acme Industrie"
+    assert Enrolment.objects.get().role == Enrolment.Role.CONTROLLER
+
+
+def test_a_full_session_gives_a_clear_message_and_stores_nothing(client, form_data):
+    full = SessionFactory(capacity=1)
+    EnrolmentFactory(session=full)
+
+    response = register(client, full, form_data, **EN)
+
+    assert "This session is full" in response.content.decode()
+    assert Trainee.objects.count() == 1  # the one already enrolled
+    assert full.enrolments.count() == 1
+
+
+def test_a_second_registration_of_the_same_email_gives_a_message_and_no_duplicate(
+    client, session, form_data
+):
+    register(client, session, form_data)
+    form_data.update(email="ALICE.LAMBERT@example.org ")
+
+    response = register(client, session, form_data, **EN)
+
+    assert "already enrolled on this session" in response.content.decode()
+    assert Enrolment.objects.count() == 1
+    assert Trainee.objects.count() == 1
+
+
+def test_a_known_address_registering_again_does_not_overwrite_the_record(
+    client, session, form_data
+):
+    known = TraineeFactory(email="alice.lambert@example.org", surname="Lambert", phone="0102030405")
+    form_data.update(surname="Someone Else", phone="0999999999")
+
+    register(client, session, form_data)
+
+    known.refresh_from_db()
+    assert known.surname == "Lambert"
+    assert known.phone == "0102030405"
+    assert known.occupation == "Technicienne"  # an empty field is filled in
+    assert Enrolment.objects.get().trainee == known
+
+
+@pytest.mark.parametrize("days_from_today", [0, -1, -30])
+def test_a_session_that_has_started_is_closed_for_registration(client, form_data, days_from_today):
+    start = timezone.localdate() + datetime.timedelta(days=days_from_today)
+    started = SessionFactory(start_date=start, end_date=start + datetime.timedelta(days=2))
+
+    page = client.get(reverse("trainees:register", args=[started.pk]), **EN)
+    post = register(client, started, form_data)
+
+    assert page.status_code == post.status_code == 410
+    assert "registration is closed" in page.content.decode()
+    assert nothing_stored()
+
+
+@pytest.mark.parametrize(
+    "path", ["/sessions/999999/register/", "/sessions/abc/register/", "/sessions/1e3/"]
+)
+def test_unknown_or_tampered_session_ids_are_a_clear_404(client, db, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
+
+
+def test_a_post_without_csrf_token_is_refused_with_a_page_and_nothing_stored(session, form_data):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(reverse("trainees:register", args=[session.pk]), form_data, **EN)
+
+    assert response.status_code == 403
+    assert "Nothing was recorded" in response.content.decode()
+    assert nothing_stored()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("surname", "x" * 101, "at most 100 characters"),
+        ("email", "alice@", "Enter a valid email address."),
+        ("email", "alice@example.org\r\nBcc: victim@example.org", "Enter a valid email address."),
+        ("phone", "call me maybe", "Enter a phone number"),
+        ("first_name", "<script>alert(1)</script>", "remove the &lt; and &gt; characters"),
+        ("postal_address", "a\x00b", "Null characters are not allowed."),
+        ("registering_as", "boss", "Select a valid choice."),
+        ("diplomas_and_skills", "y" * 1001, "at most 1000 characters"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_nothing_is_stored(
+    client, session, form_data, field, value, message
+):
+    form_data[field] = value
+
+    response = register(client, session, form_data, **EN)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert nothing_stored()
+
+
+def test_repeated_submissions_from_one_address_are_throttled(client, session, form_data, settings):
+    settings.REGISTRATION_SUBMISSIONS_PER_HOUR = 3
+    form_data.update(surname="")
+    for _ in range(3):
+        assert register(client, session, form_data).status_code == 200
+
+    response = register(client, session, form_data, **EN)
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    other_address = register(client, session, form_data, REMOTE_ADDR="10.0.0.9")
+    assert other_address.status_code == 200
+
+
+def test_the_catalogue_lists_upcoming_sessions_with_seats_left(client, session):
+    past = SessionFactory(
+        start_date=timezone.localdate() - datetime.timedelta(days=5),
+        end_date=timezone.localdate() - datetime.timedelta(days=4),
+    )
+    EnrolmentFactory.create_batch(2, session=session)
+
+    response = client.get("/")
+
+    listed = list(response.context["page"].object_list)
+    assert listed == [session]
+    assert listed[0].seats_left == 10
+    assert past not in listed
+    assert reverse("training:session_detail", args=[session.pk]) in response.content.decode()
+
+
+def test_the_catalogue_is_paginated(client, db):
+    SessionFactory.create_batch(25)
+
+    first = client.get("/")
+    second = client.get("/", {"page": 2})
+
+    assert len(first.context["page"].object_list) == 20
+    assert len(second.context["page"].object_list) == 5
+    assert client.get("/", {"page": "zzz"}).status_code == 200
+
+
+def test_a_session_page_shows_its_facts_and_the_way_to_register(client, session):
+    response = client.get(reverse("training:session_detail", args=[session.pk]), **EN)
+
+    html = response.content.decode()
+    assert "Sauveteur secouriste du travail" in html
+    assert "Lyon" in html and "Nadia Benali" in html
+    assert reverse("trainees:register", args=[session.pk]) in html

@@ -59,7 +59,7 @@ if not DEBUG:
     if placeholders:
         raise ImproperlyConfigured(
             f"{' and '.join(placeholders)} still hold the placeholder of .env.example: "
-            "replace them with random values (make .env writes some)."
+            "put random keys there (make .env writes some)."
         )
     if missing:
         raise ImproperlyConfigured(

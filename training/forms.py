@@ -44,7 +44,16 @@ class EnrolmentAdminForm(forms.ModelForm):
 class SessionAdminForm(forms.ModelForm):
     class Meta:
         model = Session
-        fields = "__all__"
+        fields = [
+            "course",
+            "start_date",
+            "end_date",
+            "location",
+            "format",
+            "capacity",
+            "trainer",
+            "meals_provided",
+        ]
 
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]

@@ -190,10 +190,12 @@ CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
-# The cache holds throttling counters (they expire by themselves).
+# The cache holds throttling counters (they expire by themselves). CACHE_URL may point at
+# another Redis database than the broker's (e.g. redis://host:6379/1).
+CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    if REDIS_URL
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 

@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
+    "cookies.middleware.CookieChoiceMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -122,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "config.context_processors.organisation",
+                "cookies.context_processors.cookie_consent",
             ],
         },
     },
@@ -174,6 +177,16 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # How long a "manage my data and consents" link from an email stays valid (at least the
 # 60 days an unsubscribe link must keep working).
 SELF_SERVICE_LINK_DAYS = env.int("SELF_SERVICE_LINK_DAYS", default=90)
+
+# Cookies (policy §9): a visitor's choice is kept at most 6 months, then asked again;
+# a cookie set after consent lives at most 13 months. 182 and 395 days stay within both.
+COOKIE_CHOICE_MAX_AGE_DAYS = env.int("COOKIE_CHOICE_MAX_AGE_DAYS", default=182)
+CONSENTED_COOKIE_MAX_AGE_DAYS = env.int("CONSENTED_COOKIE_MAX_AGE_DAYS", default=395)
+if COOKIE_CHOICE_MAX_AGE_DAYS > 183 or CONSENTED_COOKIE_MAX_AGE_DAYS > 396:
+    raise ImproperlyConfigured(
+        "The privacy policy allows at most 6 months for the cookie choice and 13 months "
+        "for consented cookies."
+    )
 
 # Public forms: at most this many submissions per client address per hour.
 REGISTRATION_SUBMISSIONS_PER_HOUR = env.int("REGISTRATION_SUBMISSIONS_PER_HOUR", default=10)

@@ -27,12 +27,15 @@ GROUPS = {
         "clients": {"organisation": ("view",), "clientcontact": ("view", "change")},
         "trainees": {"trainee": ("view", "change"), "sensitiveneeds": ("view", "delete")},
         "training": {"course": ("view",), "session": ("view",), "enrolment": ("view",)},
+        "consent": {"consentrecord": ("view",), "policyversion": ("view",)},
+        "cookies": {"consentlog": ("view",), "audiencehit": ("view",)},
     },
     # Prospecting and offers: client contacts and trainees' names and emails, read-only.
     "Marketing": {
         "clients": {"organisation": ("view",), "clientcontact": ("view",)},
         "trainees": {"trainee": ("view",)},
         "training": {"course": ("view",), "session": ("view",)},
+        "cookies": {"audiencehit": ("view",)},
     },
 }
 

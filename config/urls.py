@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("training.urls")),
     path("", include("trainees.urls")),
     path("", include("consent.urls")),
+    path("", include("cookies.urls")),
 ]

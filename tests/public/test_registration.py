@@ -107,8 +107,10 @@ def test_allergies_are_not_even_asked_when_the_session_has_no_meals(client, form
 @pytest.mark.policy("S2")
 def test_the_consent_boxes_are_separate_and_unticked(client, session):
     html = client.get(reverse("trainees:register", args=[session.pk])).content.decode()
+    form = html[html.index('<form method="post" novalidate') :]
+    form = form[: form.index("</form>")]
 
-    boxes = re.findall(r'<input type="checkbox"[^>]*>', html)
+    boxes = re.findall(r'<input type="checkbox"[^>]*>', form)
     assert len(boxes) == 3  # allergies, disability, no offers
     assert not any("checked" in box for box in boxes)
 

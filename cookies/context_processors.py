@@ -1,0 +1,15 @@
+from django.urls import reverse
+
+from cookies import registry
+
+
+def cookie_consent(request):
+    """The banner (when no current choice), the panel's registry, and what is allowed."""
+    choice = getattr(request, "cookie_choice", None)
+    current = choice is not None and choice.is_current
+    return {
+        "cookie_banner": not current and not request.path.startswith("/admin/"),
+        "cookie_allowed": set(choice.categories) if current else set(),
+        "cookie_registry": registry.cookies_by_category(),
+        "cookie_preferences_url": reverse("cookies:preferences"),
+    }

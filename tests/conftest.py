@@ -1,10 +1,12 @@
+import datetime
 import os
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.db import connection
+from django.utils import timezone
 
-from tests.factories import EnrolmentFactory
+from tests.factories import CourseFactory, EnrolmentFactory, SessionFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -109,3 +111,18 @@ def fresh_throttle_counters():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def session(db):
+    """An upcoming in-person session with meals and seats left."""
+    start = timezone.localdate() + datetime.timedelta(days=20)
+    return SessionFactory(
+        course=CourseFactory(title="Sauveteur secouriste du travail", code="SST"),
+        start_date=start,
+        end_date=start + datetime.timedelta(days=1),
+        location="Lyon",
+        capacity=12,
+        meals_provided=True,
+        trainer="Nadia Benali",
+    )

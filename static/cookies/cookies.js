@@ -26,14 +26,15 @@
 
   d.addEventListener("submit", function (e) {
     var form = e.target;
-    if (!form.classList.contains("cookie-form") || !window.fetch) return;
+    if (!form.classList.contains("cookie-form") || form.dataset.plain || !window.fetch) return;
     e.preventDefault();
     var data = new FormData(form);
     if (e.submitter && e.submitter.name) data.append(e.submitter.name, e.submitter.value);
-    fetch(form.action, { method: "POST", body: data, headers: { Accept: "application/json" }, credentials: "same-origin" })
+    // getAttribute: form.action would be the buttons named "action".
+    fetch(form.getAttribute("action"), { method: "POST", body: data, headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { if (!r.ok) throw r; return r.json(); })
       .then(done)
-      .catch(function () { form.submit(); });
+      .catch(function () { form.dataset.plain = 1; form.requestSubmit(e.submitter); });
   });
 
   d.addEventListener("click", function (e) {

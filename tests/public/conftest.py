@@ -1,24 +1,4 @@
-import datetime
-
 import pytest
-from django.utils import timezone
-
-from tests.factories import CourseFactory, SessionFactory
-
-
-@pytest.fixture
-def session(db):
-    """An upcoming in-person session with meals and seats left."""
-    start = timezone.localdate() + datetime.timedelta(days=20)
-    return SessionFactory(
-        course=CourseFactory(title="Sauveteur secouriste du travail", code="SST"),
-        start_date=start,
-        end_date=start + datetime.timedelta(days=1),
-        location="Lyon",
-        capacity=12,
-        meals_provided=True,
-        trainer="Nadia Benali",
-    )
 
 
 @pytest.fixture

@@ -1,0 +1,228 @@
+"""Cookie choices without a browser: the forms, the log, the redirect, the gating."""
+
+import datetime
+import uuid
+
+import pytest
+import time_machine
+from django.core import signing
+from django.urls import reverse
+
+from cookies import registry
+from cookies.choice import COOKIE_NAME
+from cookies.models import AudienceHit, ConsentLog
+
+pytestmark = pytest.mark.django_db
+PREFERENCES = "/cookies/preferences/"
+AUDIENCE_SCRIPT = "/static/cookies/audience.js"
+
+
+def choose(client, action, categories=(), next_url="/", **extra):
+    return client.post(
+        PREFERENCES, {"action": action, "categories": list(categories), "next": next_url}, **extra
+    )
+
+
+@pytest.mark.policy("C2")
+def test_a_first_visit_shows_the_banner_with_three_equal_choices(client):
+    html = client.get("/").content.decode()
+
+    banner = html[html.index('id="cookie-banner"') : html.index("</section>")]
+    assert banner.count('class="cookie-btn"') == 3
+    for label in ("Tout accepter", "Refuser les cookies non essentiels", "Personnaliser"):
+        assert label in banner
+
+
+@pytest.mark.policy("C1")
+def test_before_any_choice_only_strictly_necessary_cookies_are_set(client):
+    response = client.get("/")
+
+    necessary = set(registry.cookie_names({registry.NECESSARY}))
+    assert set(response.cookies) <= necessary
+    assert AUDIENCE_SCRIPT not in response.content.decode()
+
+
+@pytest.mark.policy("C5")
+def test_refusing_hides_the_banner_and_keeps_the_site_working(client, session):
+    response = choose(client, "refuse_all", next_url=f"/sessions/{session.pk}/")
+
+    assert response.status_code == 303
+    assert response["Location"] == f"/sessions/{session.pk}/"
+    for path in ("/", f"/sessions/{session.pk}/", f"/sessions/{session.pk}/register/", "/privacy/"):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert 'id="cookie-banner"' not in page.content.decode()
+        assert AUDIENCE_SCRIPT not in page.content.decode()
+
+
+@pytest.mark.policy("K4")
+def test_the_choice_cookie_lives_at_most_six_months(client):
+    response = choose(client, "refuse_all")
+
+    cookie = response.cookies[COOKIE_NAME]
+    assert int(cookie["max-age"]) <= 183 * 24 * 3600
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+@pytest.mark.policy("C6")
+def test_the_audience_script_is_in_the_page_only_after_consent_to_audience(client):
+    choose(client, "save", categories=["personalisation"])
+    assert AUDIENCE_SCRIPT not in client.get("/").content.decode()
+
+    choose(client, "save", categories=["audience"])
+    html = client.get("/").content.decode()
+    assert f'<script src="{AUDIENCE_SCRIPT}" defer' in html
+
+
+@pytest.mark.policy("K5")
+def test_the_audience_cookie_it_sets_lives_at_most_13_months(client):
+    choose(client, "accept_all")
+
+    html = client.get("/").content.decode()
+    max_age = int(html.split('data-max-age="')[1].split('"')[0])
+    assert max_age <= 396 * 24 * 3600
+
+
+@pytest.mark.policy("C3")
+def test_each_category_is_chosen_separately_and_logged_as_proof(client):
+    choose(client, "save", categories=["audience", "advertising"])
+    choose(client, "refuse_all")
+    choose(client, "accept_all")
+
+    log = list(ConsentLog.objects.order_by("created_at", "pk"))
+    assert [entry.action for entry in log] == ["custom", "refuse_all", "accept_all"]
+    assert log[0].categories == ["advertising", "audience"]
+    assert log[2].categories == ["advertising", "audience", "personalisation"]
+    assert len({entry.consent_id for entry in log}) == 1  # one browser, one consent id
+    assert all(entry.registry_version == registry.VERSION for entry in log)
+    field_names = {field.name for field in ConsentLog._meta.fields}
+    assert not field_names & {"ip", "ip_address", "user_agent"}
+
+
+@pytest.mark.policy("C4")
+def test_withdrawing_a_category_expires_its_cookies(client):
+    choose(client, "accept_all")
+    client.cookies["audience_id"] = "a-random-id"
+
+    response = choose(client, "save", categories=["personalisation"])
+
+    assert response.cookies["audience_id"]["max-age"] == 0
+    assert response.cookies["audience_id"].value == ""
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
+)
+def test_the_redirect_after_a_choice_stays_on_this_site(client, target):
+    response = choose(client, "refuse_all", next_url=target)
+
+    assert response.status_code == 303
+    assert response["Location"] == "/"
+
+
+def test_a_choice_needs_the_csrf_token(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(PREFERENCES, {"action": "accept_all"})
+
+    assert response.status_code == 403
+    assert not ConsentLog.objects.exists()
+
+
+def test_a_malformed_choice_is_a_400_and_logs_nothing(client):
+    assert choose(client, "accept_everything").status_code == 400
+    assert choose(client, "save", categories=["necessary"]).status_code == 400
+    assert not ConsentLog.objects.exists()
+
+
+def test_with_javascript_the_choice_answers_json_with_the_scripts_to_load(client):
+    response = choose(client, "save", categories=["audience"], HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 200
+    assert response.json()["categories"] == ["audience"]
+    assert response.json()["scripts"][0]["src"] == AUDIENCE_SCRIPT
+    assert COOKIE_NAME in response.cookies
+
+
+@pytest.mark.policy("K4")
+def test_after_six_months_the_banner_asks_again(client):
+    with time_machine.travel(datetime.datetime(2027, 1, 10, 12, tzinfo=datetime.UTC)):
+        choose(client, "refuse_all")
+    with time_machine.travel(datetime.datetime(2027, 6, 30, 12, tzinfo=datetime.UTC)):
+        assert 'id="cookie-banner"' not in client.get("/").content.decode()
+    with time_machine.travel(datetime.datetime(2027, 7, 20, 12, tzinfo=datetime.UTC)):
+        assert 'id="cookie-banner"' in client.get("/").content.decode()
+
+
+def test_a_choice_under_an_older_registry_is_asked_again(client):
+    client.cookies[COOKIE_NAME] = signing.dumps(
+        {"id": str(uuid.uuid4()), "c": ["audience"], "v": "an-older-one"}, salt="cookies.choice"
+    )
+
+    html = client.get("/").content.decode()
+
+    assert 'id="cookie-banner"' in html
+    assert AUDIENCE_SCRIPT not in html
+
+
+def test_a_forged_choice_cookie_is_ignored(client):
+    client.cookies[COOKIE_NAME] = '{"id": "x", "c": ["audience"], "v": "%s"}' % registry.VERSION
+
+    html = client.get("/").content.decode()
+
+    assert 'id="cookie-banner"' in html
+    assert AUDIENCE_SCRIPT not in html
+
+
+@pytest.mark.policy("C7")
+def test_the_panel_and_the_privacy_policy_list_every_cookie_of_the_registry(client):
+    preferences = client.get(PREFERENCES).content.decode()
+    policy = client.get("/privacy/").content.decode()
+
+    for cookie in registry.COOKIES:
+        assert f"<code>{cookie.name}</code>" in preferences
+        assert f"<code>{cookie.name}</code>" in policy
+
+
+def test_the_audience_beacon_counts_pages_only_with_consent(client, session):
+    page = f"/sessions/{session.pk}/"
+    beacon = {
+        "data": f'{{"path": "{page}", "returning": true}}',
+        "content_type": "application/json",
+    }
+
+    client.post("/cookies/audience/", **beacon)
+    assert not AudienceHit.objects.exists()
+
+    choose(client, "save", categories=["audience"])
+    client.post("/cookies/audience/", **beacon)
+    client.post(
+        "/cookies/audience/", data='{"path": "/nowhere/at/all"}', content_type="application/json"
+    )
+
+    hit = AudienceHit.objects.get()
+    assert (hit.page, hit.views, hit.returning) == ("training:session_detail", 1, 1)
+
+
+def test_public_pages_carry_a_strict_content_security_policy(client):
+    csp = client.get("/")["Content-Security-Policy"]
+
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+
+
+def test_the_dpo_reads_the_consent_log_and_nobody_edits_it(client, db):
+    from django.contrib.auth.models import Group, User
+
+    dpo = User.objects.create_user("dpo", password="x", is_staff=True)
+    dpo.groups.set(Group.objects.filter(name="DPO"))
+    choose(client, "accept_all")
+    entry = ConsentLog.objects.get()
+    client.force_login(dpo)
+
+    assert client.get(reverse("admin:cookies_consentlog_changelist")).status_code == 200
+    page = client.get(reverse("admin:cookies_consentlog_change", args=[entry.pk]))
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert (
+        client.get(reverse("admin:cookies_consentlog_delete", args=[entry.pk])).status_code == 403
+    )

@@ -1,6 +1,7 @@
 """Cookie choices without a browser: the forms, the log, the redirect, the gating."""
 
 import datetime
+import json
 import uuid
 
 import pytest
@@ -166,7 +167,7 @@ def test_a_choice_under_an_older_registry_is_asked_again(client):
 
 
 def test_a_forged_choice_cookie_is_ignored(client):
-    client.cookies[COOKIE_NAME] = '{"id": "x", "c": ["audience"], "v": "%s"}' % registry.VERSION
+    client.cookies[COOKIE_NAME] = json.dumps({"id": "x", "c": ["audience"], "v": registry.VERSION})
 
     html = client.get("/").content.decode()
 

@@ -172,8 +172,15 @@ STORAGES = {
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="formation@example.org")
 
-# Absolute links in emails point here.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute links in emails point here (workers send emails outside any request).
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set when DEBUG is off: the public address used in the links "
+            "of emails, e.g. https://formation.example.org"
+        )
+    SITE_URL = "http://127.0.0.1:8000"
 # How long a "manage my data and consents" link from an email stays valid (at least the
 # 60 days an unsubscribe link must keep working).
 SELF_SERVICE_LINK_DAYS = env.int("SELF_SERVICE_LINK_DAYS", default=90)
@@ -188,8 +195,11 @@ if COOKIE_CHOICE_MAX_AGE_DAYS > 183 or CONSENTED_COOKIE_MAX_AGE_DAYS > 396:
         "for consented cookies."
     )
 
-# Public forms: at most this many submissions per client address per hour.
+# Public forms: at most this many valid submissions per client address per hour.
 REGISTRATION_SUBMISSIONS_PER_HOUR = env.int("REGISTRATION_SUBMISSIONS_PER_HOUR", default=10)
+# How many reverse proxies stand in front of the app (each appends to X-Forwarded-For);
+# 0 means the app faces visitors directly. Throttling counts the visitor's address.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 
 # Security: HTTPS-only cookies and redirects outside DEBUG (behind a TLS-terminating proxy).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -241,7 +251,7 @@ ORGANISATION = {
     "registry_number": env.str("ORGANISATION_REGISTRY_NUMBER", default="RCS Paris 000 000 000"),
     "address": env.str("ORGANISATION_ADDRESS", default="1 rue de l'Exemple, 75001 Paris, France"),
     "email": env.str("ORGANISATION_EMAIL", default="contact@example.org"),
-    "dpo_name": env.str("ORGANISATION_DPO_NAME", default="Délégué à la protection des données"),
+    "dpo_name": env.str("ORGANISATION_DPO_NAME", default="DPO"),
     "dpo_email": env.str("ORGANISATION_DPO_EMAIL", default="dpo@example.org"),
     "dpo_address": env.str(
         "ORGANISATION_DPO_ADDRESS", default="1 rue de l'Exemple, 75001 Paris, France"

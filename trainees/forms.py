@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clients.validators import phone_validator, reject_markup
+from clients.validators import phone_validator, reject_markup, require_letter
 from config.forms import AccessibleForm
 from trainees.registration import RegistrationDetails
 
@@ -15,13 +15,13 @@ class RegistrationForm(AccessibleForm):
         label=_("Surname"),
         max_length=100,
         help_text=_("For your registration, the attendance sheet and your certificates."),
-        validators=[reject_markup],
+        validators=[reject_markup, require_letter],
     )
     first_name = forms.CharField(
         label=_("First name"),
         max_length=100,
         help_text=_("For your registration, the attendance sheet and your certificates."),
-        validators=[reject_markup],
+        validators=[reject_markup, require_letter],
     )
     email = forms.EmailField(
         label=_("Email"),

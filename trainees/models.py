@@ -24,8 +24,6 @@ class Trainee(models.Model):
         related_name="employees",
         verbose_name=_("employer"),
     )
-    # The employer as the trainee named it on the public form; staff link ``employer``.
-    employer_name = models.CharField(_("employer (as given)"), max_length=200, blank=True)
     occupation = models.CharField(_("occupation"), max_length=150, blank=True)
     diplomas_and_skills = models.TextField(_("diplomas and skills"), max_length=1000, blank=True)
     notes = models.TextField(_("notes"), max_length=500, blank=True)

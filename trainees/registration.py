@@ -3,14 +3,19 @@
 import dataclasses
 import datetime
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from consent.addresses import email_normalise
 from consent.models import ConsentRecord
+from consent.selectors import consent_state
 from consent.services import consent_record
 from trainees.models import Trainee
 from trainees.services import sensitive_needs_record
 from training.models import Enrolment
+from training.selectors import session_is_open
 from training.services import enrolment_confirmation_queue, enrolment_create
 
 
@@ -33,38 +38,62 @@ class RegistrationDetails:
     objects_to_offers: bool
 
 
+@dataclasses.dataclass(frozen=True)
+class Registration:
+    enrolment: Enrolment
+    # The address was already on file and the details typed differ from ours: we kept ours.
+    kept_known_details: bool
+
+
+class RegistrationClosed(ValidationError):
+    """The session has started: it no longer takes registrations."""
+
+
+_IDENTITY = (
+    "surname",
+    "first_name",
+    "phone",
+    "postal_address",
+    "occupation",
+    "diplomas_and_skills",
+)
+
+
 @transaction.atomic
 def trainee_register(
     *, session, details: RegistrationDetails, language: str, now: datetime.datetime
-):
+) -> Registration:
     """A person registers themself on a session: all of it is stored, or nothing is.
 
     The organisation is controller for this enrolment. An address already on file keeps
     the data already there (an unverified form must not overwrite a person's record);
-    only empty fields are filled in.
+    only empty fields are filled in, and the person is told.
     """
+    if not session_is_open(session=session, today=timezone.localdate(now)):
+        raise RegistrationClosed(
+            _("This session has started: registration is closed."), code="closed"
+        )
     email = email_normalise(details.email)
-    trainee = Trainee.objects.filter(email__iexact=email).first()
-    if trainee is None:
-        trainee = Trainee(email=email, language=language)
-    for field in (
-        "surname",
-        "first_name",
-        "phone",
-        "postal_address",
-        "employer_name",
-        "occupation",
-        "diplomas_and_skills",
-    ):
-        if not getattr(trainee, field):
-            setattr(trainee, field, getattr(details, field).strip())
-    trainee.full_clean()
-    trainee.save()
+    trainee, created = _trainee_for(email=email, details=details, language=language)
+    kept = not created and any(
+        getattr(trainee, field) != getattr(details, field).strip()
+        for field in _IDENTITY
+        if getattr(details, field).strip()
+    )
+    if not created:
+        for field in _IDENTITY:
+            if not getattr(trainee, field):
+                setattr(trainee, field, getattr(details, field).strip())
+        # The latest registration's language is the one the person reads now.
+        trainee.language = language
+        trainee.full_clean()
+        trainee.save()
 
     enrolment = enrolment_create(
         trainee=trainee,
         session=session,
         source=Enrolment.Source.SELF,
+        employer_name=details.employer_name.strip(),
         confirmation=Enrolment.Confirmation.PENDING,
     )
     needs = sensitive_needs_record(
@@ -75,20 +104,43 @@ def trainee_register(
         disability_consent=details.disability_consent,
         now=now,
     )
+    _record_choices(email=email, trainee=trainee, details=details, needs=needs, now=now)
+    enrolment_confirmation_queue(enrolment=enrolment)
+    return Registration(enrolment=enrolment, kept_known_details=kept)
 
-    purposes = ConsentRecord.Purpose
-    choices = [
-        (
-            purposes.TRAINEE_OFFERS,
-            ConsentRecord.Action.OBJECTED
-            if details.objects_to_offers
-            else ConsentRecord.Action.GIVEN,
-        ),
-    ]
+
+def _trainee_for(*, email: str, details: RegistrationDetails, language: str):
+    """The trainee with this address, created if new; (trainee, created)."""
+    trainee = Trainee.objects.filter(email__iexact=email).first()
+    if trainee is not None:
+        return trainee, False
+    trainee = Trainee(email=email, language=language)
+    for field in _IDENTITY:
+        setattr(trainee, field, getattr(details, field).strip())
+    trainee.full_clean()
+    try:
+        # A double click sends the same new address twice at once: the second insert
+        # waits for the first, fails on the unique address, and takes that trainee.
+        with transaction.atomic():
+            trainee.save()
+    except IntegrityError:
+        return Trainee.objects.get(email__iexact=email), False
+    return trainee, True
+
+
+def _record_choices(*, email, trainee, details, needs, now) -> None:
+    purposes, actions = ConsentRecord.Purpose, ConsentRecord.Action
+    choices = []
+    if details.objects_to_offers:
+        choices.append((purposes.TRAINEE_OFFERS, actions.OBJECTED))
+    elif purposes.TRAINEE_OFFERS not in consent_state(email=email):
+        # Informed here for the first time and not objecting. A form left unticked never
+        # lifts an earlier objection: only the person, on their own page, can do that.
+        choices.append((purposes.TRAINEE_OFFERS, actions.GIVEN))
     if needs and needs.food_allergies:
-        choices.append((purposes.ALLERGY_DATA, ConsentRecord.Action.GIVEN))
+        choices.append((purposes.ALLERGY_DATA, actions.GIVEN))
     if needs and needs.disability_adaptations:
-        choices.append((purposes.DISABILITY_DATA, ConsentRecord.Action.GIVEN))
+        choices.append((purposes.DISABILITY_DATA, actions.GIVEN))
     for purpose, action in choices:
         consent_record(
             email=email,
@@ -98,6 +150,3 @@ def trainee_register(
             channel=ConsentRecord.Channel.REGISTRATION_FORM,
             at=now,
         )
-
-    enrolment_confirmation_queue(enrolment=enrolment)
-    return enrolment

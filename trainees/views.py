@@ -1,51 +1,64 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from trainees.forms import RegistrationForm
 from trainees.registration import trainee_register
 from trainees.throttle import client_address, throttle_allow
-from training.selectors import session_list_with_seats
+from training.selectors import session_is_open, session_list_with_seats
 
 
-def _open_session_or_gone(request, pk: int):
-    session = get_object_or_404(session_list_with_seats(), pk=pk)
-    if session.start_date <= timezone.localdate():
-        return session, render(
-            request, "trainees/registration_closed.html", {"session": session}, status=410
-        )
-    return session, None
+def _public_refusal(refusal: ValidationError) -> str:
+    """What the service's refusal means for the person at the form."""
+    code = getattr(refusal, "code", None)
+    if code == "already_enrolled":
+        return _(
+            "This email address is already registered for this session. If you did not "
+            "receive the confirmation email, write to us at %(email)s."
+        ) % {"email": settings.ORGANISATION["email"]}
+    if code == "full":
+        return _("This session has just filled up: no seat is left.")
+    return " ".join(refusal.messages)
 
 
 @require_http_methods(["GET", "POST"])
 def register(request, pk: int):
-    """The public registration form for one upcoming session."""
-    session, closed = _open_session_or_gone(request, pk)
-    if closed:
-        return closed
+    """The public registration form for one session still open for registration."""
+    session = get_object_or_404(session_list_with_seats(), pk=pk)
+    if not session_is_open(session=session, today=timezone.localdate()):
+        return render(
+            request, "trainees/registration_closed.html", {"session": session}, status=410
+        )
     form = RegistrationForm(request.POST or None, meals_provided=session.meals_provided)
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
+        # Only submissions that would write are counted: a person correcting typos is not.
         limit = settings.REGISTRATION_SUBMISSIONS_PER_HOUR
         if not throttle_allow(scope="registration", ident=client_address(request), limit=limit):
             return render(request, "429.html", status=429)
-        if form.is_valid():
-            try:
-                trainee_register(
-                    session=session,
-                    details=form.details(),
-                    language=translation.get_language(),
-                    now=timezone.now(),
-                )
-            except ValidationError as refusal:
-                form.add_error(None, refusal)
-            else:
-                return redirect("trainees:registered", pk=session.pk)
+        try:
+            registration = trainee_register(
+                session=session,
+                details=form.details(),
+                language=translation.get_language(),
+                now=timezone.now(),
+            )
+        except ValidationError as refusal:
+            form.add_error(None, _public_refusal(refusal))
+        else:
+            url = reverse("trainees:registered", args=[session.pk])
+            return redirect(url + ("?known=1" if registration.kept_known_details else ""))
     return render(request, "trainees/register.html", {"session": session, "form": form})
 
 
 def registered(request, pk: int):
     """What happens after a registration."""
     session = get_object_or_404(session_list_with_seats(), pk=pk)
-    return render(request, "trainees/registered.html", {"session": session})
+    return render(
+        request,
+        "trainees/registered.html",
+        {"session": session, "kept_known_details": request.GET.get("known") == "1"},
+    )

@@ -134,7 +134,15 @@ class EnrolmentAdmin(RefusalAsMessage, admin.ModelAdmin):
     list_select_related = ["trainee", "session__course", "client"]
     search_fields = ["trainee__surname", "trainee__first_name", "trainee__email"]
     autocomplete_fields = ["trainee", "session", "client"]
-    readonly_fields = ["role", "legal_basis", "created_at", "updated_at"]
+    readonly_fields = [
+        "role",
+        "legal_basis",
+        "employer_name",
+        "confirmation",
+        "confirmation_sent_at",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [SensitiveNeedsInline]
     actions = ["confirm_selected"]
 

@@ -9,6 +9,7 @@ from trainees.models import SensitiveNeeds
 from trainees.services import sensitive_needs_validate
 from training.models import Enrolment, Session
 from training.selectors import enrolment_refusal, session_seats_taken
+from training.services import EnrolmentRefused
 
 
 class EnrolmentAdminForm(forms.ModelForm):
@@ -30,7 +31,7 @@ class EnrolmentAdminForm(forms.ModelForm):
         if self.instance.pk is None and trainee and session:
             refusal = enrolment_refusal(trainee_id=trainee.pk, session=session)
             if refusal:
-                raise ValidationError(refusal)
+                raise EnrolmentRefused.because(refusal)
         return cleaned
 
     def _get_validation_exclusions(self):

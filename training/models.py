@@ -101,6 +101,8 @@ class Enrolment(models.Model):
         NOT_NEEDED = "not_needed", _("Not needed")
         PENDING = "pending", _("To send")
         SENT = "sent", _("Sent")
+        # Still refused after every retry (e.g. the address does not exist): staff see it.
+        FAILED = "failed", _("Could not be sent")
 
     # Every status but "cancelled" holds a seat.
     SEAT_HOLDING = (Status.PENDING, Status.CONFIRMED, Status.COMPLETED)
@@ -122,6 +124,11 @@ class Enrolment(models.Model):
         help_text=_(
             "The employer that registered the trainee (required when registered by the employer)."
         ),
+    )
+    # A trainee who registers themself for their employer names it here (for the training
+    # agreement); staff link the client organisation when there is one.
+    employer_name = models.CharField(
+        _("registered for employer (as given)"), max_length=200, blank=True
     )
     # Derived from the source in the database, so it can never be typed wrongly.
     role = models.GeneratedField(
@@ -148,6 +155,9 @@ class Enrolment(models.Model):
         default=Confirmation.NOT_NEEDED,
     )
     confirmation_sent_at = models.DateTimeField(_("confirmation sent on"), null=True, blank=True)
+    confirmation_attempts = models.PositiveSmallIntegerField(
+        _("failed sending attempts"), default=0
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -3,7 +3,6 @@
 import datetime
 
 from django.db.models import Count, F, Q, QuerySet
-from django.utils.translation import gettext as _
 
 from training.models import Enrolment, Session
 
@@ -18,9 +17,14 @@ def session_list_with_seats() -> QuerySet[Session]:
     )
 
 
+def session_is_open(*, session: Session, today: datetime.date) -> bool:
+    """Registration is open until the day before the session starts."""
+    return session.start_date > today
+
+
 def session_list_upcoming(*, today: datetime.date) -> QuerySet[Session]:
-    """Sessions that have not started yet, soonest first, with their seats."""
-    return session_list_with_seats().filter(start_date__gte=today).order_by("start_date", "pk")
+    """Sessions still open for registration, soonest first, with their seats."""
+    return session_list_with_seats().filter(start_date__gt=today).order_by("start_date", "pk")
 
 
 def session_seats_taken(*, session_id: int) -> int:
@@ -31,13 +35,14 @@ def session_seats_taken(*, session_id: int) -> int:
 
 
 def enrolment_refusal(*, trainee_id: int | None, session: Session) -> str | None:
-    """Why this trainee cannot take a seat on this session, or None if they can.
+    """Why this trainee cannot take a seat on this session ("already_enrolled", "full"),
+    or None if they can.
 
     Advisory when called outside a lock: ``enrolment_create`` asks again under it.
     """
     existing = Enrolment.objects.filter(trainee_id=trainee_id, session=session).first()
     if existing is not None and existing.status != Enrolment.Status.CANCELLED:
-        return _("This trainee is already enrolled on this session.")
+        return "already_enrolled"
     if session_seats_taken(session_id=session.pk) >= session.capacity:
-        return _("This session is full: no seat is left.")
+        return "full"
     return None

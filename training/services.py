@@ -6,6 +6,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,9 +18,20 @@ from training.selectors import enrolment_refusal, session_seats_taken
 
 logger = logging.getLogger(__name__)
 
+# With the sweeper every 5 minutes, about a day of retries before giving up.
+CONFIRMATION_MAX_ATTEMPTS = 288
+
 
 class EnrolmentRefused(ValidationError):
-    """The session is full or the trainee already holds a seat on it."""
+    """The session is full or the trainee already holds a seat on it (``code`` says which)."""
+
+    @classmethod
+    def because(cls, code: str) -> "EnrolmentRefused":
+        messages = {
+            "already_enrolled": _("This trainee is already enrolled on this session."),
+            "full": _("This session is full: no seat is left."),
+        }
+        return cls(messages[code], code=code)
 
 
 @transaction.atomic
@@ -31,6 +43,7 @@ def enrolment_create(
     client: Organisation | None = None,
     status: str = Enrolment.Status.PENDING,
     confirmation: str = Enrolment.Confirmation.NOT_NEEDED,
+    employer_name: str = "",
 ) -> Enrolment:
     """Give the trainee a seat on the session, or raise EnrolmentRefused with the reason."""
     # The row lock serialises concurrent enrolments on one session: the seat count
@@ -39,7 +52,7 @@ def enrolment_create(
     refusal = enrolment_refusal(trainee_id=trainee.pk, session=session)
     # A cancelled enrolment recorded for history takes no seat, so a full session allows it.
     if refusal and status in Enrolment.SEAT_HOLDING:
-        raise EnrolmentRefused(refusal)
+        raise EnrolmentRefused.because(refusal)
 
     enrolment = Enrolment.objects.filter(trainee=trainee, session=session).first()
     if enrolment is None:
@@ -50,6 +63,7 @@ def enrolment_create(
     enrolment.legal_basis = LegalBasis.CONTRACT
     enrolment.status = status
     enrolment.confirmation = confirmation
+    enrolment.employer_name = employer_name
     enrolment.full_clean(exclude=["role"])
     enrolment.save()
     return enrolment
@@ -77,7 +91,7 @@ def enrolment_set_status(*, enrolment: Enrolment, status: str) -> Enrolment:
     if takes_a_seat:
         refusal = enrolment_refusal(trainee_id=None, session=session)
         if refusal:
-            raise EnrolmentRefused(refusal)
+            raise EnrolmentRefused.because(refusal)
     enrolment.status = status
     enrolment.save(update_fields=["status", "updated_at"])
     return enrolment
@@ -173,23 +187,33 @@ def enrolment_confirmation_send(*, enrolment_id: int, now: datetime.datetime) ->
 def enrolment_confirmations_send_pending(
     *, now: datetime.datetime, grace: datetime.timedelta, batch_size: int = 100
 ) -> tuple[int, int]:
-    """Send confirmations still "to send" after ``grace``; returns (sent, failed)."""
+    """Send confirmations still "to send" after ``grace``; returns (sent, failed).
+
+    The least-tried go first, so a few addresses that always fail cannot hold back the
+    others; after CONFIRMATION_MAX_ATTEMPTS failures an email is marked failed for staff.
+    """
     pending = (
         Enrolment.objects.filter(
             confirmation=Enrolment.Confirmation.PENDING, created_at__lt=now - grace
         )
-        .order_by("created_at")
+        .order_by("confirmation_attempts", "created_at")
         .values_list("pk", flat=True)[:batch_size]
     )
     sent = failed = 0
     for enrolment_id in list(pending):
         try:
             sent += enrolment_confirmation_send(enrolment_id=enrolment_id, now=now)
-        except Exception as error:  # the mail server is still down: next sweep
+        except Exception as error:  # the mail server is still down, or refuses the address
             failed += 1
             logger.warning(
                 "Confirmation email of enrolment %s still not sent (%s).",
                 enrolment_id,
                 type(error).__name__,
             )
+            Enrolment.objects.filter(pk=enrolment_id).update(
+                confirmation_attempts=F("confirmation_attempts") + 1
+            )
+            Enrolment.objects.filter(
+                pk=enrolment_id, confirmation_attempts__gte=CONFIRMATION_MAX_ATTEMPTS
+            ).update(confirmation=Enrolment.Confirmation.FAILED)
     return sent, failed

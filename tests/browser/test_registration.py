@@ -116,5 +116,5 @@ def test_the_form_can_be_completed_with_the_keyboard_only(page: Page, live_serve
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", name="Inscription reçue")).to_be_visible()
-    trainee = Trainee.objects.get()
-    assert (trainee.surname, trainee.employer_name) == ("Garnier", "Acme Industrie")
+    enrolment = Enrolment.objects.select_related("trainee").get()
+    assert (enrolment.trainee.surname, enrolment.employer_name) == ("Garnier", "Acme Industrie")

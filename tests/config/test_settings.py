@@ -50,6 +50,13 @@ def test_it_names_both_when_both_are_missing():
     assert "SECRET_KEY and CRYPTOGRAPHY_KEY must be set" in result.stderr
 
 
+def test_without_debug_it_needs_the_public_address_for_email_links():
+    result = _start(DEBUG="false", SECRET_KEY="s", CRYPTOGRAPHY_KEY="k", SITE_URL="")
+
+    assert result.returncode != 0
+    assert "SITE_URL must be set when DEBUG is off" in result.stderr
+
+
 def test_the_placeholders_of_env_example_are_refused():
     result = _start(
         DEBUG="false", SECRET_KEY="change-me-to-50-random-characters", CRYPTOGRAPHY_KEY="k"

@@ -3,6 +3,7 @@ and never lost when the broker or the mail server is down."""
 
 import datetime
 import re
+from urllib.parse import urlparse
 
 import pytest
 from django.core import mail
@@ -77,9 +78,10 @@ def test_it_links_to_the_privacy_policy_and_a_signed_page_to_manage_consents(
     register(client, session, form_data, HTTP_ACCEPT_LANGUAGE="en")
 
     body = mail.outbox[0].body
-    privacy, manage = re.findall(r"http://testserver\S+|http://127\.0\.0\.1:8000\S+", body)
-    assert privacy.endswith(reverse("consent:privacy"))
-    manage_path = manage.split("8000", 1)[1]
+    privacy, manage = re.findall(r"http://testserver\S+", body)
+    assert privacy == "http://testserver" + reverse("consent:privacy")
+    manage_path = urlparse(manage).path
+    assert "alice" not in manage_path.lower()  # the token is opaque
     page = client.get(manage_path, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     assert "Objected" in page.content.decode()
@@ -124,3 +126,52 @@ def test_with_the_mail_server_down_the_registration_stands_and_the_email_is_retr
     assert _sweep_later() == (1, 0)
     assert _sweep_later() == (0, 0)
     assert len(mail.outbox) == 1
+
+
+def test_addresses_that_keep_failing_do_not_hold_back_the_others(session, settings):
+    from smtplib import SMTPRecipientsRefused
+
+    from tests.factories import EnrolmentFactory, TraineeFactory
+    from training import services
+
+    created = timezone.now() - datetime.timedelta(hours=1)
+    bad = [
+        EnrolmentFactory(
+            session=session,
+            trainee=TraineeFactory(email=f"bad{n}@example.org"),
+            confirmation=Enrolment.Confirmation.PENDING,
+        )
+        for n in range(3)
+    ]
+    good = EnrolmentFactory(session=session, confirmation=Enrolment.Confirmation.PENDING)
+    Enrolment.objects.update(created_at=created)
+    original = services.enrolment_confirmation_send
+
+    def refusing_bad_addresses(*, enrolment_id, now):
+        if enrolment_id in {e.pk for e in bad}:
+            raise SMTPRecipientsRefused({"bad@example.org": (550, b"no such user")})
+        return original(enrolment_id=enrolment_id, now=now)
+
+    services.enrolment_confirmation_send = refusing_bad_addresses
+    try:
+        services.enrolment_confirmations_send_pending(
+            now=timezone.now(), grace=datetime.timedelta(minutes=5), batch_size=3
+        )
+        sent, failed = services.enrolment_confirmations_send_pending(
+            now=timezone.now(), grace=datetime.timedelta(minutes=5), batch_size=3
+        )
+        good.refresh_from_db()
+        assert good.confirmation == Enrolment.Confirmation.SENT
+
+        Enrolment.objects.filter(pk__in=[e.pk for e in bad]).update(
+            confirmation_attempts=services.CONFIRMATION_MAX_ATTEMPTS - 1
+        )
+        services.enrolment_confirmations_send_pending(
+            now=timezone.now(), grace=datetime.timedelta(minutes=5)
+        )
+    finally:
+        services.enrolment_confirmation_send = original
+    statuses = set(
+        Enrolment.objects.filter(pk__in=[e.pk for e in bad]).values_list("confirmation", flat=True)
+    )
+    assert statuses == {Enrolment.Confirmation.FAILED}

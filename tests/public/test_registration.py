@@ -200,9 +200,9 @@ def test_registering_for_an_employer_needs_its_name(client, session, form_data):
     register(client, session, form_data)
 
     assert "Name your employer" in refused.content.decode()
-    trainee = Trainee.objects.get()
-    assert trainee.employer_name == "Acme Industrie"
-    assert Enrolment.objects.get().role == Enrolment.Role.CONTROLLER
+    enrolment = Enrolment.objects.get()
+    assert enrolment.employer_name == "Acme Industrie"
+    assert enrolment.role == Enrolment.Role.CONTROLLER
 
 
 def test_a_full_session_gives_a_clear_message_and_stores_nothing(client, form_data):
@@ -224,7 +224,7 @@ def test_a_second_registration_of_the_same_email_gives_a_message_and_no_duplicat
 
     response = register(client, session, form_data, **EN)
 
-    assert "already enrolled on this session" in response.content.decode()
+    assert "This email address is already registered for this session" in response.content.decode()
     assert Enrolment.objects.count() == 1
     assert Trainee.objects.count() == 1
 
@@ -242,6 +242,13 @@ def test_a_known_address_registering_again_does_not_overwrite_the_record(
     assert known.phone == "0102030405"
     assert known.occupation == "Technicienne"  # an empty field is filled in
     assert Enrolment.objects.get().trainee == known
+
+
+def test_a_session_starting_today_is_not_in_the_catalogue(client, db):
+    today = timezone.localdate()
+    SessionFactory(start_date=today, end_date=today)
+
+    assert list(client.get("/").context["page"].object_list) == []
 
 
 @pytest.mark.parametrize("days_from_today", [0, -1, -30])
@@ -285,6 +292,11 @@ def test_a_post_without_csrf_token_is_refused_with_a_page_and_nothing_stored(ses
         ("email", "alice@", "Enter a valid email address."),
         ("email", "alice@example.org\r\nBcc: victim@example.org", "Enter a valid email address."),
         ("phone", "call me maybe", "Enter a phone number"),
+        ("phone", "------", "Enter a phone number"),
+        ("phone", "(((( ))))", "Enter a phone number"),
+        ("phone", "٠٦١٢٣٤٥٦٧٨", "Enter a phone number"),
+        ("phone", "1234567890123456", "Enter a phone number"),
+        ("surname", "\u200b\u200b", "at least one letter"),
         ("first_name", "<script>alert(1)</script>", "remove the &lt; and &gt; characters"),
         ("postal_address", "a\x00b", "Null characters are not allowed."),
         ("registering_as", "boss", "Select a valid choice."),
@@ -305,16 +317,66 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_stored(
 
 def test_repeated_submissions_from_one_address_are_throttled(client, session, form_data, settings):
     settings.REGISTRATION_SUBMISSIONS_PER_HOUR = 3
-    form_data.update(surname="")
-    for _ in range(3):
-        assert register(client, session, form_data).status_code == 200
+    for n in range(3):
+        assert (
+            register(client, session, {**form_data, "email": f"p{n}@example.org"}).status_code
+            == 302
+        )
 
-    response = register(client, session, form_data, **EN)
+    response = register(client, session, {**form_data, "email": "p4@example.org"}, **EN)
 
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
-    other_address = register(client, session, form_data, REMOTE_ADDR="10.0.0.9")
-    assert other_address.status_code == 200
+    assert Enrolment.objects.count() == 3
+    other_address = register(
+        client, session, {**form_data, "email": "p5@example.org"}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert other_address.status_code == 302
+
+
+def test_typing_mistakes_do_not_count_against_the_limit(client, session, form_data, settings):
+    settings.REGISTRATION_SUBMISSIONS_PER_HOUR = 1
+    for _ in range(5):
+        assert register(client, session, {**form_data, "email": "wrong@"}).status_code == 200
+
+    assert register(client, session, form_data).status_code == 302
+
+
+def test_behind_a_proxy_each_visitor_has_their_own_limit(client, session, form_data, settings):
+    settings.REGISTRATION_SUBMISSIONS_PER_HOUR, settings.TRUSTED_PROXIES = 1, 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+
+    first = register(client, session, form_data, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+    second = register(
+        client,
+        session,
+        {**form_data, "email": "bob@example.org"},
+        HTTP_X_FORWARDED_FOR="spoofed, 198.51.100.7",
+        **proxy,
+    )
+    third = register(
+        client,
+        session,
+        {**form_data, "email": "eve@example.org"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+
+    assert (first.status_code, second.status_code, third.status_code) == (302, 302, 429)
+
+
+def test_with_the_cache_down_registrations_still_go_through(client, session, form_data, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+    response = register(client, session, form_data)
+
+    assert response.status_code == 302
+    assert Enrolment.objects.count() == 1
 
 
 def test_the_catalogue_lists_upcoming_sessions_with_seats_left(client, session):

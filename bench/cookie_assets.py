@@ -22,7 +22,10 @@ OURS = [ROOT / "static/cookies/cookies.js", ROOT / "static/cookies/cookies.css"]
 ANCHORS = {
     "tarteaucitronjs": ["package/tarteaucitron.min.js", "package/css/tarteaucitron.min.css"],
     "klaro": ["package/dist/klaro.js"],  # one file: script, styles and translations
-    "vanilla-cookieconsent": ["package/dist/cookieconsent.umd.js", "package/dist/cookieconsent.css"],
+    "vanilla-cookieconsent": [
+        "package/dist/cookieconsent.umd.js",
+        "package/dist/cookieconsent.css",
+    ],
 }
 
 
@@ -34,8 +37,13 @@ def anchors() -> list[tuple[str, int, int]]:
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         for package, members in ANCHORS.items():
-            subprocess.run(["npm", "pack", package, "--silent"], cwd=folder, check=True,  # noqa: S603, S607
-                           capture_output=True, timeout=300)
+            subprocess.run(
+                ["npm", "pack", package, "--silent"],
+                cwd=folder,
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
             archive = next(Path(folder).glob(f"{package}-*.tgz"))
             version = archive.stem.removeprefix(f"{package}-")
             with tarfile.open(archive) as tar:

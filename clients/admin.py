@@ -2,6 +2,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import ClientContact, Organisation
+from clients.services import organisation_save
+from consent.admin import address_campaign_action
+from consent.history import consent_history_html
+from consent.models import ConsentRecord
 
 
 class ClientContactInline(admin.StackedInline):
@@ -12,27 +16,37 @@ class ClientContactInline(admin.StackedInline):
         ("email", "phone"),
         ("job_title", "department"),
         "postal_address",
+        "language",
         "notes",
-        "prospecting_objected_at",
     ]
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "registration_number", "relationship", "relationship_ended_on"]
-    list_filter = ["relationship"]
+    list_filter = ["relationship", "informs_its_employees"]
     search_fields = ["name", "registration_number"]
+    readonly_fields = ["informs_its_employees_since"]
     inlines = [ClientContactInline]
+
+    def save_model(self, request, obj, form, change):
+        organisation_save(organisation=obj, changed=set(form.changed_data))
 
 
 @admin.register(ClientContact)
 class ClientContactAdmin(admin.ModelAdmin):
-    list_display = ["surname", "first_name", "email", "organisation", "department", "objected"]
+    list_display = ["surname", "first_name", "email", "organisation", "department"]
     list_filter = ["department", "organisation"]
     list_select_related = ["organisation"]
     search_fields = ["surname", "first_name", "email", "organisation__name"]
     autocomplete_fields = ["organisation"]
+    readonly_fields = ["consent_history"]
+    actions = [
+        address_campaign_action(
+            [ConsentRecord.Purpose.CLIENT_PROSPECTING, ConsentRecord.Purpose.NEWSLETTER], "contacts"
+        )
+    ]
 
-    @admin.display(boolean=True, description=_("objected to prospecting"))
-    def objected(self, contact: ClientContact) -> bool:
-        return contact.has_objected_to_prospecting
+    @admin.display(description=_("consent history (read-only)"))
+    def consent_history(self, contact: ClientContact):
+        return consent_history_html(email=contact.email) if contact.pk else "—"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,19 @@ class Organisation(models.Model):
         null=True,
         blank=True,
         help_text=_("Required when the relationship has ended."),
+    )
+    # As processor we inform the employees the client registers (GDPR Art. 14), unless
+    # the client's contract says the client does it itself.
+    informs_its_employees = models.BooleanField(
+        _("the client informs its employees itself"),
+        default=False,
+        help_text=_(
+            "Tick only if the contract with this client says the client gives its employees "
+            "the GDPR information notice; otherwise we send it when we register them."
+        ),
+    )
+    informs_its_employees_since = models.DateTimeField(
+        _("since"), null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -86,14 +100,9 @@ class ClientContact(models.Model):
     postal_address = models.TextField(_("postal address"), max_length=500, blank=True)
     phone = models.CharField(_("phone"), max_length=25, blank=True, validators=[phone_validator])
     notes = models.TextField(_("notes"), max_length=500, blank=True)
-    # Prospecting rests on legitimate interest: an objection ends it for this person.
-    prospecting_objected_at = models.DateTimeField(
-        _("objected to prospecting on"),
-        null=True,
-        blank=True,
-        help_text=_(
-            "When the person objected to prospecting, studies and statistics; empty if never."
-        ),
+    # Emails to this contact are written in this language.
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -105,7 +114,3 @@ class ClientContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.surname}"
-
-    @property
-    def has_objected_to_prospecting(self) -> bool:
-        return self.prospecting_objected_at is not None

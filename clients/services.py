@@ -1,6 +1,7 @@
 """Writes on client organisations and their contacts."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from clients.models import ClientContact, Organisation
 from consent.addresses import email_normalise
@@ -22,3 +23,14 @@ def client_contact_create(**fields) -> ClientContact:
     contact.full_clean()
     contact.save()
     return contact
+
+
+def organisation_save(*, organisation: Organisation, changed: set[str]) -> Organisation:
+    """Save a client organisation; a change of who informs its employees is dated."""
+    if "informs_its_employees" in changed or organisation.pk is None:
+        organisation.informs_its_employees_since = (
+            timezone.now() if organisation.informs_its_employees else None
+        )
+    organisation.full_clean()
+    organisation.save()
+    return organisation

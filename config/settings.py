@@ -72,6 +72,11 @@ else:
     SECRET_KEY = SECRET_KEY or "insecure-development-secret-key"
     CRYPTOGRAPHY_KEYS = CRYPTOGRAPHY_KEYS or ["insecure-development-cryptography-key"]
 
+# The suppression list keeps keyed hashes of addresses that must never receive offers
+# again. Its key must never change (the hashes could not be recomputed): by default the
+# oldest CRYPTOGRAPHY_KEY, which rotation keeps at the end of the list.
+SUPPRESSION_KEY = _secret("SUPPRESSION_KEY") or "suppression:" + CRYPTOGRAPHY_KEYS[-1]
+
 # django-cryptography reads CRYPTOGRAPHY_KEY at import; our fields use CRYPTOGRAPHY_KEYS
 # (trainees/encryption.py), but keep this off SECRET_KEY too.
 CRYPTOGRAPHY_KEY = CRYPTOGRAPHY_KEYS[0]
@@ -181,9 +186,12 @@ if not SITE_URL:
             "of emails, e.g. https://formation.example.org"
         )
     SITE_URL = "http://127.0.0.1:8000"
-# How long a "manage my data and consents" link from an email stays valid (at least the
-# 60 days an unsubscribe link must keep working).
+# How long a "manage my data and consents" link from an email stays valid, and an
+# unsubscribe link (which must keep working for at least 60 days).
 SELF_SERVICE_LINK_DAYS = env.int("SELF_SERVICE_LINK_DAYS", default=90)
+UNSUBSCRIBE_LINK_DAYS = env.int("UNSUBSCRIBE_LINK_DAYS", default=365)
+if UNSUBSCRIBE_LINK_DAYS < 60:
+    raise ImproperlyConfigured("UNSUBSCRIBE_LINK_DAYS must be at least 60 (RFC 8058 practice).")
 
 # Cookies (policy §9): a visitor's choice is kept at most 6 months, then asked again;
 # a cookie set after consent lives at most 13 months. 182 and 395 days stay within both.

@@ -16,7 +16,12 @@ TRAINING_DATA = {
 GROUPS = {
     # Manage clients, courses, sessions and enrolments. May enter a new enrolment's needs
     # (add only) but never sees allergy or disability data afterwards.
-    "Équipe formation": {**TRAINING_DATA, "trainees": {"trainee": ALL, "sensitiveneeds": ("add",)}},
+    "Équipe formation": {
+        **TRAINING_DATA,
+        "trainees": {"trainee": ALL, "sensitiveneeds": ("add",)},
+        # Record a choice a person made in writing.
+        "consent": {"consentrecord": ("view", "add")},
+    },
     # Arranges meals and adapted training: the only group that sees sensitive needs.
     "Accès données sensibles (logistique)": {
         "trainees": {"trainee": ("view",), "sensitiveneeds": ALL},
@@ -27,7 +32,11 @@ GROUPS = {
         "clients": {"organisation": ("view",), "clientcontact": ("view", "change")},
         "trainees": {"trainee": ("view", "change"), "sensitiveneeds": ("view", "delete")},
         "training": {"course": ("view",), "session": ("view",), "enrolment": ("view",)},
-        "consent": {"consentrecord": ("view",), "policyversion": ("view",)},
+        "consent": {
+            "consentrecord": ("view", "add"),
+            "policyversion": ("view", "add"),
+            "suppression": ("view",),
+        },
         "cookies": {"consentlog": ("view",), "audiencehit": ("view",)},
     },
     # Prospecting and offers: client contacts and trainees' names and emails, read-only.
@@ -36,6 +45,11 @@ GROUPS = {
         "trainees": {"trainee": ("view",)},
         "training": {"course": ("view",), "session": ("view",)},
         "cookies": {"audiencehit": ("view",)},
+        "consent": {
+            "campaign": ("add", "change", "view", "send"),
+            "campaignrecipient": ("view",),
+            "consentrecord": ("view",),
+        },
     },
 }
 

@@ -85,3 +85,119 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()}: {self.get_action_display()}"
+
+
+class Suppression(models.Model):
+    """An address that must never receive this kind of message again, whatever happens to
+    its records (deleted, re-imported, registered again). Only a keyed hash of the address
+    is kept: the list cannot be read back into addresses."""
+
+    address_hash = models.CharField(_("address (keyed hash)"), max_length=64)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentRecord.Purpose.choices)
+    created_at = models.DateTimeField(_("since"))
+
+    class Meta:
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppression list")
+        constraints = [
+            models.UniqueConstraint(fields=["address_hash", "purpose"], name="suppression_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address_hash[:12]}… · {self.get_purpose_display()}"
+
+
+class Campaign(models.Model):
+    """An offer or newsletter email that staff send to a selection of people."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", _("Sending")
+        DONE = "done", _("Sent")
+
+    PURPOSES = [
+        (ConsentRecord.Purpose.TRAINEE_OFFERS, ConsentRecord.Purpose.TRAINEE_OFFERS.label),
+        (ConsentRecord.Purpose.CLIENT_PROSPECTING, ConsentRecord.Purpose.CLIENT_PROSPECTING.label),
+        (ConsentRecord.Purpose.NEWSLETTER, ConsentRecord.Purpose.NEWSLETTER.label),
+    ]
+
+    name = models.CharField(_("name"), max_length=150)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=PURPOSES)
+    subject_fr = models.CharField(_("subject (French)"), max_length=150)
+    body_fr = models.TextField(_("text (French)"), max_length=10_000)
+    subject_en = models.CharField(
+        _("subject (English)"),
+        max_length=150,
+        blank=True,
+        help_text=_("Empty: English speakers receive the French text."),
+    )
+    body_en = models.TextField(_("text (English)"), max_length=10_000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    sent = models.PositiveIntegerField(_("sent"), default=0)
+    skipped = models.PositiveIntegerField(
+        _("skipped (objected, withdrawn or suppressed)"), default=0
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("sending started on"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("sending finished on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("offer campaign")
+        verbose_name_plural = _("offer campaigns")
+        ordering = ["-created_at"]
+        permissions = [("send_campaign", _("Can send an offer campaign"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignRecipient(models.Model):
+    """One person a campaign is addressed to, and what became of it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To send")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Skipped")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("campaign")
+    )
+    trainee = models.ForeignKey(
+        "trainees.Trainee",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("trainee"),
+    )
+    contact = models.ForeignKey(
+        "clients.ClientContact",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("client contact"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    done_at = models.DateTimeField(_("when"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("campaign recipient")
+        verbose_name_plural = _("campaign recipients")
+        constraints = [
+            models.CheckConstraint(
+                name="recipient_is_one_person",
+                condition=models.Q(trainee__isnull=False, contact__isnull=True)
+                | models.Q(trainee__isnull=True, contact__isnull=False),
+            ),
+            models.UniqueConstraint(fields=["campaign", "trainee"], name="recipient_trainee_once"),
+            models.UniqueConstraint(fields=["campaign", "contact"], name="recipient_contact_once"),
+        ]
+        indexes = [models.Index(fields=["campaign", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} → #{self.trainee_id or self.contact_id}"

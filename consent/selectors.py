@@ -1,7 +1,15 @@
-"""Reads on consent."""
+"""Reads on consent: a person's current choices, derived from their history."""
 
-from consent.addresses import email_normalise
-from consent.models import ConsentRecord, PolicyVersion
+from clients.selectors import contacts_by_email
+from consent.addresses import address_hash, email_normalise
+from consent.models import ConsentRecord, PolicyVersion, Suppression
+from trainees.selectors import sensitive_needs_held, trainee_by_email
+
+Purpose, Action = ConsentRecord.Purpose, ConsentRecord.Action
+# Emails to people about our offers: objection ends them, and so does the suppression list.
+MARKETING = {Purpose.TRAINEE_OFFERS, Purpose.CLIENT_PROSPECTING, Purpose.NEWSLETTER}
+# No processing until the person said yes (the others run unless the person objected).
+CONSENT_BASED = {Purpose.ALLERGY_DATA, Purpose.DISABILITY_DATA, Purpose.NEWSLETTER}
 
 
 def policy_version_current() -> PolicyVersion:
@@ -9,7 +17,92 @@ def policy_version_current() -> PolicyVersion:
     return PolicyVersion.objects.latest()
 
 
+def consent_history(*, email: str):
+    """Every choice this address made, oldest first."""
+    return (
+        ConsentRecord.objects.filter(email=email_normalise(email))
+        .select_related("policy_version")
+        .order_by("at", "pk")
+    )
+
+
 def consent_state(*, email: str) -> dict[str, str]:
     """Each purpose's current choice for this address: the latest record wins."""
-    records = ConsentRecord.objects.filter(email=email_normalise(email)).order_by("at", "pk")
-    return {purpose: action for purpose, action in records.values_list("purpose", "action")}
+    return {record.purpose: record.action for record in consent_history(email=email)}
+
+
+def is_suppressed(*, email: str, purpose: str) -> bool:
+    return Suppression.objects.filter(address_hash=address_hash(email), purpose=purpose).exists()
+
+
+def _allowed(action: str | None, purpose: str) -> bool:
+    if purpose in CONSENT_BASED:
+        return action == Action.GIVEN
+    return action not in (Action.OBJECTED, Action.WITHDRAWN)
+
+
+def communication_allowed(*, email: str, purpose: str) -> bool:
+    """May we use this address for this purpose now?"""
+    if purpose in MARKETING and is_suppressed(email=email, purpose=purpose):
+        return False
+    return _allowed(consent_state(email=email).get(purpose), purpose)
+
+
+def communication_allowed_among(*, emails: list[str], purpose: str) -> set[str]:
+    """The addresses, among these, that may receive this purpose's emails (two queries)."""
+    normalised = {email_normalise(email): address_hash(email) for email in emails}
+    suppressed = set(
+        Suppression.objects.filter(
+            purpose=purpose, address_hash__in=normalised.values()
+        ).values_list("address_hash", flat=True)
+    )
+    latest: dict[str, str] = {}
+    records = ConsentRecord.objects.filter(email__in=normalised, purpose=purpose).order_by(
+        "at", "pk"
+    )
+    for email, action in records.values_list("email", "action"):
+        latest[email] = action
+    return {
+        email
+        for email, hashed in normalised.items()
+        if hashed not in suppressed and _allowed(latest.get(email), purpose)
+    }
+
+
+def subject_purposes(*, email: str) -> list[tuple[str, str, bool]]:
+    """The purposes that concern this person, with their label and whether each applies
+    now, for the person's own page."""
+    state = consent_state(email=email)
+    held = sensitive_needs_held(email=email)
+    concerned = {Purpose.NEWSLETTER}
+    if trainee_by_email(email=email) or Purpose.TRAINEE_OFFERS in state:
+        concerned.add(Purpose.TRAINEE_OFFERS)
+    if contacts_by_email(email=email).exists() or Purpose.CLIENT_PROSPECTING in state:
+        concerned.add(Purpose.CLIENT_PROSPECTING)
+    if held["allergies"] or Purpose.ALLERGY_DATA in state:
+        concerned.add(Purpose.ALLERGY_DATA)
+    if held["disability"] or Purpose.DISABILITY_DATA in state:
+        concerned.add(Purpose.DISABILITY_DATA)
+    return [
+        (purpose, label, communication_allowed(email=email, purpose=purpose))
+        for purpose, label in Purpose.choices
+        if purpose in concerned
+    ]
+
+
+def person_language(*, email: str, default: str) -> str:
+    """The language this person reads our emails in, if we know them."""
+    trainee = trainee_by_email(email=email)
+    if trainee is not None:
+        return trainee.language
+    contact = contacts_by_email(email=email).first()
+    return contact.language if contact is not None else default
+
+
+def address_on_file(*, email: str) -> bool:
+    """Do we hold anything about this address (for sending it a fresh link)?"""
+    return bool(
+        trainee_by_email(email=email)
+        or contacts_by_email(email=email).exists()
+        or ConsentRecord.objects.filter(email=email_normalise(email)).exists()
+    )

@@ -1,12 +1,20 @@
-"""Writes on consent: choices are appended, never changed."""
+"""Writes on consent: choices are appended, never changed; objections feed the
+suppression list."""
 
 import datetime
 
-from consent.addresses import email_normalise
-from consent.models import ConsentRecord, PolicyVersion
-from consent.selectors import policy_version_current
+from django.db import transaction
+
+from consent.addresses import address_hash, email_normalise
+from consent.models import ConsentRecord, PolicyVersion, Suppression
+from consent.selectors import MARKETING, policy_version_current
+
+Purpose, Action, Channel = ConsentRecord.Purpose, ConsentRecord.Action, ConsentRecord.Channel
+# Only the person (on their own page, or in writing to staff) can lift an objection.
+PERSON_CHANNELS = {Channel.SELF_SERVICE, Channel.STAFF}
 
 
+@transaction.atomic
 def consent_record(
     *,
     email: str,
@@ -19,7 +27,7 @@ def consent_record(
     policy_version: PolicyVersion | None = None,
 ) -> ConsentRecord:
     """Append one choice to the person's history, under the policy version in force."""
-    return ConsentRecord.objects.create(
+    record = ConsentRecord.objects.create(
         email=email_normalise(email),
         trainee=trainee,
         contact=contact,
@@ -29,3 +37,24 @@ def consent_record(
         at=at,
         policy_version=policy_version or policy_version_current(),
     )
+    if purpose in MARKETING:
+        if action in (Action.OBJECTED, Action.WITHDRAWN):
+            suppression_add(email=email, purpose=purpose, now=at)
+        elif action == Action.GIVEN and channel in PERSON_CHANNELS:
+            Suppression.objects.filter(address_hash=address_hash(email), purpose=purpose).delete()
+    return record
+
+
+def suppression_add(*, email: str, purpose: str, now: datetime.datetime) -> None:
+    """Never send this purpose's emails to this address again (idempotent)."""
+    Suppression.objects.get_or_create(
+        address_hash=address_hash(email), purpose=purpose, defaults={"created_at": now}
+    )
+
+
+def consent_give(*, email: str, purpose: str, channel: str, now: datetime.datetime) -> None:
+    """The person says yes (or lifts an objection) to a communication purpose."""
+    if purpose not in MARKETING:
+        # Sensitive data is given with the data itself, never as a bare "yes".
+        raise ValueError(f"{purpose} is not given from here")
+    consent_record(email=email, purpose=purpose, action=Action.GIVEN, channel=channel, at=now)

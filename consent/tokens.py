@@ -48,3 +48,20 @@ def self_service_token_read(token: str) -> str:
     return email_token_read(
         token, use=SELF_SERVICE, max_age_seconds=settings.SELF_SERVICE_LINK_DAYS * 24 * 3600
     )
+
+
+UNSUBSCRIBE = "consent.unsubscribe"
+
+
+def unsubscribe_token_make(*, email: str, purpose: str) -> str:
+    """A per-recipient, per-purpose token for the unsubscribe link of one kind of email."""
+    return email_token_make(email=f"{purpose}:{email}", use=UNSUBSCRIBE)
+
+
+def unsubscribe_token_read(token: str) -> tuple[str, str]:
+    """(email, purpose) of an unsubscribe token; raises signing.BadSignature."""
+    max_age = settings.UNSUBSCRIBE_LINK_DAYS * 24 * 3600
+    purpose, _, email = email_token_read(token, use=UNSUBSCRIBE, max_age_seconds=max_age).partition(
+        ":"
+    )
+    return email, purpose

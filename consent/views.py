@@ -1,9 +1,21 @@
+from django.conf import settings
 from django.core import signing
-from django.shortcuts import render
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
+from consent.forms import ChoiceForm, LinkRequestForm
 from consent.models import ConsentRecord
-from consent.selectors import consent_state, policy_version_current
-from consent.tokens import self_service_token_read
+from consent.selectors import CONSENT_BASED, MARKETING, policy_version_current, subject_purposes
+from consent.self_service import consent_withdraw
+from consent.services import consent_give
+from consent.tasks import send_self_service_link
+from consent.tokens import self_service_token_make, self_service_token_read, unsubscribe_token_read
+from trainees.throttle import client_address, throttle_allow
+
+Channel = ConsentRecord.Channel
 
 
 def privacy_policy(request):
@@ -11,16 +23,86 @@ def privacy_policy(request):
     return render(request, "consent/privacy.html", {"version": policy_version_current()})
 
 
+def _link_invalid(request, status=400):
+    return render(request, "consent/link_invalid.html", {"form": LinkRequestForm()}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
 def manage(request, token: str):
-    """A person's consents and objections, reached from a signed link in an email."""
+    """A person's consents and objections, from a signed link: each one changes in a click."""
     try:
         email = self_service_token_read(token)
     except signing.BadSignature:
-        return render(request, "consent/link_invalid.html", status=400)
-    state = consent_state(email=email)
+        return _link_invalid(request)
+    if request.method == "POST":
+        form = ChoiceForm(request.POST)
+        if not form.is_valid():
+            return HttpResponseBadRequest("Invalid choice.")
+        purpose, action = form.cleaned_data["purpose"], form.cleaned_data["action"]
+        now = timezone.now()
+        if action == "withdraw":
+            deleted = consent_withdraw(
+                email=email, purpose=purpose, channel=Channel.SELF_SERVICE, now=now
+            )
+            done = "deleted" if deleted else "withdrawn"
+        elif purpose in MARKETING:
+            consent_give(email=email, purpose=purpose, channel=Channel.SELF_SERVICE, now=now)
+            done = "given"
+        else:
+            return HttpResponseBadRequest("This consent is given with the data itself.")
+        return redirect(f"{request.path}?done={done}&purpose={purpose}")
     purposes = [
-        (label, state.get(purpose))
-        for purpose, label in ConsentRecord.Purpose.choices
-        if purpose in state
+        {
+            "key": purpose,
+            "label": label,
+            "allowed": allowed,
+            "consent_based": purpose in CONSENT_BASED,
+            "can_give": purpose in MARKETING,
+        }
+        for purpose, label, allowed in subject_purposes(email=email)
     ]
-    return render(request, "consent/manage.html", {"purposes": purposes})
+    return render(
+        request,
+        "consent/manage.html",
+        {"purposes": purposes, "done": request.GET.get("done"), "request_url": "consent:request"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def link_request(request):
+    """Ask for a fresh link. The answer never says whether the address is known."""
+    form = LinkRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        limit = settings.REGISTRATION_SUBMISSIONS_PER_HOUR
+        if not throttle_allow(scope="link-request", ident=client_address(request), limit=limit):
+            return render(request, "429.html", status=429)
+        token = self_service_token_make(email=form.cleaned_data["email"])
+        try:
+            send_self_service_link.delay(token, translation.get_language())
+        except Exception:  # the broker is down: the person may ask again
+            return render(
+                request, "consent/link_request.html", {"form": form, "failed": True}, status=503
+            )
+        return render(request, "consent/link_request.html", {"sent": True})
+    return render(request, "consent/link_request.html", {"form": form})
+
+
+@csrf_exempt  # mail clients post here without a page (RFC 8058); the token authenticates
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """GET: a page with one button. POST: unsubscribed at once (one click, RFC 8058)."""
+    try:
+        email, purpose = unsubscribe_token_read(token)
+    except signing.BadSignature:
+        return _link_invalid(request)
+    if purpose not in MARKETING:
+        return _link_invalid(request)
+    label = ConsentRecord.Purpose(purpose).label
+    if request.method == "GET":
+        return render(request, "consent/unsubscribe.html", {"purpose": label})
+    consent_withdraw(
+        email=email, purpose=purpose, channel=Channel.UNSUBSCRIBE_LINK, now=timezone.now()
+    )
+    if request.POST.get("List-Unsubscribe") == "One-Click":
+        return HttpResponse(status=200)  # a mail client: no page to show
+    return render(request, "consent/unsubscribe.html", {"purpose": label, "done": True})

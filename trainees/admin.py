@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consent.admin import address_campaign_action
+from consent.history import consent_history_html
+from consent.models import ConsentRecord
 from trainees.models import SensitiveNeeds, Trainee
 from trainees.services import sensitive_needs_record
 from training.forms import SensitiveNeedsAdminForm
@@ -14,6 +17,16 @@ class TraineeAdmin(admin.ModelAdmin):
     list_filter = ["employer"]
     search_fields = ["surname", "first_name", "email"]
     autocomplete_fields = ["employer"]
+    readonly_fields = ["processor_notice_sent_at", "consent_history"]
+    actions = [
+        address_campaign_action(
+            [ConsentRecord.Purpose.TRAINEE_OFFERS, ConsentRecord.Purpose.NEWSLETTER], "trainees"
+        )
+    ]
+
+    @admin.display(description=_("consent history (read-only)"))
+    def consent_history(self, trainee: Trainee):
+        return consent_history_html(email=trainee.email) if trainee.pk else "—"
 
 
 @admin.register(SensitiveNeeds)

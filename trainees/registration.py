@@ -96,15 +96,16 @@ def trainee_register(
         employer_name=details.employer_name.strip(),
         confirmation=Enrolment.Confirmation.PENDING,
     )
-    needs = sensitive_needs_record(
+    sensitive_needs_record(
         enrolment=enrolment,
         food_allergies=details.food_allergies,
         allergies_consent=details.allergies_consent,
         disability_adaptations=details.disability_adaptations,
         disability_consent=details.disability_consent,
         now=now,
+        channel=ConsentRecord.Channel.REGISTRATION_FORM,
     )
-    _record_choices(email=email, trainee=trainee, details=details, needs=needs, now=now)
+    _record_offers_choice(email=email, trainee=trainee, details=details, now=now)
     enrolment_confirmation_queue(enrolment=enrolment)
     return Registration(enrolment=enrolment, kept_known_details=kept)
 
@@ -128,25 +129,21 @@ def _trainee_for(*, email: str, details: RegistrationDetails, language: str):
     return trainee, True
 
 
-def _record_choices(*, email, trainee, details, needs, now) -> None:
-    purposes, actions = ConsentRecord.Purpose, ConsentRecord.Action
-    choices = []
+def _record_offers_choice(*, email, trainee, details, now) -> None:
+    offers, actions = ConsentRecord.Purpose.TRAINEE_OFFERS, ConsentRecord.Action
     if details.objects_to_offers:
-        choices.append((purposes.TRAINEE_OFFERS, actions.OBJECTED))
-    elif purposes.TRAINEE_OFFERS not in consent_state(email=email):
+        action = actions.OBJECTED
+    elif offers not in consent_state(email=email):
         # Informed here for the first time and not objecting. A form left unticked never
         # lifts an earlier objection: only the person, on their own page, can do that.
-        choices.append((purposes.TRAINEE_OFFERS, actions.GIVEN))
-    if needs and needs.food_allergies:
-        choices.append((purposes.ALLERGY_DATA, actions.GIVEN))
-    if needs and needs.disability_adaptations:
-        choices.append((purposes.DISABILITY_DATA, actions.GIVEN))
-    for purpose, action in choices:
-        consent_record(
-            email=email,
-            trainee=trainee,
-            purpose=purpose,
-            action=action,
-            channel=ConsentRecord.Channel.REGISTRATION_FORM,
-            at=now,
-        )
+        action = actions.GIVEN
+    else:
+        return
+    consent_record(
+        email=email,
+        trainee=trainee,
+        purpose=offers,
+        action=action,
+        channel=ConsentRecord.Channel.REGISTRATION_FORM,
+        at=now,
+    )

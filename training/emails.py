@@ -33,3 +33,28 @@ def enrolment_confirmation_message(*, enrolment: Enrolment) -> EmailMultiAlterna
             render_to_string("emails/enrolment_confirmation.html", context), "text/html"
         )
     return message
+
+
+def processor_notice_message(*, enrolment: Enrolment) -> EmailMultiAlternatives:
+    """The GDPR Art. 14 notice for a trainee whose employer gave us their data."""
+    trainee = enrolment.trainee
+    with translation.override(trainee.language):
+        token = self_service_token_make(email=trainee.email)
+        context = {
+            "trainee": trainee,
+            "client": enrolment.client,
+            "session": enrolment.session,
+            "organisation": settings.ORGANISATION,
+            "privacy_url": settings.SITE_URL + reverse("consent:privacy"),
+            "manage_url": settings.SITE_URL + reverse("consent:manage", args=[token]),
+        }
+        subject = render_to_string("emails/processor_notice_subject.txt", context)
+        message = EmailMultiAlternatives(
+            subject=" ".join(subject.split()),
+            body=render_to_string("emails/processor_notice.txt", context),
+            to=[trainee.email],
+        )
+        message.attach_alternative(
+            render_to_string("emails/processor_notice.html", context), "text/html"
+        )
+    return message

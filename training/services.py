@@ -66,6 +66,8 @@ def enrolment_create(
     enrolment.employer_name = employer_name
     enrolment.full_clean(exclude=["role"])
     enrolment.save()
+    if source == Enrolment.Source.EMPLOYER:
+        processor_notice_queue(enrolment=enrolment)
     return enrolment
 
 
@@ -216,4 +218,77 @@ def enrolment_confirmations_send_pending(
             Enrolment.objects.filter(
                 pk=enrolment_id, confirmation_attempts__gte=CONFIRMATION_MAX_ATTEMPTS
             ).update(confirmation=Enrolment.Confirmation.FAILED)
+    return sent, failed
+
+
+def _processor_notice_due():
+    """Employer enrolments whose trainee has not had the information notice, from
+    clients that do not inform their employees themselves."""
+    return Enrolment.objects.filter(
+        source=Enrolment.Source.EMPLOYER,
+        client__informs_its_employees=False,
+        trainee__processor_notice_sent_at__isnull=True,
+    )
+
+
+def processor_notice_queue(*, enrolment: Enrolment) -> None:
+    """A client registered this trainee: once committed, tell them (GDPR Art. 14) unless
+    the client does it itself or they were told already. The sweeper catches up if the
+    broker is down."""
+
+    def queue() -> None:
+        from training.tasks import send_processor_notice
+
+        try:
+            send_processor_notice.delay(enrolment.pk)
+        except Exception as error:
+            logger.warning(
+                "Information notice of enrolment %s deferred to the sweeper (%s).",
+                enrolment.pk,
+                type(error).__name__,
+            )
+
+    if _processor_notice_due().filter(pk=enrolment.pk).exists():
+        transaction.on_commit(queue)
+
+
+def processor_notice_send(*, enrolment_id: int, now: datetime.datetime) -> bool:
+    """Send the information notice for this enrolment's trainee, once per trainee."""
+    from training.emails import processor_notice_message
+
+    with transaction.atomic():
+        enrolment = (
+            _processor_notice_due()
+            .select_related("trainee", "client", "session__course")
+            .filter(pk=enrolment_id)
+            .first()
+        )
+        if enrolment is None:
+            return False
+        trainee = Trainee.objects.select_for_update().get(pk=enrolment.trainee_id)
+        if trainee.processor_notice_sent_at is not None:
+            return False
+        processor_notice_message(enrolment=enrolment).send()
+        trainee.processor_notice_sent_at = now
+        trainee.save(update_fields=["processor_notice_sent_at", "updated_at"])
+    return True
+
+
+def processor_notices_send_pending(
+    *, now: datetime.datetime, grace: datetime.timedelta, within: datetime.timedelta
+) -> tuple[int, int]:
+    """Send notices the broker or mail server held back, for enrolments made within
+    ``within`` (an old enrolment is not worth a late notice); returns (sent, failed)."""
+    due = _processor_notice_due().filter(created_at__lt=now - grace, created_at__gte=now - within)
+    sent = failed = 0
+    for enrolment_id in list(due.values_list("pk", flat=True)[:100]):
+        try:
+            sent += processor_notice_send(enrolment_id=enrolment_id, now=now)
+        except Exception as error:
+            failed += 1
+            logger.warning(
+                "Information notice of enrolment %s still not sent (%s).",
+                enrolment_id,
+                type(error).__name__,
+            )
     return sent, failed

@@ -8,6 +8,8 @@ from training.services import (
     enrolment_confirmation_send,
     enrolment_confirmations_send_pending,
     enrolments_complete_ended,
+    processor_notice_send,
+    processor_notices_send_pending,
 )
 
 
@@ -28,9 +30,25 @@ def send_enrolment_confirmation(enrolment_id: int) -> bool:
     return enrolment_confirmation_send(enrolment_id=enrolment_id, now=timezone.now())
 
 
+@shared_task(
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    max_retries=6,
+)
+def send_processor_notice(enrolment_id: int) -> bool:
+    """Send the GDPR information notice to a trainee their employer registered."""
+    return processor_notice_send(enrolment_id=enrolment_id, now=timezone.now())
+
+
 @shared_task
-def send_pending_confirmations() -> tuple[int, int]:
-    """Every few minutes: send the confirmations that the broker or mail server held back."""
-    return enrolment_confirmations_send_pending(
-        now=timezone.now(), grace=datetime.timedelta(minutes=5)
-    )
+def send_pending_confirmations() -> dict:
+    """Every few minutes: send the confirmations and information notices that the broker
+    or the mail server held back."""
+    now, grace = timezone.now(), datetime.timedelta(minutes=5)
+    return {
+        "confirmations": enrolment_confirmations_send_pending(now=now, grace=grace),
+        "notices": processor_notices_send_pending(
+            now=now, grace=grace, within=datetime.timedelta(days=30)
+        ),
+    }

@@ -84,7 +84,7 @@ def test_it_links_to_the_privacy_policy_and_a_signed_page_to_manage_consents(
     assert "alice" not in manage_path.lower()  # the token is opaque
     page = client.get(manage_path, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
-    assert "Objected" in page.content.decode()
+    assert "No (you objected)" in page.content.decode()
     tampered = client.get(manage_path[:-3] + "xyz/", HTTP_ACCEPT_LANGUAGE="en")
     assert tampered.status_code == 400
 

@@ -46,6 +46,7 @@ def test_staff_create_a_client_with_its_contacts(client, alice):
             "contacts-0-job_title": "Responsable formation",
             "contacts-0-department": "training",
             "contacts-0-phone": "+33 4 72 00 00 01",
+            "contacts-0-language": "fr",
         },
     )
 

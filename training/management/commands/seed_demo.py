@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from clients.models import Organisation
 from clients.services import client_contact_create, organisation_create
+from consent.models import ConsentRecord
+from consent.services import consent_record
 from trainees.services import sensitive_needs_record, trainee_create
 from training.models import Enrolment, Session
 from training.services import course_create, enrolment_create, session_save
@@ -124,14 +126,21 @@ class Command(BaseCommand):
             job_title="DRH",
             department="hr",
         )
-        client_contact_create(
+        luc = client_contact_create(
             organisation=prospect,
             surname="Bernard",
             first_name="Luc",
             email="luc.bernard@prospect.example",
             job_title="Directeur",
             department="other",
-            prospecting_objected_at=timezone.now() - datetime.timedelta(days=30),
+        )
+        consent_record(
+            email=luc.email,
+            contact=luc,
+            purpose=ConsentRecord.Purpose.CLIENT_PROSPECTING,
+            action=ConsentRecord.Action.OBJECTED,
+            channel=ConsentRecord.Channel.STAFF,
+            at=timezone.now() - datetime.timedelta(days=30),
         )
 
         sst = course_create(

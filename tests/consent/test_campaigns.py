@@ -1,0 +1,153 @@
+"""Staff send an offer to a selection; nobody who said no receives it."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from consent.campaigns import campaign_address, campaign_send
+from consent.models import Campaign, CampaignRecipient, ConsentRecord
+from consent.services import consent_record, suppression_add
+from tests.factories import ClientContactFactory, TraineeFactory
+
+pytestmark = pytest.mark.django_db
+P, A, C = ConsentRecord.Purpose, ConsentRecord.Action, ConsentRecord.Channel
+
+
+@pytest.fixture
+def offer(db):
+    return Campaign.objects.create(
+        name="Printemps",
+        purpose=P.TRAINEE_OFFERS,
+        subject_fr="Nos formations de printemps",
+        body_fr="Découvrez nos sessions.",
+        subject_en="Our spring courses",
+        body_en="Discover our sessions.",
+    )
+
+
+@pytest.fixture
+def cast(db):
+    """Dora agrees, Eve objected, Fay unsubscribed long ago (only her hash is left),
+    Gus reads English."""
+    now = timezone.now()
+    dora = TraineeFactory(email="dora@example.org")
+    eve = TraineeFactory(email="eve@example.org")
+    consent_record(
+        email=eve.email,
+        purpose=P.TRAINEE_OFFERS,
+        action=A.OBJECTED,
+        channel=C.REGISTRATION_FORM,
+        at=now,
+    )
+    fay = TraineeFactory(email="fay@example.org")
+    suppression_add(email="FAY@example.org", purpose=P.TRAINEE_OFFERS, now=now)
+    gus = TraineeFactory(email="gus@example.org", language="en")
+    return dora, eve, fay, gus
+
+
+@pytest.mark.policy("P2")
+@pytest.mark.policy("P5")
+def test_objected_and_suppressed_people_receive_nothing(offer, cast):
+    campaign_address(campaign=offer, trainees=cast)
+
+    assert campaign_send(campaign_id=offer.pk) == (2, 2)
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["dora@example.org", "gus@example.org"]
+    offer.refresh_from_db()
+    assert (offer.status, offer.sent, offer.skipped) == ("done", 2, 2)
+    assert offer.finished_at is not None
+
+
+@pytest.mark.policy("P4")
+def test_every_offer_carries_the_one_click_unsubscribe_headers_and_link(offer, cast):
+    campaign_address(campaign=offer, trainees=cast)
+    campaign_send(campaign_id=offer.pk)
+
+    for message in mail.outbox:
+        assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        link = message.extra_headers["List-Unsubscribe"].strip("<>")
+        assert link.startswith("http://testserver/unsubscribe/")
+        assert link in message.body and link in message.alternatives[0][0]
+
+
+@pytest.mark.policy("F1")
+def test_each_email_is_in_the_recipients_language(offer, cast):
+    campaign_address(campaign=offer, trainees=cast)
+    campaign_send(campaign_id=offer.pk)
+
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert by_address["dora@example.org"].subject == "Nos formations de printemps"
+    assert "Se désinscrire en un clic" in by_address["dora@example.org"].body
+    assert by_address["gus@example.org"].subject == "Our spring courses"
+    assert "Unsubscribe in one click" in by_address["gus@example.org"].body
+
+
+def test_a_second_run_sends_nothing_twice(offer, cast):
+    campaign_address(campaign=offer, trainees=cast)
+    campaign_send(campaign_id=offer.pk)
+
+    assert campaign_send(campaign_id=offer.pk) == (0, 0)
+    assert len(mail.outbox) == 2
+
+
+def test_prospecting_goes_to_client_contacts_who_did_not_object(db):
+    prospecting = Campaign.objects.create(
+        name="Clients",
+        purpose=P.CLIENT_PROSPECTING,
+        subject_fr="Offre",
+        body_fr="Texte",
+    )
+    willing, unwilling = ClientContactFactory(), ClientContactFactory()
+    consent_record(
+        email=unwilling.email,
+        purpose=P.CLIENT_PROSPECTING,
+        action=A.OBJECTED,
+        channel=C.STAFF,
+        at=timezone.now(),
+    )
+    campaign_address(campaign=prospecting, contacts=[willing, unwilling])
+
+    campaign_send(campaign_id=prospecting.pk)
+
+    assert [m.to for m in mail.outbox] == [[willing.email]]
+
+
+def test_marketing_staff_address_and_send_a_campaign_from_the_admin(
+    client, offer, cast, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Group, User
+
+    marketing = User.objects.create_user("mia", password="x", is_staff=True)
+    marketing.groups.set(Group.objects.filter(name="Marketing"))
+    client.force_login(marketing)
+    selected = [t.pk for t in cast]
+
+    page = client.post(
+        reverse("admin:trainees_trainee_changelist"),
+        {"action": "address_campaign", "_selected_action": selected},
+    )
+    client.post(
+        reverse("admin:trainees_trainee_changelist"),
+        {"action": "address_campaign", "_selected_action": selected, "campaign": offer.pk},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:consent_campaign_changelist"),
+            {"action": "send", "_selected_action": [offer.pk]},
+        )
+    progress = client.get(reverse("admin:consent_campaign_change", args=[offer.pk]))
+
+    assert "Printemps" in page.content.decode()
+    assert CampaignRecipient.objects.count() == 4
+    assert len(mail.outbox) == 2
+    html = progress.content.decode()
+    assert "Envoyée" in html or "done" in html
+    offer.refresh_from_db()
+    assert (offer.sent, offer.skipped) == (2, 2)
+
+
+def test_training_staff_cannot_send_campaigns(client, alice, offer):
+    client.force_login(alice)
+
+    assert client.get(reverse("admin:consent_campaign_changelist")).status_code == 403

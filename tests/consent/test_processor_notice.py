@@ -1,0 +1,88 @@
+"""A trainee registered by their employer is told, once, who holds their data and why."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import OrganisationFactory, SessionFactory, TraineeFactory
+from training.models import Enrolment
+from training.services import enrolment_create
+
+pytestmark = pytest.mark.django_db
+EMPLOYER = Enrolment.Source.EMPLOYER
+
+
+@pytest.mark.policy("R2")
+def test_the_notice_goes_once_per_trainee_in_their_language(django_capture_on_commit_callbacks):
+    acme = OrganisationFactory(name="Acme Industrie")
+    gus = TraineeFactory(email="gus@example.org", language="en", employer=acme)
+
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            enrolment_create(trainee=gus, session=SessionFactory(), source=EMPLOYER, client=acme)
+
+    [notice] = mail.outbox
+    assert notice.to == ["gus@example.org"]
+    assert "Acme Industrie registered you" in notice.subject
+    assert "Acme Industrie is the controller" in notice.body
+    assert "as its processor" in notice.body
+    assert "/my-data/" in notice.body
+    gus.refresh_from_db()
+    assert gus.processor_notice_sent_at is not None
+
+
+def test_a_client_that_informs_its_employees_itself_gets_no_notice_sent(
+    client, alice, django_capture_on_commit_callbacks
+):
+    client.force_login(alice)
+    acme = OrganisationFactory()
+    client.post(
+        reverse("admin:clients_organisation_change", args=[acme.pk]),
+        {
+            "name": acme.name,
+            "registration_number": acme.registration_number,
+            "address": acme.address,
+            "relationship": "active",
+            "informs_its_employees": "on",
+            "contacts-TOTAL_FORMS": "0",
+            "contacts-INITIAL_FORMS": "0",
+        },
+    )
+    acme.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment_create(
+            trainee=TraineeFactory(), session=SessionFactory(), source=EMPLOYER, client=acme
+        )
+
+    assert acme.informs_its_employees and acme.informs_its_employees_since <= timezone.now()
+    assert mail.outbox == []
+
+
+def test_self_registration_needs_no_such_notice(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment_create(
+            trainee=TraineeFactory(), session=SessionFactory(), source=Enrolment.Source.SELF
+        )
+
+    assert mail.outbox == []
+
+
+def test_with_the_broker_down_the_sweeper_sends_the_notice_later(db):
+    import datetime
+
+    from training.services import processor_notices_send_pending
+
+    acme = OrganisationFactory()
+    enrolment = enrolment_create(  # no commit in this test: nothing was queued
+        trainee=TraineeFactory(), session=SessionFactory(), source=EMPLOYER, client=acme
+    )
+    later = timezone.now() + datetime.timedelta(minutes=10)
+
+    sent = processor_notices_send_pending(
+        now=later, grace=datetime.timedelta(minutes=5), within=datetime.timedelta(days=30)
+    )
+
+    assert sent == (1, 0)
+    assert [m.to for m in mail.outbox] == [[enrolment.trainee.email]]

@@ -37,7 +37,11 @@ GROUPS = {
             "policyversion": ("view", "add"),
             "suppression": ("view",),
         },
-        "cookies": {"consentlog": ("view",), "audiencehit": ("view",)},
+        "cookies": {
+            "consentlog": ("view",),
+            "cookieregistryversion": ("view",),
+            "audiencehit": ("view",),
+        },
     },
     # Prospecting and offers: client contacts and trainees' names and emails, read-only.
     "Marketing": {

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from cookies.models import AudienceHit, ConsentLog
+from cookies import registry
+from cookies.models import AudienceHit, ConsentLog, CookieRegistryVersion
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -18,10 +20,31 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ConsentLog)
 class ConsentLogAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "consent_id", "action", "categories", "registry_version"]
-    list_filter = ["action", "registry_version"]
+    list_display = [
+        "created_at",
+        "consent_id",
+        "action",
+        "accepted",
+        "language",
+        "registry_version",
+    ]
+    list_filter = ["action", "language", "registry_version"]
+    list_select_related = ["registry_version"]
     search_fields = ["consent_id"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("accepted categories"))
+    def accepted(self, entry: ConsentLog) -> str:
+        labels = {c.key: str(c.label) for c in registry.CATEGORIES}
+        return ", ".join(labels.get(key, key) for key in entry.categories) or "—"
+
+
+@admin.register(CookieRegistryVersion)
+class CookieRegistryVersionAdmin(ReadOnlyAdmin):
+    """What each version of the registry asked visitors about, kept as proof."""
+
+    list_display = ["version", "first_used_at"]
+    fields = ["version", "first_used_at", "snapshot"]
 
 
 @admin.register(AudienceHit)

@@ -22,7 +22,7 @@ class Choice:
     @property
     def is_current(self) -> bool:
         """Made under today's registry: otherwise the visitor is asked again."""
-        return self.version == registry.VERSION
+        return self.version == registry.version()
 
     def allows(self, category: str) -> bool:
         return category == registry.NECESSARY or (self.is_current and category in self.categories)

@@ -11,5 +11,6 @@ def cookie_consent(request):
         "cookie_banner": not current and not request.path.startswith("/admin/"),
         "cookie_allowed": set(choice.categories) if current else set(),
         "cookie_registry": registry.cookies_by_category(),
+        "cookie_asked": [c for c in registry.CATEGORIES if c.key in registry.OPTIONAL],
         "cookie_preferences_url": reverse("cookies:preferences"),
     }

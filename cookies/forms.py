@@ -12,7 +12,14 @@ class CookieChoiceForm(forms.Form):
     categories = forms.MultipleChoiceField(
         choices=[(key, key) for key in registry.OPTIONAL], required=False
     )
-    next = forms.CharField(required=False, max_length=2000)
+    # Not validated: an unusable address only means going back to the home page.
+    next = forms.CharField(required=False, strip=True)
+
+    def log_action(self) -> str:
+        """How the visitor chose, as the consent log records it."""
+        return {self.ACCEPT_ALL: "accept_all", self.REFUSE_ALL: "refuse_all"}.get(
+            self.cleaned_data["action"], "custom"
+        )
 
     def accepted(self) -> set[str]:
         action = self.cleaned_data["action"]

@@ -15,9 +15,15 @@ class ConsentLog(models.Model):
         CUSTOM = "custom", _("Chose by purpose")
 
     consent_id = models.UUIDField(_("consent id"), db_index=True)
+    language = models.CharField(_("language of the banner"), max_length=5)
     action = models.CharField(_("choice"), max_length=10, choices=Action.choices)
     categories = models.JSONField(_("accepted categories"), default=list)
-    registry_version = models.CharField(_("cookie registry version"), max_length=20)
+    registry_version = models.ForeignKey(
+        "CookieRegistryVersion",
+        on_delete=models.PROTECT,
+        related_name="choices",
+        verbose_name=_("cookie registry version"),
+    )
     created_at = models.DateTimeField(_("when"), db_index=True)
 
     class Meta:
@@ -27,6 +33,23 @@ class ConsentLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consent_id} · {self.get_action_display()}"
+
+
+class CookieRegistryVersion(models.Model):
+    """What visitors were asked about under one version of the cookie registry: the
+    categories, cookies, purposes and lifetimes, as the banner and panel showed them."""
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    snapshot = models.JSONField(_("content"))
+    first_used_at = models.DateTimeField(_("first used on"))
+
+    class Meta:
+        verbose_name = _("cookie registry version")
+        verbose_name_plural = _("cookie registry versions")
+        ordering = ["-first_used_at"]
+
+    def __str__(self) -> str:
+        return self.version
 
 
 class AudienceHit(models.Model):

@@ -4,8 +4,10 @@ when a cookie is added or changes in substance, every visitor is asked again."""
 
 import dataclasses
 import hashlib
+import json
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 NECESSARY, AUDIENCE, PERSONALISATION, ADVERTISING = (
@@ -48,6 +50,8 @@ class GatedScript:
 
     category: str
     static_path: str
+    # The registry cookie the script sets, whose lifetime it is given.
+    sets_cookie: str | None = None
 
 
 CATEGORIES = [
@@ -75,7 +79,6 @@ CATEGORIES = [
         _("Show relevant advertising and let you share content on social networks."),
     ),
 ]
-OPTIONAL = [category.key for category in CATEGORIES if not category.required]
 
 COOKIES = [
     Cookie(
@@ -97,14 +100,56 @@ COOKIES = [
     ),
 ]
 
-SCRIPTS = [GatedScript(AUDIENCE, "cookies/audience.js")]
+SCRIPTS = [GatedScript(AUDIENCE, "cookies/audience.js", sets_cookie="audience_id")]
 
-# Changes when a cookie is added or removed, or changes category, party or lifetime.
-VERSION = hashlib.sha256(
-    repr(
-        sorted((c.name, c.category, c.third_party, c.days, c.days_setting) for c in COOKIES)
-    ).encode()
-).hexdigest()[:12]
+# Consent is asked only for purposes the site really serves: a category with no cookie
+# and no script is listed (the policy names it) but offers nothing to accept.
+OPTIONAL = [
+    category.key
+    for category in CATEGORIES
+    if not category.required and any(item.category == category.key for item in [*COOKIES, *SCRIPTS])
+]
+
+
+def cookie(name: str) -> Cookie:
+    return next(c for c in COOKIES if c.name == name)
+
+
+def snapshot() -> dict:
+    """What a visitor is asked about, in the reference language (French): the categories
+    and every cookie with its purpose and actual lifetime. Kept with the consent log, so
+    the organisation can show what a given version contained."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
+            "categories": [
+                {
+                    "key": c.key,
+                    "label": str(c.label),
+                    "description": str(c.description),
+                    "required": c.required,
+                    "asked": c.required or c.key in OPTIONAL,
+                }
+                for c in CATEGORIES
+            ],
+            "cookies": [
+                {
+                    "name": c.name,
+                    "category": c.category,
+                    "purpose": str(c.purpose),
+                    "days": c.max_age_days,
+                    "third_party": c.third_party,
+                }
+                for c in COOKIES
+            ],
+            "scripts": [dataclasses.asdict(script) for script in SCRIPTS],
+        }
+
+
+def version() -> str:
+    """Changes whenever anything a visitor is asked about changes: then every visitor is
+    asked again."""
+    content = json.dumps(snapshot(), sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(content).hexdigest()[:12]
 
 
 def cookies_by_category() -> list[tuple[Category, list[Cookie]]]:
@@ -116,7 +161,3 @@ def cookies_by_category() -> list[tuple[Category, list[Cookie]]]:
 
 def cookie_names(categories) -> list[str]:
     return [cookie.name for cookie in COOKIES if cookie.category in categories]
-
-
-def script_paths(categories) -> list[str]:
-    return [script.static_path for script in SCRIPTS if script.category in categories]

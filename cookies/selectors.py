@@ -7,16 +7,21 @@ from cookies import registry
 
 
 def gated_script_tags(*, categories) -> list[dict]:
-    """The scripts of the given categories, as tag attributes: src and data-*."""
-    audience_cookie = next(c for c in registry.COOKIES if c.name == "audience_id")
-    data = {
-        registry.AUDIENCE: {
-            "max-age": str(audience_cookie.max_age_days * 24 * 3600),
-            "endpoint": reverse("cookies:audience"),
-        }
-    }
-    return [
-        {"src": static(script.static_path), "data": data.get(script.category, {})}
-        for script in registry.SCRIPTS
-        if script.category in categories
-    ]
+    """The scripts of the given categories, as tag attributes: src and data-* (the
+    lifetime of the cookie a script sets, from the registry, and where it reports)."""
+    tags = []
+    for script in registry.SCRIPTS:
+        if script.category not in categories:
+            continue
+        data = {"endpoint": reverse(f"cookies:{script.category}")}
+        if script.sets_cookie:
+            data["max-age"] = str(registry.cookie(script.sets_cookie).max_age_days * 24 * 3600)
+        tags.append({"src": static(script.static_path), "data": data})
+    return tags
+
+
+def cookies_to_expire(*, accepted, present) -> list[str]:
+    """The cookies the browser holds for categories the visitor does not (or no longer)
+    accept: withdrawing a category expires what the site set for it."""
+    refused = {c.key for c in registry.CATEGORIES if not c.required} - set(accepted)
+    return [name for name in registry.cookie_names(refused) if name in present]

@@ -8,34 +8,39 @@ from django.db.models import F
 
 from cookies import registry
 from cookies.choice import Choice
-from cookies.models import AudienceHit, ConsentLog
+from cookies.models import AudienceHit, ConsentLog, CookieRegistryVersion
 
 
 def cookie_choice_record(
-    *, categories: set[str], previous: Choice | None, now: datetime.datetime
+    *,
+    action: str,
+    categories: set[str],
+    previous: Choice | None,
+    language: str,
+    now: datetime.datetime,
 ) -> Choice:
-    """Log a visitor's choice under the current registry and return it for their cookie.
+    """Log a visitor's choice (which button, which categories) under the current registry,
+    with what that registry contained, and return it for their cookie.
 
     The consent id stays the same for a browser across its choices, so the log shows a
     visitor's history; a first choice gets a new random id.
     """
     accepted = set(categories) & set(registry.OPTIONAL)
-    if accepted == set(registry.OPTIONAL):
-        action = ConsentLog.Action.ACCEPT_ALL
-    elif not accepted:
-        action = ConsentLog.Action.REFUSE_ALL
-    else:
-        action = ConsentLog.Action.CUSTOM
+    version = registry.version()
+    registry_version, _ = CookieRegistryVersion.objects.get_or_create(
+        version=version, defaults={"snapshot": registry.snapshot(), "first_used_at": now}
+    )
     choice = Choice(
         consent_id=previous.consent_id if previous else uuid.uuid4(),
         categories=frozenset(accepted),
-        version=registry.VERSION,
+        version=version,
     )
     ConsentLog.objects.create(
         consent_id=choice.consent_id,
+        language=language,
         action=action,
         categories=sorted(accepted),
-        registry_version=registry.VERSION,
+        registry_version=registry_version,
         created_at=now,
     )
     return choice

@@ -1,9 +1,9 @@
 import json
 
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,14 +11,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cookies import registry
 from cookies.choice import choice_write
 from cookies.forms import CookieChoiceForm
-from cookies.selectors import gated_script_tags
+from cookies.selectors import cookies_to_expire, gated_script_tags
 from cookies.services import audience_hit_record, cookie_choice_record
 
 
 def _safe_next(request, target: str) -> str:
     """Only a path of this site: never an open redirect."""
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        len(target) <= 2000
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return "/"
@@ -31,13 +35,20 @@ def preferences(request):
         return render(
             request,
             "cookies/preferences.html",
-            {"next": _safe_next(request, request.GET.get("next", "/"))},
+            # The page is the panel: no second copy in a dialog.
+            {"next": _safe_next(request, request.GET.get("next", "/")), "hide_cookie_panel": True},
         )
     form = CookieChoiceForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest("Invalid cookie choice.")
+        return render(request, "400.html", status=400)
     previous = request.cookie_choice
-    choice = cookie_choice_record(categories=form.accepted(), previous=previous, now=timezone.now())
+    choice = cookie_choice_record(
+        action=form.log_action(),
+        categories=form.accepted(),
+        previous=previous,
+        language=translation.get_language(),
+        now=timezone.now(),
+    )
     if request.headers.get("Accept") == "application/json":
         response = JsonResponse(
             {
@@ -49,11 +60,8 @@ def preferences(request):
         response = redirect(_safe_next(request, form.cleaned_data["next"]))
         response.status_code = 303
     choice_write(response, choice)
-    # Withdrawing a category expires what the site set for it.
-    refused = set(registry.OPTIONAL) - choice.categories
-    for name in registry.cookie_names(refused):
-        if name in request.COOKIES:
-            response.delete_cookie(name, samesite="Lax")
+    for name in cookies_to_expire(accepted=choice.categories, present=request.COOKIES):
+        response.delete_cookie(name, samesite="Lax")
     return response
 
 

@@ -19,9 +19,13 @@
   function done(json) {
     if (banner) banner.remove();
     banner = null;
+    // Every copy of the panel shows the choice just made.
+    d.querySelectorAll('input[name="categories"]').forEach(function (box) {
+      box.checked = json.categories.indexOf(box.value) >= 0;
+    });
     if (panel && panel.open) panel.close();
     load(json.scripts);
-    (back || d.getElementById("content")).focus();
+    (back && back.isConnected ? back : d.getElementById("content")).focus();
   }
 
   d.addEventListener("submit", function (e) {

@@ -67,7 +67,7 @@ def test_the_choice_cookie_lives_at_most_six_months(client):
 
 @pytest.mark.policy("C6")
 def test_the_audience_script_is_in_the_page_only_after_consent_to_audience(client):
-    choose(client, "save", categories=["personalisation"])
+    choose(client, "save", categories=[])
     assert AUDIENCE_SCRIPT not in client.get("/").content.decode()
 
     choose(client, "save", categories=["audience"])
@@ -85,19 +85,46 @@ def test_the_audience_cookie_it_sets_lives_at_most_13_months(client):
 
 
 @pytest.mark.policy("C3")
-def test_each_category_is_chosen_separately_and_logged_as_proof(client):
-    choose(client, "save", categories=["audience", "advertising"])
-    choose(client, "refuse_all")
+def test_each_choice_is_logged_as_proof_with_what_the_visitor_was_shown(client):
+    choose(client, "save", categories=["audience"])
+    choose(client, "refuse_all", HTTP_ACCEPT_LANGUAGE="en")
     choose(client, "accept_all")
 
-    log = list(ConsentLog.objects.order_by("created_at", "pk"))
+    log = list(ConsentLog.objects.order_by("created_at", "pk").select_related("registry_version"))
     assert [entry.action for entry in log] == ["custom", "refuse_all", "accept_all"]
-    assert log[0].categories == ["advertising", "audience"]
-    assert log[2].categories == ["advertising", "audience", "personalisation"]
+    assert [entry.categories for entry in log] == [["audience"], [], ["audience"]]
+    assert [entry.language for entry in log] == ["fr", "en", "fr"]
     assert len({entry.consent_id for entry in log}) == 1  # one browser, one consent id
-    assert all(entry.registry_version == registry.VERSION for entry in log)
+    version = log[0].registry_version
+    assert version.version == registry.version()
+    assert {c["name"] for c in version.snapshot["cookies"]} == {c.name for c in registry.COOKIES}
     field_names = {field.name for field in ConsentLog._meta.fields}
     assert not field_names & {"ip", "ip_address", "user_agent"}
+
+
+@pytest.mark.policy("C3")
+def test_categories_without_any_cookie_are_listed_but_not_asked_for(client):
+    html = client.get(PREFERENCES, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    for label in (
+        "Strictly necessary",
+        "Audience measurement",
+        "Personalisation",
+        "Advertising and social media",
+    ):
+        assert label in html
+    assert 'name="categories" value="audience"' in html
+    assert 'name="categories" value="advertising"' not in html
+    assert choose(client, "save", categories=["advertising"]).status_code == 400
+
+
+def test_changing_a_cookie_lifetime_asks_every_visitor_again(client, settings):
+    choose(client, "accept_all")
+    assert 'id="cookie-banner"' not in client.get("/").content.decode()
+
+    settings.CONSENTED_COOKIE_MAX_AGE_DAYS = 300
+
+    assert 'id="cookie-banner"' in client.get("/").content.decode()
 
 
 @pytest.mark.policy("C4")
@@ -105,14 +132,21 @@ def test_withdrawing_a_category_expires_its_cookies(client):
     choose(client, "accept_all")
     client.cookies["audience_id"] = "a-random-id"
 
-    response = choose(client, "save", categories=["personalisation"])
+    response = choose(client, "save", categories=[])
 
     assert response.cookies["audience_id"]["max-age"] == 0
     assert response.cookies["audience_id"].value == ""
 
 
 @pytest.mark.parametrize(
-    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "/" + "a" * 3000,
+    ],
 )
 def test_the_redirect_after_a_choice_stays_on_this_site(client, target):
     response = choose(client, "refuse_all", next_url=target)
@@ -130,8 +164,10 @@ def test_a_choice_needs_the_csrf_token(db):
     assert not ConsentLog.objects.exists()
 
 
-def test_a_malformed_choice_is_a_400_and_logs_nothing(client):
-    assert choose(client, "accept_everything").status_code == 400
+def test_a_malformed_choice_is_a_400_page_and_logs_nothing(client):
+    response = choose(client, "accept_everything", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()
     assert choose(client, "save", categories=["necessary"]).status_code == 400
     assert not ConsentLog.objects.exists()
 
@@ -167,7 +203,9 @@ def test_a_choice_under_an_older_registry_is_asked_again(client):
 
 
 def test_a_forged_choice_cookie_is_ignored(client):
-    client.cookies[COOKIE_NAME] = json.dumps({"id": "x", "c": ["audience"], "v": registry.VERSION})
+    client.cookies[COOKIE_NAME] = json.dumps(
+        {"id": "x", "c": ["audience"], "v": registry.version()}
+    )
 
     html = client.get("/").content.decode()
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.validators import phone_validator, registration_number_validator
@@ -35,6 +36,12 @@ class Organisation(models.Model):
         null=True,
         blank=True,
         help_text=_("Required when the relationship has ended."),
+    )
+    # Prospects that never became clients are deleted some years after the last contact.
+    last_contact_on = models.DateField(
+        _("last contact on"),
+        default=timezone.localdate,
+        help_text=_("The last exchange with this company (meeting, call, email)."),
     )
     # As processor we inform the employees the client registers (GDPR Art. 14), unless
     # the client's contract says the client does it itself.
@@ -114,3 +121,6 @@ class ClientContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.surname}"
+
+    def clean(self):
+        self.email = self.email.strip().lower()

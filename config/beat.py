@@ -1,17 +1,30 @@
-"""The Celery beat schedule, in code (read by settings as CELERY_BEAT_SCHEDULE)."""
+"""The Celery beat schedule, in code (settings.CELERY_BEAT_SCHEDULE)."""
 
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
-BEAT_SCHEDULE = {
-    # Trainees of a session that ended yesterday have completed it: their enrolments
-    # leave the active list and certificates can be issued.
-    "complete-ended-enrolments": {
-        "task": "training.tasks.complete_ended_enrolments",
-        "schedule": crontab(hour=1, minute=30),
-    },
-    # The outbox sweeper: confirmations the broker or the mail server held back.
-    "send-pending-confirmations": {
-        "task": "training.tasks.send_pending_confirmations",
-        "schedule": crontab(minute="*/5"),
-    },
-}
+
+def beat_schedule(*, retention_run_at: str) -> dict:
+    try:
+        hour, minute = (int(part) for part in retention_run_at.split(":"))
+    except ValueError:
+        hour = minute = -1
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        raise ImproperlyConfigured(f"RETENTION_RUN_AT={retention_run_at!r}: use HH:MM, e.g. 02:30")
+    return {
+        # Every retention rule of retention/schedule.py, once a day at night.
+        "retention": {
+            "task": "retention.tasks.run_retention",
+            "schedule": crontab(hour=hour, minute=minute),
+        },
+        # Trainees of a session that ended yesterday have completed it.
+        "complete-ended-enrolments": {
+            "task": "training.tasks.complete_ended_enrolments",
+            "schedule": crontab(hour=1, minute=30),
+        },
+        # The outbox sweeper: emails the broker or the mail server held back.
+        "send-pending-confirmations": {
+            "task": "training.tasks.send_pending_confirmations",
+            "schedule": crontab(minute="*/5"),
+        },
+    }

@@ -11,7 +11,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.beat import BEAT_SCHEDULE
+from config.beat import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -203,6 +203,34 @@ if COOKIE_CHOICE_MAX_AGE_DAYS > 183 or CONSENTED_COOKIE_MAX_AGE_DAYS > 396:
         "for consented cookies."
     )
 
+# Retention (policy §6), read by the schedule in retention/schedule.py, the only place
+# that turns them into rules. Defaults are the policy's values.
+RETENTION = {
+    # Allergy and disability data: for the duration of the training only.
+    "SENSITIVE_NEEDS_DAYS_AFTER_SESSION": env.int("RETENTION_SENSITIVE_NEEDS_DAYS", default=0),
+    # Training is "no longer managed" once certificates and invoices are done.
+    "TRAINING_ARCHIVE_DAYS_AFTER_SESSION": env.int("RETENTION_TRAINING_ARCHIVE_DAYS", default=90),
+    # Statutory limitation: 5 years for contractual actions (Code civil art. 2224,
+    # Code de commerce art. L.110-4), which also covers inspections of training bodies.
+    "TRAINING_LIMITATION_YEARS": env.int("RETENTION_TRAINING_LIMITATION_YEARS", default=5),
+    # Prospecting: at most 3 years after the end of the commercial relationship.
+    "PROSPECTING_YEARS": env.int("RETENTION_PROSPECTING_YEARS", default=3),
+    # Proof of cookie choices: as long as the cookies it covers may live (13 months).
+    "COOKIE_CONSENT_LOG_MONTHS": env.int("RETENTION_COOKIE_CONSENT_LOG_MONTHS", default=13),
+    # Proof of consents and objections of people no longer on file: 5 years (limitation).
+    "CONSENT_PROOF_YEARS": env.int("RETENTION_CONSENT_PROOF_YEARS", default=5),
+    # Who received an offer campaign: only the counts are kept after this.
+    "CAMPAIGN_RECIPIENTS_DAYS": env.int("RETENTION_CAMPAIGN_RECIPIENTS_DAYS", default=90),
+}
+if RETENTION["PROSPECTING_YEARS"] > 3 or RETENTION["COOKIE_CONSENT_LOG_MONTHS"] > 13:
+    raise ImproperlyConfigured(
+        "The privacy policy allows at most 3 years for prospecting data and 13 months for cookie proofs."
+    )
+# The retention jobs run daily at this local time, in batches of this many rows.
+RETENTION_RUN_AT = env.str("RETENTION_RUN_AT", default="02:30")
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1000)
+RETENTION_BATCH_PAUSE = env.float("RETENTION_BATCH_PAUSE", default=0.0)
+
 # Public forms: at most this many valid submissions per client address per hour.
 REGISTRATION_SUBMISSIONS_PER_HOUR = env.int("REGISTRATION_SUBMISSIONS_PER_HOUR", default=10)
 # How many reverse proxies stand in front of the app (each appends to X-Forwarded-For);
@@ -248,8 +276,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # sweeper catches up.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
-# The beat schedule lives in code (config/beat.py); the retention jobs join it.
-CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
+# The beat schedule lives in code (config/beat.py).
+CELERY_BEAT_SCHEDULE = beat_schedule(retention_run_at=RETENTION_RUN_AT)
 
 # The organisation's identity is configuration; a demo organisation is the default.
 ORGANISATION = {

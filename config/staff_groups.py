@@ -27,11 +27,18 @@ GROUPS = {
         "trainees": {"trainee": ("view",), "sensitiveneeds": ALL},
         "training": {"course": ("view",), "session": ("view",), "enrolment": ("view",)},
     },
-    # Answers data-subject requests: reads everything, including sensitive needs.
+    # Answers data-subject requests: reads everything, including sensitive needs and the
+    # restricted archive, and runs the retention schedule's back-office.
     "DPO": {
         "clients": {"organisation": ("view",), "clientcontact": ("view", "change")},
         "trainees": {"trainee": ("view", "change"), "sensitiveneeds": ("view", "delete")},
-        "training": {"course": ("view",), "session": ("view",), "enrolment": ("view",)},
+        "training": {
+            "course": ("view",),
+            "session": ("view",),
+            "enrolment": ("view",),
+            "archivedenrolment": ("view",),
+        },
+        "retention": {"purgelog": ("view",), "hold": ("view", "add", "change")},
         "consent": {
             "consentrecord": ("view", "add"),
             "policyversion": ("view", "add"),

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("trainees.urls")),
     path("", include("consent.urls")),
     path("", include("cookies.urls")),
+    path("", include("retention.urls")),
 ]

@@ -3,11 +3,14 @@ suppression list."""
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from consent.addresses import address_hash, email_normalise
-from consent.models import ConsentRecord, PolicyVersion, Suppression
+from consent.models import CampaignRecipient, ConsentRecord, PolicyVersion, Suppression
 from consent.selectors import MARKETING, policy_version_current
+from retention.batches import purge, years_before
 
 Purpose, Action, Channel = ConsentRecord.Purpose, ConsentRecord.Action, ConsentRecord.Channel
 # Only the person (on their own page, or in writing to staff) can lift an objection.
@@ -58,3 +61,54 @@ def consent_give(*, email: str, purpose: str, channel: str, now: datetime.dateti
         # Sensitive data is given with the data itself, never as a bare "yes".
         raise ValueError(f"{purpose} is not given from here")
     consent_record(email=email, purpose=purpose, action=Action.GIVEN, channel=channel, at=now)
+
+
+def consent_proofs_due(*, today):
+    """Choices of addresses no longer on file, older than the proof period: the
+    suppression list still honours any objection among them."""
+    from clients.models import ClientContact
+    from trainees.models import Trainee
+
+    cutoff = years_before(today, settings.RETENTION["CONSENT_PROOF_YEARS"])
+    return (
+        ConsentRecord.objects.filter(at__date__lt=cutoff)
+        .exclude(email__in=Trainee.objects.values("email"))
+        .exclude(email__in=ClientContact.objects.values("email"))
+    )
+
+
+def purge_consent_proofs(*, now, batch_size: int, dry_run=False, progress=None):
+    """Proof of a consent or objection is kept for the limitation period (5 years) after
+    the person is no longer on file; then only the suppression list's hash remains."""
+    today = timezone.localdate(now)
+    return purge(
+        consent_proofs_due(today=today),
+        lambda ids: ConsentRecord.objects.filter(pk__in=ids).delete()[0],
+        today=today,
+        email_path="email",
+        batch_size=batch_size,
+        dry_run=dry_run,
+        progress=progress,
+    )
+
+
+def campaign_recipients_due(*, today):
+    days = settings.RETENTION["CAMPAIGN_RECIPIENTS_DAYS"]
+    return CampaignRecipient.objects.filter(
+        campaign__finished_at__date__lt=today - datetime.timedelta(days=days)
+    )
+
+
+def purge_campaign_recipients(*, now, batch_size: int, dry_run=False, progress=None):
+    """Who received which offer is kept a few months after sending (for questions and
+    complaints); then only the campaign's counts remain."""
+    today = timezone.localdate(now)
+    return purge(
+        campaign_recipients_due(today=today),
+        lambda ids: CampaignRecipient.objects.filter(pk__in=ids).delete()[0],
+        today=today,
+        email_path=None,
+        batch_size=batch_size,
+        dry_run=dry_run,
+        progress=progress,
+    )

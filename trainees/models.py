@@ -54,6 +54,10 @@ class Trainee(models.Model):
     def __str__(self) -> str:
         return f"{self.first_name} {self.surname}"
 
+    def clean(self):
+        # One spelling per address, so that holds, consents and requests find the person.
+        self.email = self.email.strip().lower()
+
 
 class SensitiveNeeds(models.Model):
     """Allergy and disability needs for one enrolment: encrypted, consented, short-lived.

@@ -3,6 +3,7 @@ purpose exists)."""
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from consent.addresses import email_normalise
 from consent.models import ConsentRecord
 from consent.services import consent_record
+from retention.batches import purge, years_before
 from trainees.models import SensitiveNeeds, Trainee
 
 
@@ -149,3 +151,68 @@ def sensitive_needs_withdraw(*, email: str, allergies: bool, disability: bool) -
         else:
             record.save()
     return changed
+
+
+def sensitive_needs_due(*, today: datetime.date):
+    """Needs whose session ended before ``today`` (Europe/Paris dates) minus the
+    configured days: a session ending today keeps them until tomorrow."""
+    cutoff = today - datetime.timedelta(
+        days=settings.RETENTION["SENSITIVE_NEEDS_DAYS_AFTER_SESSION"]
+    )
+    return SensitiveNeeds.objects.filter(
+        purged_at__isnull=True, enrolment__session__end_date__lt=cutoff
+    )
+
+
+def purge_sensitive_needs(*, now: datetime.datetime, batch_size: int, dry_run=False, progress=None):
+    """Policy §6: allergy and disability data are kept only for the duration of the
+    training. The day after a session's last day, their values (and consent dates) are
+    erased; the row stays as a tombstone saying when."""
+    today = timezone.localdate(now)
+
+    def erase(ids):
+        return SensitiveNeeds.objects.filter(pk__in=ids).update(
+            food_allergies=None,
+            disability_adaptations=None,
+            allergies_consent_at=None,
+            disability_consent_at=None,
+            purged_at=now,
+            updated_at=now,
+        )
+
+    return purge(
+        sensitive_needs_due(today=today),
+        erase,
+        today=today,
+        email_path="enrolment__trainee__email",
+        batch_size=batch_size,
+        dry_run=dry_run,
+        progress=progress,
+    )
+
+
+def trainee_prospects_due(*, today: datetime.date):
+    """Trainees who never attended anything, untouched for the prospecting period."""
+    cutoff = years_before(today, settings.RETENTION["PROSPECTING_YEARS"])
+    return Trainee.objects.filter(enrolments__isnull=True, updated_at__date__lt=cutoff)
+
+
+def purge_trainee_prospects(
+    *, now: datetime.datetime, batch_size: int, dry_run=False, progress=None
+):
+    """Policy §6: prospecting data is kept at most 3 years: people on file who never
+    enrolled are deleted 3 years after the last change to their record."""
+    today = timezone.localdate(now)
+    return purge(
+        trainee_prospects_due(today=today),
+        lambda ids: (
+            Trainee.objects.filter(pk__in=ids, enrolments__isnull=True)
+            .delete()[1]
+            .get("trainees.Trainee", 0)
+        ),
+        today=today,
+        email_path="email",
+        batch_size=batch_size,
+        dry_run=dry_run,
+        progress=progress,
+    )

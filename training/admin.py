@@ -16,7 +16,7 @@ from training.forms import (
     SensitiveNeedsInlineFormSet,
     SessionAdminForm,
 )
-from training.models import Course, Enrolment, Session
+from training.models import ArchivedEnrolment, Course, Enrolment, Session
 from training.selectors import session_list_with_seats
 from training.services import (
     enrolment_create,
@@ -166,7 +166,8 @@ class EnrolmentAdmin(RefusalAsMessage, admin.ModelAdmin):
         return super().lookup_allowed(lookup, value, request)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        # Archived enrolments leave the daily view for the restricted archive below.
+        queryset = super().get_queryset(request).filter(archived_at__isnull=True)
         if request.user.has_perm(SENSITIVE_VIEW):
             queryset = queryset.select_related("sensitive_needs")
         return queryset
@@ -240,3 +241,38 @@ class EnrolmentAdmin(RefusalAsMessage, admin.ModelAdmin):
             _("%(confirmed)d confirmed, %(refused)d refused (session full).")
             % {"confirmed": confirmed, "refused": refused},
         )
+
+
+@admin.register(ArchivedEnrolment)
+class ArchivedEnrolmentAdmin(admin.ModelAdmin):
+    """The restricted archive: read-only, and only for those with its own permission."""
+
+    list_display = ["trainee", "session", "source", "client", "role", "status", "archived_at"]
+    list_filter = ["session__course", "role"]
+    list_select_related = ["trainee", "session__course", "client"]
+    search_fields = ["trainee__surname", "trainee__email"]
+    fields = [
+        "trainee",
+        "session",
+        "source",
+        "client",
+        "employer_name",
+        "role",
+        "legal_basis",
+        "status",
+        "created_at",
+        "archived_at",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(archived_at__isnull=False)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

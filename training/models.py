@@ -158,6 +158,9 @@ class Enrolment(models.Model):
     confirmation_attempts = models.PositiveSmallIntegerField(
         _("failed sending attempts"), default=0
     )
+    # Once the training is no longer managed, the enrolment moves to the restricted
+    # archive: kept only as evidence the law requires, out of the staff's daily views.
+    archived_at = models.DateTimeField(_("archived on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -191,3 +194,13 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trainee} → {self.session}"
+
+
+class ArchivedEnrolment(Enrolment):
+    """Enrolments in the restricted archive: evidence the law requires, seen only by
+    staff holding this model's view permission."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("archived enrolment")
+        verbose_name_plural = _("archive of enrolments")

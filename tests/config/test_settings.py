@@ -9,7 +9,6 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from config.beat import BEAT_SCHEDULE
 from config.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,9 +105,22 @@ def test_plain_http_is_redirected_to_https(client, db):
     assert response["Location"].startswith("https://")
 
 
-def test_celery_beat_runs_the_schedule_and_it_names_registered_tasks():
+@pytest.mark.policy("K6")
+def test_celery_beat_runs_the_retention_schedule_and_names_registered_tasks():
     app.loader.import_default_modules()
-    assert app.conf.beat_schedule == BEAT_SCHEDULE
-    assert BEAT_SCHEDULE
-    for entry in BEAT_SCHEDULE.values():
+    schedule = app.conf.beat_schedule
+    assert schedule == settings.CELERY_BEAT_SCHEDULE
+    assert schedule["retention"]["task"] == "retention.tasks.run_retention"
+    assert (schedule["retention"]["schedule"].hour, schedule["retention"]["schedule"].minute) == (
+        {2},
+        {30},
+    )
+    for entry in schedule.values():
         assert entry["task"] in app.tasks
+
+
+def test_a_malformed_retention_time_stops_the_app():
+    result = _start(DEBUG="true", RETENTION_RUN_AT="25:99")
+
+    assert result.returncode != 0
+    assert "RETENTION_RUN_AT='25:99': use HH:MM" in result.stderr

@@ -44,6 +44,7 @@ def test_a_client_that_informs_its_employees_itself_gets_no_notice_sent(
             "registration_number": acme.registration_number,
             "address": acme.address,
             "relationship": "active",
+            "last_contact_on": "2026-11-01",
             "informs_its_employees": "on",
             "contacts-TOTAL_FORMS": "0",
             "contacts-INITIAL_FORMS": "0",

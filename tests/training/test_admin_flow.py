@@ -39,6 +39,7 @@ def test_staff_create_a_client_with_its_contacts(client, alice):
             "registration_number": "552 100 554",
             "address": "12 avenue des Usines, Lyon",
             "relationship": "active",
+            "last_contact_on": "2026-11-01",
             **_inline_management("contacts", total=1),
             "contacts-0-surname": "Durand",
             "contacts-0-first_name": "Claire",

@@ -14,6 +14,8 @@ from clients.models import Organisation
 from clients.services import client_contact_create, organisation_create
 from consent.models import ConsentRecord
 from consent.services import consent_record
+from cookies.services import cookie_choice_record
+from trainees.models import Trainee
 from trainees.services import sensitive_needs_record, trainee_create
 from training.models import Enrolment, Session
 from training.services import course_create, enrolment_create, session_save
@@ -259,3 +261,80 @@ class Command(BaseCommand):
             disability_consent=True,
             now=now,
         )
+
+        self._past_to_retain(days=days, now=now, course=excel)
+
+    def _past_to_retain(self, *, days, now, course) -> None:
+        """Data on both sides of each retention rule, so that `retention run` (or beat)
+        has something to show."""
+        # Ended 4 months ago: no longer managed, so archived (but kept).
+        archived = Session(
+            course=course, start_date=days(-121), end_date=days(-120), location="Lille", capacity=8
+        )
+        session_save(session=archived)
+        hugo = trainee_create(
+            surname="Moreau",
+            first_name="Hugo",
+            email="hugo.moreau@example.org",
+            phone="0611223344",
+            postal_address="5 rue Basse, Lille",
+            occupation="Comptable",
+        )
+        enrolment_create(
+            trainee=hugo,
+            session=archived,
+            source=Enrolment.Source.SELF,
+            status=Enrolment.Status.COMPLETED,
+        )
+        # Ended 6 years ago: past the limitation period, so deleted.
+        ancient = Session(
+            course=course,
+            start_date=days(-6 * 366),
+            end_date=days(-6 * 366),
+            location="Lyon",
+            capacity=8,
+        )
+        session_save(session=ancient)
+        gilles = trainee_create(
+            surname="Vieux", first_name="Gilles", email="gilles.vieux@example.org"
+        )
+        enrolment_create(
+            trainee=gilles,
+            session=ancient,
+            source=Enrolment.Source.SELF,
+            status=Enrolment.Status.COMPLETED,
+        )
+        # A client lost 4 years ago and a prospect silent for 4 years: their contacts go.
+        gone = organisation_create(
+            name="Société Disparue",
+            registration_number="39988877700015",
+            address="Reims",
+            relationship="ended",
+            relationship_ended_on=days(-4 * 366),
+        )
+        client_contact_create(
+            organisation=gone, surname="Ancien", first_name="Paul", email="paul.ancien@gone.example"
+        )
+        silent = organisation_create(
+            name="Prospect Silencieux",
+            registration_number="41122233300018",
+            address="Tours",
+            last_contact_on=days(-4 * 366),
+        )
+        client_contact_create(
+            organisation=silent, surname="Muet", first_name="Léa", email="lea.muet@silent.example"
+        )
+        # Someone on file who never enrolled, untouched for 4 years.
+        lead = trainee_create(
+            surname="Lointain", first_name="Marc", email="marc.lointain@example.org"
+        )
+        Trainee.objects.filter(pk=lead.pk).update(updated_at=now - datetime.timedelta(days=4 * 366))
+        # Cookie choices made 14 months ago and last week: the first proof goes.
+        for age in (14 * 31, 7):
+            cookie_choice_record(
+                action="refuse_all",
+                categories=set(),
+                previous=None,
+                language="fr",
+                now=now - datetime.timedelta(days=age),
+            )

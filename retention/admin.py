@@ -1,0 +1,52 @@
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from retention.models import Hold, PurgeLog
+from retention.services import hold_lift, hold_place
+
+
+class NoWrites:
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PurgeLog)
+class PurgeLogAdmin(NoWrites, admin.ModelAdmin):
+    """What each retention run did: counts only, and read-only."""
+
+    list_display = ["started_at", "rule", "affected", "held", "duration_ms", "outcome", "error"]
+    list_filter = ["rule", "outcome"]
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Hold)
+class HoldAdmin(NoWrites, admin.ModelAdmin):
+    """Holds are placed and lifted, never edited or deleted: the record shows they existed."""
+
+    list_display = ["email", "kind", "reason", "until", "created_at", "lifted_at"]
+    list_filter = ["kind"]
+    search_fields = ["email"]
+    fields = ["email", "kind", "reason", "until", "created_at", "lifted_at"]
+    readonly_fields = ["created_at", "lifted_at"]
+    actions = ["lift"]
+
+    def has_lift_permission(self, request):
+        return request.user.has_perm("retention.change_hold")
+
+    def save_model(self, request, obj, form, change):
+        placed = hold_place(
+            email=obj.email, kind=obj.kind, reason=obj.reason, until=obj.until, now=timezone.now()
+        )
+        obj.pk = placed.pk
+
+    @admin.action(description=_("Lift the selected holds"), permissions=["lift"])
+    def lift(self, request, queryset):
+        for hold in queryset.filter(lifted_at__isnull=True):
+            hold_lift(hold=hold, now=timezone.now())

@@ -1,0 +1,60 @@
+"""The retention schedule from the command line: the same services as the beat job."""
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from retention.schedule import BY_NAME
+from retention.services import RetentionBusy, retention_forecast, retention_run
+
+
+class Command(BaseCommand):
+    help = (
+        "Apply the retention schedule (retention/schedule.py): 'run' deletes, erases or "
+        "archives what each rule says is due (--dry-run only counts it); 'forecast' says, "
+        "per rule, how many records fall due within N days."
+    )
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        run = sub.add_parser("run", help="apply the rules now")
+        run.add_argument(
+            "--rule", action="append", choices=sorted(BY_NAME), help="only this rule (repeatable)"
+        )
+        run.add_argument("--dry-run", action="store_true", help="count what is due; change nothing")
+        forecast = sub.add_parser("forecast", help="what falls due within N days")
+        forecast.add_argument("--days", type=int, default=30)
+
+    def handle(self, *args, action, **options):
+        if action == "forecast":
+            self._forecast(options["days"])
+        else:
+            self._run(options["rule"], options["dry_run"])
+
+    def _run(self, rules, dry_run):
+        done = {}
+
+        def progress(rule, count):
+            done[rule] = done.get(rule, 0) + count
+            sys.stderr.write(f"\r  {rule}: {done[rule]} records…")
+            sys.stderr.flush()
+
+        try:
+            results = retention_run(
+                now=timezone.now(), rules=rules, dry_run=dry_run, progress=progress
+            )
+        except RetentionBusy as error:
+            raise CommandError(str(error)) from error
+        if done:
+            sys.stderr.write("\n")
+        verb = "would be affected" if dry_run else "affected"
+        for name, result in results.items():
+            self.stdout.write(f"{name:22} {result.affected:>8} {verb}, {result.held:>5} held")
+        if dry_run:
+            self.stdout.write("Dry run: nothing was changed.")
+
+    def _forecast(self, days):
+        self.stdout.write(f"{'rule':22} {'due now':>8} {f'due in {days} d':>12}")
+        for name, now_due, later_due in retention_forecast(now=timezone.now(), days=days):
+            self.stdout.write(f"{name:22} {now_due:>8} {later_due:>12}")

@@ -1,0 +1,64 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PurgeLog(models.Model):
+    """One run of one retention rule: when, how long, how many records. Counts only,
+    never the data."""
+
+    class Outcome(models.TextChoices):
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    rule = models.CharField(_("rule"), max_length=50, db_index=True)
+    started_at = models.DateTimeField(_("started at"), db_index=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+    affected = models.PositiveIntegerField(_("records affected"))
+    held = models.PositiveIntegerField(_("records held (restriction or legal hold)"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    # The exception's class name only: a message could quote data.
+    error = models.CharField(_("error"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("purge log entry")
+        verbose_name_plural = _("purge log")
+        ordering = ["-started_at", "rule"]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.started_at:%Y-%m-%d %H:%M}: {self.affected}"
+
+
+class Hold(models.Model):
+    """Keeps a person's records from every retention rule: a restriction of processing
+    (GDPR Art. 18) or a legal hold (litigation, inspection), until lifted or a date."""
+
+    class Kind(models.TextChoices):
+        RESTRICTION = "restriction", _("Restriction of processing (Art. 18)")
+        LEGAL_HOLD = "legal_hold", _("Legal hold")
+
+    email = models.EmailField(_("person (email, normalised)"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    until = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty: until lifted."))
+    created_at = models.DateTimeField(_("placed on"))
+    lifted_at = models.DateTimeField(_("lifted on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hold")
+        verbose_name_plural = _("holds")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.email}"
+
+
+class JobLock(models.Model):
+    """A lease that keeps two runs of a job from overlapping; it expires by itself if the
+    worker holding it dies."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    holder = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} until {self.expires_at:%Y-%m-%d %H:%M}"

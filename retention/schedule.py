@@ -1,0 +1,168 @@
+"""The retention schedule: every rule the product applies to personal data, in one table.
+
+The Celery beat job, the ``retention`` command, the DPO's back-office and the privacy
+policy page all read this table; the periods come from settings.RETENTION (defaults: the
+policy's values), and nothing else turns them into rules. Each rule names the service
+that applies it (in the app that owns the data) and the selector of what is due.
+"""
+
+import dataclasses
+from collections.abc import Callable
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from clients.services import prospect_contacts_due, purge_prospect_contacts
+from consent.services import (
+    campaign_recipients_due,
+    consent_proofs_due,
+    purge_campaign_recipients,
+    purge_consent_proofs,
+)
+from cookies.services import consent_log_due, purge_consent_log
+from trainees.services import (
+    purge_sensitive_needs,
+    purge_trainee_prospects,
+    sensitive_needs_due,
+    trainee_prospects_due,
+)
+from training.services import (
+    archive_training_records,
+    enrolments_to_archive_due,
+    purge_training_records,
+    training_records_due,
+)
+
+DELETE, ANONYMISE, ARCHIVE, ERASE = _("delete"), _("anonymise"), _("archive"), _("erase the values")
+CONTRACT, LEGAL, INTEREST, CONSENT = (
+    _("contract"),
+    _("legal obligation"),
+    _("legitimate interest"),
+    _("consent"),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    name: str
+    data: str
+    legal_basis: str
+    trigger: str
+    period: Callable[[], str]
+    action: str
+    policy: str
+    apply: Callable
+    # What would be due on a given date (``today`` or ``now`` as the selector expects).
+    due: Callable
+
+
+def _r(key):
+    return settings.RETENTION[key]
+
+
+RULES = [
+    Rule(
+        name="sensitive-needs",
+        data=_("Food allergies and disability adaptations"),
+        legal_basis=CONSENT,
+        trigger=_("end of the session's last day (Europe/Paris)"),
+        period=lambda: _("%(days)d days") % {"days": _r("SENSITIVE_NEEDS_DAYS_AFTER_SESSION")},
+        action=ERASE,
+        policy=_("§6: allergy and disability data are kept only for the duration of the training."),
+        apply=purge_sensitive_needs,
+        due=lambda today, now: sensitive_needs_due(today=today),
+    ),
+    Rule(
+        name="training-archive",
+        data=_("Enrolments and trainee details (training management)"),
+        legal_basis=CONTRACT,
+        trigger=_("end of the session"),
+        period=lambda: _("%(days)d days") % {"days": _r("TRAINING_ARCHIVE_DAYS_AFTER_SESSION")},
+        action=ARCHIVE,
+        policy=_("§6: training data is kept while the training is managed, then archived."),
+        apply=archive_training_records,
+        due=lambda today, now: enrolments_to_archive_due(today=today),
+    ),
+    Rule(
+        name="training-records",
+        data=_("Archived enrolments, and trainees with no other enrolment"),
+        legal_basis=LEGAL,
+        trigger=_("end of the session"),
+        period=lambda: _("%(years)d years") % {"years": _r("TRAINING_LIMITATION_YEARS")},
+        action=DELETE,
+        policy=_("§6: archived until the statutory limitation periods expire, then deleted."),
+        apply=purge_training_records,
+        due=lambda today, now: training_records_due(today=today),
+    ),
+    Rule(
+        name="prospect-contacts",
+        data=_("Contacts of former clients and of prospects"),
+        legal_basis=INTEREST,
+        trigger=_("end of the commercial relationship, or last contact with a prospect"),
+        period=lambda: _("%(years)d years") % {"years": _r("PROSPECTING_YEARS")},
+        action=DELETE,
+        policy=_(
+            "§6: prospecting data is kept at most 3 years after the end of the commercial relationship."
+        ),
+        apply=purge_prospect_contacts,
+        due=lambda today, now: prospect_contacts_due(today=today),
+    ),
+    Rule(
+        name="trainee-prospects",
+        data=_("People on file who never enrolled"),
+        legal_basis=INTEREST,
+        trigger=_("last change to their record"),
+        period=lambda: _("%(years)d years") % {"years": _r("PROSPECTING_YEARS")},
+        action=DELETE,
+        policy=_("§6: prospecting data is kept at most 3 years."),
+        apply=purge_trainee_prospects,
+        due=lambda today, now: trainee_prospects_due(today=today),
+    ),
+    Rule(
+        name="cookie-consent-log",
+        data=_("Proof of cookie choices"),
+        legal_basis=LEGAL,
+        trigger=_("the choice"),
+        period=lambda: _("%(months)d months") % {"months": _r("COOKIE_CONSENT_LOG_MONTHS")},
+        action=DELETE,
+        policy=_("§9: cookies that need consent are kept at most 13 months."),
+        apply=purge_consent_log,
+        due=lambda today, now: consent_log_due(now=now),
+    ),
+    Rule(
+        name="consent-proofs",
+        data=_("Consents and objections of people no longer on file"),
+        legal_basis=LEGAL,
+        trigger=_("the choice"),
+        period=lambda: _("%(years)d years") % {"years": _r("CONSENT_PROOF_YEARS")},
+        action=DELETE,
+        policy=_(
+            "§3: consent can be withdrawn at any time; its proof is kept for the limitation period."
+        ),
+        apply=purge_consent_proofs,
+        due=lambda today, now: consent_proofs_due(today=today),
+    ),
+    Rule(
+        name="campaign-recipients",
+        data=_("Who received an offer campaign"),
+        legal_basis=INTEREST,
+        trigger=_("end of sending"),
+        period=lambda: _("%(days)d days") % {"days": _r("CAMPAIGN_RECIPIENTS_DAYS")},
+        action=DELETE,
+        policy=_("§6: prospecting data is kept no longer than needed."),
+        apply=purge_campaign_recipients,
+        due=lambda today, now: campaign_recipients_due(today=today),
+    ),
+]
+BY_NAME = {rule.name: rule for rule in RULES}
+
+# Personal data that needs no job: it expires by itself. Listed for the register.
+SELF_EXPIRING = [
+    (_("Signed links in emails (self-service, unsubscribe)"), _("never stored; they expire")),
+    (_("Throttling counters (keyed hash of the address)"), _("1 hour, in the cache")),
+    (_("Cookie choice (visitor's browser)"), _("at most 6 months")),
+    (
+        _("Suppression list (keyed hash of the address)"),
+        _("as long as the objection must be honoured"),
+    ),
+]

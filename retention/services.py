@@ -1,0 +1,123 @@
+"""Runs the retention schedule: one rule after another, under a lease so that two runs
+never overlap, each logged with its counts (never the data)."""
+
+import datetime
+import logging
+import time
+import uuid
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from retention.batches import PurgeResult
+from retention.models import Hold, JobLock, PurgeLog
+from retention.schedule import BY_NAME, RULES
+
+logger = logging.getLogger(__name__)
+LOCK = "retention"
+# Longer than any run: a worker that dies leaves the lease, which then expires.
+LEASE = datetime.timedelta(hours=3)
+
+
+class RetentionBusy(Exception):
+    """Another run holds the lease."""
+
+
+def lease_take(*, name: str, holder: str, now: datetime.datetime) -> bool:
+    """Take the named lease if it is free or expired."""
+    expires = now + LEASE
+    taken = JobLock.objects.filter(name=name, expires_at__lt=now).update(
+        holder=holder, expires_at=expires
+    )
+    if taken:
+        return True
+    try:
+        with transaction.atomic():
+            JobLock.objects.create(name=name, holder=holder, expires_at=expires)
+        return True
+    except IntegrityError:
+        return False
+
+
+def lease_release(*, name: str, holder: str) -> None:
+    JobLock.objects.filter(name=name, holder=holder).delete()
+
+
+def retention_run(
+    *,
+    now: datetime.datetime,
+    rules: list[str] | None = None,
+    dry_run: bool = False,
+    progress=None,
+) -> dict[str, PurgeResult]:
+    """Apply the schedule's rules (all, or those named); returns their results.
+
+    A dry run changes nothing and logs nothing: it says what a run would do. A real run
+    writes one purge-log entry per rule, also when a rule fails (the others still run).
+    """
+    selected = [BY_NAME[name] for name in rules] if rules else RULES
+    holder = uuid.uuid4().hex
+    if not dry_run and not lease_take(name=LOCK, holder=holder, now=now):
+        raise RetentionBusy("another retention run is in progress")
+    results = {}
+    try:
+        for rule in selected:
+            started, clock = timezone.now(), time.monotonic()
+            try:
+                result = rule.apply(
+                    now=now,
+                    batch_size=settings.RETENTION_BATCH_SIZE,
+                    dry_run=dry_run,
+                    progress=(lambda n, name=rule.name: progress(name, n)) if progress else None,
+                )
+            except Exception as error:
+                logger.exception("Retention rule %s failed.", rule.name)
+                if not dry_run:
+                    _log(rule.name, started, clock, PurgeResult(0), PurgeLog.Outcome.FAILED, error)
+                continue
+            results[rule.name] = result
+            if not dry_run:
+                _log(rule.name, started, clock, result, PurgeLog.Outcome.DONE)
+    finally:
+        if not dry_run:
+            lease_release(name=LOCK, holder=holder)
+    return results
+
+
+def _log(rule, started, clock, result, outcome, error=None):
+    PurgeLog.objects.create(
+        rule=rule,
+        started_at=started,
+        duration_ms=int((time.monotonic() - clock) * 1000),
+        affected=result.affected,
+        held=result.held,
+        outcome=outcome,
+        error=type(error).__name__ if error else "",
+    )
+
+
+def retention_forecast(*, now: datetime.datetime, days: int) -> list[tuple[str, int, int]]:
+    """Per rule: (name, due now, due within ``days``)."""
+    today = timezone.localdate(now)
+    later = now + datetime.timedelta(days=days)
+    return [
+        (
+            rule.name,
+            rule.due(today, now).count(),
+            rule.due(today + datetime.timedelta(days=days), later).count(),
+        )
+        for rule in RULES
+    ]
+
+
+def hold_place(*, email: str, kind: str, reason: str, until=None, now: datetime.datetime) -> Hold:
+    """Keep a person's records from every rule (restriction or legal hold)."""
+    hold = Hold(email=email.strip().lower(), kind=kind, reason=reason, until=until, created_at=now)
+    hold.full_clean()
+    hold.save()
+    return hold
+
+
+def hold_lift(*, hold: Hold, now: datetime.datetime) -> None:
+    Hold.objects.filter(pk=hold.pk, lifted_at__isnull=True).update(lifted_at=now)

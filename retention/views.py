@@ -1,0 +1,30 @@
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from retention.schedule import RULES, SELF_EXPIRING
+from retention.selectors import holds_active, purge_log_latest
+from retention.services import retention_forecast
+
+FORECAST_DAYS = 90
+
+
+@permission_required("retention.view_purgelog", raise_exception=True)
+def overview(request):
+    """The DPO's view of retention: the schedule, the last runs, what falls due soon."""
+    now = timezone.now()
+    forecast = {
+        name: (due_now, due_later)
+        for name, due_now, due_later in retention_forecast(now=now, days=FORECAST_DAYS)
+    }
+    return render(
+        request,
+        "retention/overview.html",
+        {
+            "rules": [(rule, *forecast[rule.name]) for rule in RULES],
+            "self_expiring": SELF_EXPIRING,
+            "runs": purge_log_latest(limit=40),
+            "holds": holds_active(today=timezone.localdate(now)).count(),
+            "forecast_days": FORECAST_DAYS,
+        },
+    )

@@ -13,14 +13,24 @@ from consent.self_service import consent_withdraw
 from consent.services import consent_give
 from consent.tasks import send_self_service_link
 from consent.tokens import self_service_token_make, self_service_token_read, unsubscribe_token_read
+from retention.schedule import RULES, SELF_EXPIRING
 from trainees.throttle import client_address, throttle_allow
 
 Channel = ConsentRecord.Channel
 
 
 def privacy_policy(request):
-    """The privacy policy, in the visitor's language, with its version and date."""
-    return render(request, "consent/privacy.html", {"version": policy_version_current()})
+    """The privacy policy, in the visitor's language, with its version and date; the
+    retention periods come from the retention schedule itself."""
+    return render(
+        request,
+        "consent/privacy.html",
+        {
+            "version": policy_version_current(),
+            "retention_rules": RULES,
+            "retention_self_expiring": SELF_EXPIRING,
+        },
+    )
 
 
 def _link_invalid(request, status=400):

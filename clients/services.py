@@ -61,7 +61,7 @@ def purge_prospect_contacts(*, now, batch_size: int, dry_run=False, progress=Non
     return purge(
         prospect_contacts_due(today=today),
         lambda ids: (
-            ClientContact.objects.filter(pk__in=ids).delete()[1].get("clients.ClientContact", 0)
+            ClientContact.objects.filter(pk__any_of=ids).delete()[1].get("clients.ClientContact", 0)
         ),
         today=today,
         email_path="email",

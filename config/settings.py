@@ -228,7 +228,7 @@ if RETENTION["PROSPECTING_YEARS"] > 3 or RETENTION["COOKIE_CONSENT_LOG_MONTHS"] 
     )
 # The retention jobs run daily at this local time, in batches of this many rows.
 RETENTION_RUN_AT = env.str("RETENTION_RUN_AT", default="02:30")
-RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1000)
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=5000)
 RETENTION_BATCH_PAUSE = env.float("RETENTION_BATCH_PAUSE", default=0.0)
 
 # Public forms: at most this many valid submissions per client address per hour.

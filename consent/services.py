@@ -83,7 +83,7 @@ def purge_consent_proofs(*, now, batch_size: int, dry_run=False, progress=None):
     today = timezone.localdate(now)
     return purge(
         consent_proofs_due(today=today),
-        lambda ids: ConsentRecord.objects.filter(pk__in=ids).delete()[0],
+        lambda ids: ConsentRecord.objects.filter(pk__any_of=ids).delete()[0],
         today=today,
         email_path="email",
         batch_size=batch_size,
@@ -105,7 +105,7 @@ def purge_campaign_recipients(*, now, batch_size: int, dry_run=False, progress=N
     today = timezone.localdate(now)
     return purge(
         campaign_recipients_due(today=today),
-        lambda ids: CampaignRecipient.objects.filter(pk__in=ids).delete()[0],
+        lambda ids: CampaignRecipient.objects.filter(pk__any_of=ids).delete()[0],
         today=today,
         email_path=None,
         batch_size=batch_size,

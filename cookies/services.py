@@ -74,7 +74,7 @@ def purge_consent_log(*, now: datetime.datetime, batch_size: int, dry_run=False,
     kept 13 calendar months, then deleted."""
     return purge(
         consent_log_due(now=now),
-        lambda ids: ConsentLog.objects.filter(pk__in=ids).delete()[0],
+        lambda ids: ConsentLog.objects.filter(pk__any_of=ids).delete()[0],
         today=timezone.localdate(now),
         email_path=None,
         batch_size=batch_size,

@@ -171,7 +171,7 @@ def purge_sensitive_needs(*, now: datetime.datetime, batch_size: int, dry_run=Fa
     today = timezone.localdate(now)
 
     def erase(ids):
-        return SensitiveNeeds.objects.filter(pk__in=ids).update(
+        return SensitiveNeeds.objects.filter(pk__any_of=ids, purged_at__isnull=True).update(
             food_allergies=None,
             disability_adaptations=None,
             allergies_consent_at=None,
@@ -206,7 +206,7 @@ def purge_trainee_prospects(
     return purge(
         trainee_prospects_due(today=today),
         lambda ids: (
-            Trainee.objects.filter(pk__in=ids, enrolments__isnull=True)
+            Trainee.objects.filter(pk__any_of=ids, enrolments__isnull=True)
             .delete()[1]
             .get("trainees.Trainee", 0)
         ),

@@ -318,8 +318,8 @@ def archive_training_records(
     today = timezone.localdate(now)
 
     def archive(ids):
-        changed = Enrolment.objects.filter(pk__in=ids).update(archived_at=now, updated_at=now)
-        trainee_ids = Enrolment.objects.filter(pk__in=ids).values("trainee_id")
+        changed = Enrolment.objects.filter(pk__any_of=ids).update(archived_at=now, updated_at=now)
+        trainee_ids = Enrolment.objects.filter(pk__any_of=ids).values("trainee_id")
         Trainee.objects.filter(pk__in=trainee_ids).exclude(
             enrolments__archived_at__isnull=True
         ).update(**_ARCHIVE_CLEARS, updated_at=now)
@@ -351,9 +351,9 @@ def purge_training_records(
 
     def delete(ids):
         trainee_ids = list(
-            Enrolment.objects.filter(pk__in=ids).values_list("trainee_id", flat=True)
+            Enrolment.objects.filter(pk__any_of=ids).values_list("trainee_id", flat=True)
         )
-        deleted = Enrolment.objects.filter(pk__in=ids).delete()[1].get("training.Enrolment", 0)
+        deleted = Enrolment.objects.filter(pk__any_of=ids).delete()[1].get("training.Enrolment", 0)
         Trainee.objects.filter(pk__in=trainee_ids, enrolments__isnull=True).delete()
         return deleted
 

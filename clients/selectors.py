@@ -6,3 +6,13 @@ from consent.addresses import email_normalise
 
 def contacts_by_email(*, email: str):
     return ClientContact.objects.filter(email__iexact=email_normalise(email))
+
+
+def contact_for_requests(*, organisation_id: int) -> ClientContact | None:
+    """Whom to send a data-subject request about this client's employees: its training
+    department first, then HR, then anyone."""
+    order = {ClientContact.Department.TRAINING: 0, ClientContact.Department.HR: 1}
+    contacts = list(
+        ClientContact.objects.filter(organisation_id=organisation_id).select_related("organisation")
+    )
+    return min(contacts, key=lambda c: order.get(c.department, 2), default=None)

@@ -17,6 +17,11 @@ def beat_schedule(*, retention_run_at: str) -> dict:
             "task": "retention.tasks.run_retention",
             "schedule": crontab(hour=hour, minute=minute),
         },
+        # The DPO hears of data-subject requests due within a week.
+        "remind-requests-due-soon": {
+            "task": "dpo_requests.tasks.remind_due_soon",
+            "schedule": crontab(hour=8, minute=0),
+        },
         # Trainees of a session that ended yesterday have completed it.
         "complete-ended-enrolments": {
             "task": "training.tasks.complete_ended_enrolments",

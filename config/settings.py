@@ -231,6 +231,23 @@ RETENTION_RUN_AT = env.str("RETENTION_RUN_AT", default="02:30")
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=5000)
 RETENTION_BATCH_PAUSE = env.float("RETENTION_BATCH_PAUSE", default=0.0)
 
+# Every app that stores personal data, through its privacy provider (dpo_requests).
+# Erasure follows this order: enrolments go before the trainee they point to.
+PRIVACY_PROVIDERS = [
+    "training.privacy.EnrolmentsProvider",
+    "trainees.privacy.TraineesProvider",
+    "clients.privacy.ClientContactsProvider",
+    "consent.privacy.ConsentProvider",
+    "retention.privacy.HoldsProvider",
+    "dpo_requests.privacy.RequestsProvider",
+]
+# Data-subject requests: answered within one month, extendable by two (Art. 12(3)); the
+# DPO hears of those due within a week; an export stays downloadable this many days.
+DSR_DUE_SOON_DAYS = env.int("DSR_DUE_SOON_DAYS", default=7)
+DSR_EXPORT_DAYS = env.int("DSR_EXPORT_DAYS", default=30)
+DSR_VERIFY_LINK_HOURS = env.int("DSR_VERIFY_LINK_HOURS", default=72)
+PRIVATE_FILES_ROOT = Path(env.str("PRIVATE_FILES_ROOT", default=str(BASE_DIR / "private")))
+
 # Public forms: at most this many valid submissions per client address per hour.
 REGISTRATION_SUBMISSIONS_PER_HOUR = env.int("REGISTRATION_SUBMISSIONS_PER_HOUR", default=10)
 # How many reverse proxies stand in front of the app (each appends to X-Forwarded-For);

@@ -39,6 +39,12 @@ GROUPS = {
             "archivedenrolment": ("view",),
         },
         "retention": {"purgelog": ("view",), "hold": ("view", "add", "change")},
+        "dpo_requests": {
+            "request": ("view", "add", "handle"),
+            "auditentry": ("view",),
+            "recipient": ALL,
+            "breach": ("view", "add", "change"),
+        },
         "consent": {
             "consentrecord": ("view", "add"),
             "policyversion": ("view", "add"),

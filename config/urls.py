@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("consent.urls")),
     path("", include("cookies.urls")),
     path("", include("retention.urls")),
+    path("", include("dpo_requests.urls")),
+    path("backoffice/", include("dpo_requests.backoffice_urls")),
 ]

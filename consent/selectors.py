@@ -1,8 +1,11 @@
 """Reads on consent: a person's current choices, derived from their history."""
 
+from django.utils import timezone
+
 from clients.selectors import contacts_by_email
 from consent.addresses import address_hash, email_normalise
 from consent.models import ConsentRecord, PolicyVersion, Suppression
+from retention.selectors import holds_active
 from trainees.selectors import sensitive_needs_held, trainee_by_email
 
 Purpose, Action = ConsentRecord.Purpose, ConsentRecord.Action
@@ -41,9 +44,21 @@ def _allowed(action: str | None, purpose: str) -> bool:
     return action not in (Action.OBJECTED, Action.WITHDRAWN)
 
 
+def _restricted(emails) -> set[str]:
+    """Addresses under a restriction of processing (Art. 18): no offers reach them."""
+    today = timezone.localdate()
+    return set(
+        holds_active(today=today)
+        .filter(kind="restriction", email__in=[email_normalise(e) for e in emails])
+        .values_list("email", flat=True)
+    )
+
+
 def communication_allowed(*, email: str, purpose: str) -> bool:
     """May we use this address for this purpose now?"""
-    if purpose in MARKETING and is_suppressed(email=email, purpose=purpose):
+    if purpose in MARKETING and (
+        is_suppressed(email=email, purpose=purpose) or _restricted([email])
+    ):
         return False
     return _allowed(consent_state(email=email).get(purpose), purpose)
 
@@ -62,10 +77,13 @@ def communication_allowed_among(*, emails: list[str], purpose: str) -> set[str]:
     )
     for email, action in records.values_list("email", "action"):
         latest[email] = action
+    restricted = _restricted(normalised) if purpose in MARKETING else set()
     return {
         email
         for email, hashed in normalised.items()
-        if hashed not in suppressed and _allowed(latest.get(email), purpose)
+        if hashed not in suppressed
+        and email not in restricted
+        and _allowed(latest.get(email), purpose)
     }
 
 
@@ -105,4 +123,19 @@ def address_on_file(*, email: str) -> bool:
         trainee_by_email(email=email)
         or contacts_by_email(email=email).exists()
         or ConsentRecord.objects.filter(email=email_normalise(email)).exists()
+    )
+
+
+def consent_counts() -> list[dict]:
+    """How many people's current choice, per purpose and choice (for the DPO)."""
+    from django.db.models import Count, OuterRef, Subquery
+
+    latest = ConsentRecord.objects.filter(
+        email=OuterRef("email"), purpose=OuterRef("purpose")
+    ).order_by("-at", "-pk")
+    current = ConsentRecord.objects.filter(pk=Subquery(latest.values("pk")[:1]))
+    return list(
+        current.values("purpose", "action")
+        .order_by("purpose", "action")
+        .annotate(people=Count("pk"))
     )

@@ -20,6 +20,14 @@ from consent.services import (
     purge_consent_proofs,
 )
 from cookies.services import consent_log_due, purge_consent_log
+from dpo_requests.retention import (
+    closed_requests_due,
+    purge_closed_requests,
+    purge_request_exports,
+    purge_unverified_requests,
+    request_exports_due,
+    unverified_requests_due,
+)
 from trainees.services import (
     purge_sensitive_needs,
     purge_trainee_prospects,
@@ -152,6 +160,41 @@ RULES = [
         policy=_("§6: prospecting data is kept no longer than needed."),
         apply=purge_campaign_recipients,
         due=lambda today, now: campaign_recipients_due(today=today),
+    ),
+]
+RULES += [
+    Rule(
+        name="request-exports",
+        data=_("Archives answering access and portability requests"),
+        legal_basis=LEGAL,
+        trigger=_("the archive is ready"),
+        period=lambda: _("%(days)d days") % {"days": settings.DSR_EXPORT_DAYS},
+        action=DELETE,
+        policy=_("§8: you obtain your data; the copy we made for you is not kept."),
+        apply=purge_request_exports,
+        due=lambda today, now: request_exports_due(now=now),
+    ),
+    Rule(
+        name="unverified-requests",
+        data=_("Requests whose email address was never confirmed"),
+        legal_basis=INTEREST,
+        trigger=_("the request"),
+        period=lambda: _("%(hours)d hours") % {"hours": settings.DSR_VERIFY_LINK_HOURS},
+        action=DELETE,
+        policy=_("§8: requests are answered once we know they come from the person."),
+        apply=purge_unverified_requests,
+        due=lambda today, now: unverified_requests_due(now=now),
+    ),
+    Rule(
+        name="answered-requests",
+        data=_("Data-subject requests and their answers"),
+        legal_basis=LEGAL,
+        trigger=_("the answer"),
+        period=lambda: _("%(years)d years") % {"years": _r("CONSENT_PROOF_YEARS")},
+        action=DELETE,
+        policy=_("§8: we keep proof that we answered, for the limitation period."),
+        apply=purge_closed_requests,
+        due=lambda today, now: closed_requests_due(today=today),
     ),
 ]
 BY_NAME = {rule.name: rule for rule in RULES}

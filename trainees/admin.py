@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from consent.admin import address_campaign_action
 from consent.history import consent_history_html
 from consent.models import ConsentRecord
+from dpo_requests.audit import audit_record
 from trainees.models import SensitiveNeeds, Trainee
 from trainees.services import sensitive_needs_record
 from training.forms import SensitiveNeedsAdminForm
@@ -54,8 +55,29 @@ class SensitiveNeedsAdmin(admin.ModelAdmin):
             return self.readonly_fields
         return ["enrolment", *self.readonly_fields]
 
+    def changelist_view(self, request, extra_context=None):
+        audit_record(
+            actor=request.user, action="sensitive_listed", object_type="trainees.sensitiveneeds"
+        )
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        audit_record(
+            actor=request.user,
+            action="sensitive_viewed",
+            object_type="trainees.sensitiveneeds",
+            object_id=object_id,
+        )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
+        audit_record(
+            actor=request.user,
+            action="sensitive_changed",
+            object_type="trainees.sensitiveneeds",
+            object_id=obj.pk or "",
+        )
         sensitive_needs_record(
             enrolment=obj.enrolment,
             food_allergies=data.get("food_allergies") or "",

@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dpo_requests.audit import audit_record
 from trainees.models import SensitiveNeeds
 from trainees.services import sensitive_needs_delete, sensitive_needs_record
 from training.forms import (
@@ -183,6 +184,20 @@ class EnrolmentAdmin(RefusalAsMessage, admin.ModelAdmin):
         # and the retention jobs delete them when the law allows.
         return False
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Every sight of sensitive data is audited: this page shows the enrolment's needs.
+        if (
+            request.user.has_perm(SENSITIVE_VIEW)
+            and SensitiveNeeds.objects.filter(enrolment_id=object_id).exists()
+        ):
+            audit_record(
+                actor=request.user,
+                action="sensitive_viewed",
+                object_type="training.enrolment",
+                object_id=object_id,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     @admin.display(boolean=True, description=_("sensitive needs"))
     def has_sensitive_needs(self, enrolment: Enrolment) -> bool:
         return hasattr(enrolment, "sensitive_needs")
@@ -215,6 +230,12 @@ class EnrolmentAdmin(RefusalAsMessage, admin.ModelAdmin):
             data = getattr(needs_form, "cleaned_data", None)
             if not data or not needs_form.has_changed():
                 continue
+            audit_record(
+                actor=request.user,
+                action="sensitive_changed",
+                object_type="training.enrolment",
+                object_id=enrolment.pk,
+            )
             if data.get("DELETE"):
                 sensitive_needs_delete(enrolment=enrolment)
                 continue

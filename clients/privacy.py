@@ -1,0 +1,62 @@
+"""Personal data of client contacts, for the DPO (see dpo_requests/providers.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import ClientContact
+from consent.addresses import email_normalise
+from dpo_requests.providers import ERASE, Planned, Provider, Record
+
+
+class ClientContactsProvider(Provider):
+    label = _("Client contacts")
+    models = (ClientContact,)
+
+    def _contacts(self, email):
+        return list(
+            ClientContact.objects.filter(email=email_normalise(email)).select_related(
+                "organisation"
+            )
+        )
+
+    def records(self, *, email):
+        return [
+            Record(
+                self.label,
+                _("client contact"),
+                c.pk,
+                f"{c.first_name} {c.surname} · {c.job_title or c.get_department_display()} · {c.organisation}",
+            )
+            for c in self._contacts(email)
+        ]
+
+    def export(self, *, email):
+        fields = [
+            "surname",
+            "first_name",
+            "email",
+            "job_title",
+            "department",
+            "postal_address",
+            "phone",
+            "notes",
+            "language",
+            "created_at",
+            "updated_at",
+        ]
+        return {
+            "client_contacts": [
+                {"organisation": c.organisation.name, **{f: _plain(getattr(c, f)) for f in fields}}
+                for c in self._contacts(email)
+            ]
+        }
+
+    def erasure_plan(self, *, email, today):
+        return [Planned(record, ERASE) for record in self.records(email=email)]
+
+    def erase(self, *, email, now):
+        deleted = ClientContact.objects.filter(email=email_normalise(email)).delete()[0]
+        return {ERASE: deleted}
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -1,0 +1,101 @@
+"""Consents, objections, offers received and the suppression list, for the DPO (see
+dpo_requests/providers.py)."""
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from consent.addresses import address_hash, email_normalise
+from consent.models import CampaignRecipient, ConsentRecord, Suppression
+from dpo_requests.providers import ERASE, KEEP, Planned, Provider, Record
+from retention.batches import years_before
+
+PROOF = _("Proof of your choice, which we must be able to show until the limitation period ends.")
+NEVER_AGAIN = _(
+    "Kept as a keyed hash, not your address, so that you never receive these emails again, "
+    "as you asked."
+)
+
+
+def _person(email):
+    email = email_normalise(email)
+    return Q(trainee__email=email) | Q(contact__email=email)
+
+
+class ConsentProvider(Provider):
+    label = _("Consents and communications")
+    models = (ConsentRecord, CampaignRecipient, Suppression)
+
+    def _load(self, email):
+        return (
+            list(
+                ConsentRecord.objects.filter(email=email_normalise(email))
+                .select_related("policy_version")
+                .order_by("at")
+            ),
+            list(CampaignRecipient.objects.select_related("campaign").filter(_person(email))),
+            list(Suppression.objects.filter(address_hash=address_hash(email))),
+        )
+
+    def _consent(self, r):
+        return Record(
+            self.label,
+            _("consent or objection"),
+            r.pk,
+            f"{r.at:%d/%m/%Y} · {r.get_purpose_display()} · {r.get_action_display()}",
+        )
+
+    def _received(self, r):
+        return Record(
+            self.label, _("offer received"), r.pk, f"{r.campaign.name} · {r.get_status_display()}"
+        )
+
+    def _suppression(self, s):
+        return Record(self.label, _("suppression list"), s.pk, str(s.get_purpose_display()))
+
+    def records(self, *, email):
+        consents, received, suppressed = self._load(email)
+        return (
+            [self._consent(r) for r in consents]
+            + [self._received(r) for r in received]
+            + [self._suppression(s) for s in suppressed]
+        )
+
+    def export(self, *, email):
+        consents, received, suppressed = self._load(email)
+        return {
+            "consent_history": [
+                {
+                    "at": r.at.isoformat(),
+                    "purpose": r.purpose,
+                    "choice": r.action,
+                    "how": r.channel,
+                    "privacy_policy_version": r.policy_version.number,
+                }
+                for r in consents
+            ],
+            "offers_received": [
+                {
+                    "campaign": r.campaign.name,
+                    "status": r.status,
+                    "at": r.done_at.isoformat() if r.done_at else None,
+                }
+                for r in received
+            ],
+            "never_send_again": [s.purpose for s in suppressed],
+        }
+
+    def erasure_plan(self, *, email, today):
+        consents, received, suppressed = self._load(email)
+        years = settings.RETENTION["CONSENT_PROOF_YEARS"]
+        return (
+            [
+                Planned(self._consent(r), KEEP, PROOF, years_before(r.at.date(), -years))
+                for r in consents
+            ]
+            + [Planned(self._received(r), ERASE) for r in received]
+            + [Planned(self._suppression(s), KEEP, NEVER_AGAIN) for s in suppressed]
+        )
+
+    def erase(self, *, email, now):
+        return {ERASE: CampaignRecipient.objects.filter(_person(email)).delete()[0]}

@@ -1,0 +1,311 @@
+"""The DPO's workplace (staff area, DPO permission): dashboard, request queue and
+actions, audit log, record of processing, email templates."""
+
+import csv
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consent.selectors import consent_counts
+from dpo_requests import services
+from dpo_requests.audit import audit_record
+from dpo_requests.charts import Chart, stacked_bars_svg
+from dpo_requests.emails import TO_PERSON, request_message
+from dpo_requests.forms import ExtendForm, ForwardForm, NoteForm, ReasonForm
+from dpo_requests.models import AuditEntry, Request
+from dpo_requests.register import register_rows
+from dpo_requests.selectors import (
+    breaches_open,
+    erasure_plan,
+    processor_clients,
+    request_counts_by_status,
+    request_queue,
+    requests_due_soon,
+    requests_per_month,
+    subject_records,
+)
+from retention.selectors import purge_log_latest
+from retention.services import retention_forecast
+
+DPO = "dpo_requests.handle_request"
+dpo_only = permission_required(DPO, raise_exception=True)
+
+
+def _weekly_due(now) -> Chart:
+    """Records falling due per week, next 12 weeks (from the retention forecast)."""
+    labels, values, previous = [], [], None
+    for week in range(1, 13):
+        due = sum(later for _name, _now, later in retention_forecast(now=now, days=7 * week))
+        if previous is None:
+            previous = sum(
+                due_now for _name, due_now, _later in retention_forecast(now=now, days=0)
+            )
+        labels.append(
+            (timezone.localdate(now) + datetime.timedelta(days=7 * week)).strftime("%d/%m")
+        )
+        values.append(max(due - previous, 0))
+        previous = due
+    return Chart(_("Records falling due for retention, per week"), labels, [(_("records"), values)])
+
+
+@dpo_only
+def dashboard(request):
+    now, today = timezone.now(), timezone.localdate()
+    months = requests_per_month(months=12, today=today)
+    counts = request_counts_by_status()
+    per_month = Chart(
+        _("Requests received per month, by kind"),
+        [month.strftime("%m/%y") for month, _counts in months],
+        [
+            (label, [counts.get(kind, 0) for _m, counts in months])
+            for kind, label in Request.Kind.choices
+        ],
+    )
+    weekly = _weekly_due(now)
+    breaches = [(b, b.detected_at + datetime.timedelta(hours=72)) for b in breaches_open()]
+    return render(
+        request,
+        "backoffice/dashboard.html",
+        {
+            "statuses": [(key, label, counts.get(key, 0)) for key, label in Request.Status.choices],
+            "due_soon": requests_due_soon(today=today)[:10],
+            "today": today,
+            "runs": purge_log_latest(limit=10),
+            "forecast": retention_forecast(now=now, days=90),
+            "consent_counts": consent_counts(),
+            "breaches": breaches,
+            "now": now,
+            "charts": [
+                (per_month, stacked_bars_svg(per_month)),
+                (weekly, stacked_bars_svg(weekly)),
+            ],
+        },
+    )
+
+
+@dpo_only
+def queue(request):
+    status = request.GET.get("status") or None
+    return render(
+        request,
+        "backoffice/queue.html",
+        {
+            "requests": request_queue(status=status),
+            "status": status,
+            "statuses": Request.Status.choices,
+            "today": timezone.localdate(),
+            "soon": timezone.localdate() + datetime.timedelta(days=settings.DSR_DUE_SOON_DAYS),
+        },
+    )
+
+
+@dpo_only
+def detail(request, pk: int):
+    dsr = get_object_or_404(Request, pk=pk)
+    audit_record(actor=request.user, action="records_viewed", obj=dsr)
+    today = timezone.localdate()
+    clients = processor_clients(email=dsr.email)
+    return render(
+        request,
+        "backoffice/request.html",
+        {
+            "dsr": dsr,
+            "records": subject_records(email=dsr.email),
+            "plan": erasure_plan(email=dsr.email, today=today)
+            if dsr.kind == Request.Kind.ERASURE
+            else None,
+            "clients": clients,
+            "forms": {
+                "extend": ExtendForm(),
+                "refuse": ReasonForm(),
+                "restrict": ReasonForm(),
+                "rectified": NoteForm(),
+                "forward": ForwardForm(clients=clients) if clients else None,
+            },
+            "is_open": dsr.status in Request.OPEN_STATUSES,
+        },
+    )
+
+
+@dpo_only
+@require_POST
+def act(request, pk: int):
+    """One DPO action on a request; each service audits itself and emails the person."""
+    dsr = get_object_or_404(Request, pk=pk)
+    action, now, actor = request.POST.get("action"), timezone.now(), request.user
+    try:
+        if action == "extend":
+            form = ExtendForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("An extension is one or two months, with its reason."))
+            services.request_extend(
+                request=dsr,
+                actor=actor,
+                months=form.cleaned_data["months"],
+                reason=form.cleaned_data["reason"],
+                now=now,
+            )
+        elif action == "forward":
+            form = ForwardForm(request.POST, clients=processor_clients(email=dsr.email))
+            if not form.is_valid():
+                raise ValidationError(_("Choose the client to forward to."))
+            services.request_forward(
+                request=dsr, actor=actor, client_id=form.cleaned_data["client"], now=now
+            )
+        elif action == "export":
+            services.request_export_start(request=dsr, actor=actor, now=now)
+        elif action == "erase":
+            services.request_erase(request=dsr, actor=actor, now=now)
+        elif action == "object":
+            services.request_object(request=dsr, actor=actor, now=now)
+        elif action == "restrict":
+            services.request_restrict(
+                request=dsr, actor=actor, reason=request.POST.get("reason", ""), now=now
+            )
+        elif action == "lift":
+            services.restriction_lift(request=dsr, actor=actor, now=now)
+        elif action == "rectified":
+            services.request_rectified(
+                request=dsr, actor=actor, note=request.POST.get("note", ""), now=now
+            )
+        elif action == "refuse":
+            services.request_refuse(
+                request=dsr, actor=actor, reason=request.POST.get("reason", ""), now=now
+            )
+        else:
+            raise ValidationError(_("Unknown action."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Done. The person is told by email."))
+    return redirect("backoffice:request", pk=dsr.pk)
+
+
+@dpo_only
+def audit_log(request):
+    entries = AuditEntry.objects.select_related("actor")
+    for field in ("action", "object_type"):
+        if request.GET.get(field):
+            entries = entries.filter(**{field: request.GET[field]})
+    if request.GET.get("actor"):
+        entries = entries.filter(actor__username=request.GET["actor"])
+    if request.GET.get("since"):
+        entries = entries.filter(at__date__gte=request.GET["since"])
+    if request.GET.get("format") == "csv":
+        audit_record(actor=request.user, action="audit_exported", object_type="audit")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["at", "who", "action", "object", "id", "note"])
+        for e in entries.iterator():
+            writer.writerow(
+                [
+                    e.at.isoformat(),
+                    e.actor.username if e.actor else "",
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    e.note,
+                ]
+            )
+        return response
+    return render(
+        request,
+        "backoffice/audit.html",
+        {
+            "entries": entries[:500],
+            "actions": AuditEntry.objects.order_by("action")
+            .values_list("action", flat=True)
+            .distinct(),
+            "filters": request.GET,
+        },
+    )
+
+
+@dpo_only
+def register(request):
+    rows = register_rows()
+    if request.GET.get("format") == "csv":
+        audit_record(actor=request.user, action="register_exported", object_type="register")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="processing-register.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                _("Activity"),
+                _("Purposes"),
+                _("Legal basis"),
+                _("Data subjects"),
+                _("Data"),
+                _("Our role"),
+                _("Recipients"),
+                _("Transfers outside the EEA"),
+                _("Retention"),
+            ]
+        )
+        for row in rows:
+            a = row["activity"]
+            writer.writerow(
+                [
+                    a.name,
+                    a.purposes,
+                    a.legal_basis,
+                    a.subjects,
+                    a.data,
+                    a.role,
+                    "; ".join(f"{r.name} ({r.get_kind_display()})" for r in row["recipients"]),
+                    "; ".join(
+                        f"{r.name}, {r.country}: {r.get_safeguard_display()}"
+                        for r in row["transfers"]
+                    ),
+                    "; ".join(
+                        f"{rule.data}: {rule.period()} → {rule.action}" for rule in row["retention"]
+                    ),
+                ]
+            )
+        return response
+    return render(
+        request, "backoffice/register.html", {"rows": rows, "organisation": settings.ORGANISATION}
+    )
+
+
+@dpo_only
+def email_templates(request):
+    """Every answer the person may receive, as it would read, in French and English."""
+    sample = Request(
+        pk=0,
+        kind=Request.Kind.ACCESS,
+        email="prenom.nom@example.org",
+        language="fr",
+        channel=Request.Channel.WEB,
+        received_at=timezone.now(),
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+        extension_reason=_("(reason written by the DPO)"),
+        answer=_("(answer written by the DPO)"),
+        forwarded_to="Client SA",
+    )
+    extra = {
+        "kept": [
+            {
+                "kind": _("enrolment"),
+                "reason": _("(reason given by the record's app)"),
+                "until": "2031-06-30",
+            }
+        ]
+    }
+    previews = []
+    for template in TO_PERSON:
+        for language in ("fr", "en"):
+            message = request_message(
+                request=sample, template=template, extra=extra, language=language
+            )
+            previews.append((template, language, message.subject, message.body))
+    return render(request, "backoffice/emails.html", {"previews": previews})

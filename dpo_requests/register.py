@@ -1,0 +1,121 @@
+"""The record of processing activities (GDPR Art. 30), generated: purposes and legal bases
+from here, recipients and transfers from what the DPO maintains in the admin, and the
+retention periods from the retention schedule."""
+
+import dataclasses
+
+from django.utils.translation import gettext_lazy as _
+
+from dpo_requests.models import Recipient
+from retention.schedule import BY_NAME
+
+INTERNAL, SUB, PARTNER, PUBLIC = (
+    Recipient.Kind.INTERNAL,
+    Recipient.Kind.SUBCONTRACTOR,
+    Recipient.Kind.PARTNER,
+    Recipient.Kind.PUBLIC_BODY,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Activity:
+    name: str
+    purposes: str
+    legal_basis: str
+    subjects: str
+    data: str
+    role: str
+    recipient_kinds: tuple
+    rules: tuple
+
+
+ACTIVITIES = [
+    Activity(
+        _("Training registration and management"),
+        _(
+            "Registrations, confirmations and legal training documents, attendance sheets, attendance and training certificates, attendance tracking, LMS access, quality monitoring"
+        ),
+        _(
+            "Contract (self-registration, Labour Code L.6313-1); the employer's legal obligation to train, as its processor (employer registration)"
+        ),
+        _("Trainees"),
+        _(
+            "Identity, email, phone, postal address, employer, occupation, diplomas and skills, training attended, attendance"
+        ),
+        _("Controller (self-registration) or processor for the employer client (Art. 28)"),
+        (INTERNAL, SUB, PARTNER, PUBLIC),
+        ("training-archive", "training-records"),
+    ),
+    Activity(
+        _("Meal arrangements and training adaptations"),
+        _("Food allergies for meals; disability adaptations (Labour Code D.5211-3)"),
+        _("Explicit consent (Art. 9(2)(a)), or the legal obligation to adapt the training"),
+        _("Trainees who chose to tell us"),
+        _("Food allergies, disability adaptations (encrypted)"),
+        _("Controller"),
+        (INTERNAL, SUB),
+        ("sensitive-needs",),
+    ),
+    Activity(
+        _("Client relationship, studies, statistics and prospecting"),
+        _(
+            "Managing clients' training orders; marketing studies, statistics and prospecting unless the person objected"
+        ),
+        _("Contract; legitimate interest (prospecting), with the right to object"),
+        _("Client contacts (training, HR, procurement)"),
+        _("Identity, email, job title, postal address, phone"),
+        _("Controller"),
+        (INTERNAL,),
+        ("prospect-contacts", "campaign-recipients"),
+    ),
+    Activity(
+        _("Offers to trainees and newsletter"),
+        _("Offers from the organisation and its French subsidiaries; newsletter"),
+        _(
+            "Legitimate interest with objection at collection and at any time (offers); consent (newsletter)"
+        ),
+        _("Trainees; newsletter subscribers"),
+        _("Identity, email, language, consent history"),
+        _("Controller"),
+        (INTERNAL,),
+        ("trainee-prospects", "campaign-recipients", "consent-proofs"),
+    ),
+    Activity(
+        _("Website: cookies and audience measurement"),
+        _("Strictly necessary cookies; audience measurement with consent; proof of cookie choices"),
+        _("Consent (ePrivacy), except strictly necessary cookies"),
+        _("Visitors"),
+        _("Random consent id, categories chosen, page views counted without identifiers"),
+        _("Controller"),
+        (INTERNAL,),
+        ("cookie-consent-log",),
+    ),
+    Activity(
+        _("Data-subject requests"),
+        _(
+            "Answering access, rectification, erasure, objection, restriction and portability requests"
+        ),
+        _("Legal obligation (GDPR Art. 12–22)"),
+        _("People exercising their rights"),
+        _("Email, request, answer"),
+        _("Controller"),
+        (INTERNAL,),
+        ("unverified-requests", "request-exports", "answered-requests"),
+    ),
+]
+
+
+def register_rows() -> list[dict]:
+    recipients = list(Recipient.objects.all())
+    rows = []
+    for activity in ACTIVITIES:
+        mine = [r for r in recipients if r.kind in activity.recipient_kinds]
+        rows.append(
+            {
+                "activity": activity,
+                "recipients": mine,
+                "transfers": [r for r in mine if r.outside_eea],
+                "retention": [BY_NAME[name] for name in activity.rules],
+            }
+        )
+    return rows

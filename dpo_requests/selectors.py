@@ -1,0 +1,83 @@
+"""Reads for the DPO: a person's records across the product, the queue, the dashboard."""
+
+import datetime
+from collections import Counter, OrderedDict
+
+from django.conf import settings
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+
+from dpo_requests.models import Breach, Request
+from dpo_requests.providers import providers
+
+
+def subject_records(*, email: str) -> "OrderedDict[str, list]":
+    """Every record the providers find for this address, grouped by provider."""
+    return OrderedDict((str(p.label), p.records(email=email)) for p in providers())
+
+
+def subject_export(*, email: str) -> dict:
+    data = {}
+    for provider in providers():
+        data.update(provider.export(email=email))
+    return data
+
+
+def erasure_plan(*, email: str, today: datetime.date) -> list:
+    return [
+        planned
+        for provider in providers()
+        for planned in provider.erasure_plan(email=email, today=today)
+    ]
+
+
+def processor_clients(*, email: str) -> dict[int, str]:
+    """The clients for which we hold this person's data as processor: id → name."""
+    return {
+        record.client_id: record.client
+        for records in subject_records(email=email).values()
+        for record in records
+        if record.role == "processor" and record.client_id
+    }
+
+
+def request_queue(*, status: str | None = None):
+    queue = Request.objects.exclude(status=Request.Status.AWAITING_VERIFICATION)
+    return queue.filter(status=status) if status else queue.filter(status__in=Request.OPEN_STATUSES)
+
+
+def requests_due_soon(*, today: datetime.date):
+    return Request.objects.filter(
+        status__in=Request.OPEN_STATUSES,
+        due_on__lte=today + datetime.timedelta(days=settings.DSR_DUE_SOON_DAYS),
+    ).order_by("due_on")
+
+
+def request_counts_by_status() -> dict[str, int]:
+    rows = Request.objects.values_list("status").annotate(n=Count("pk"))
+    return {status: n for status, n in rows}
+
+
+def requests_per_month(*, months: int, today: datetime.date) -> list[tuple[datetime.date, Counter]]:
+    """Requests received per month and kind, the last ``months`` months (oldest first)."""
+    start = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
+    rows = (
+        Request.objects.filter(received_at__date__gte=start)
+        .annotate(month=TruncMonth("received_at"))
+        .values_list("month", "kind")
+        .annotate(n=Count("pk"))
+    )
+    by_month: dict[datetime.date, Counter] = OrderedDict()
+    cursor = start
+    for _ in range(months):
+        by_month[cursor] = Counter()
+        cursor = (cursor + datetime.timedelta(days=32)).replace(day=1)
+    for month, kind, n in rows:
+        key = month.date() if hasattr(month, "date") else month
+        if key in by_month:
+            by_month[key][kind] += n
+    return list(by_month.items())
+
+
+def breaches_open():
+    return Breach.objects.filter(closed_at__isnull=True)

@@ -1,0 +1,282 @@
+"""Writes on data-subject requests: every step is audited, and every answer is emailed
+to the person in their language (dpo_requests/emails.py)."""
+
+import datetime
+import json
+import logging
+import secrets
+import zipfile
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from consent.addresses import email_normalise
+from consent.models import ConsentRecord
+from consent.self_service import consent_withdraw
+from dpo_requests.audit import audit_record
+from dpo_requests.models import Request
+from dpo_requests.providers import KEEP, providers
+from dpo_requests.selectors import erasure_plan, subject_export, subject_records
+from retention.batches import months_before
+from retention.models import Hold
+from retention.services import hold_lift, hold_place
+
+logger = logging.getLogger(__name__)
+Status = Request.Status
+
+
+def months_after(day: datetime.date, months: int) -> datetime.date:
+    return months_before(day, -months)
+
+
+def _email_on_commit(request: Request, template: str, **extra) -> None:
+    from dpo_requests.tasks import send_request_email
+
+    transaction.on_commit(lambda: send_request_email.delay(request.pk, template, extra))
+
+
+def _refuse_unless(request: Request, *statuses) -> None:
+    if request.status not in statuses:
+        raise ValidationError(_("This request is not in a state that allows this action."))
+
+
+@transaction.atomic
+def request_submit(*, kind: str, email: str, details: str, language: str, now) -> Request:
+    """A request from the public form: it waits for the person to confirm their address."""
+    request = Request(
+        kind=kind,
+        email=email_normalise(email),
+        details=details.strip(),
+        language=language,
+        channel=Request.Channel.WEB,
+        received_at=now,
+    )
+    request.full_clean()
+    request.save()
+    _email_on_commit(request, "verify")
+    return request
+
+
+@transaction.atomic
+def request_verify(*, request_id: int, email: str, now) -> Request | None:
+    """The person clicked the link sent to the address: the month to answer starts now."""
+    request = Request.objects.select_for_update().filter(pk=request_id, email=email).first()
+    if request is None:
+        return None
+    if request.status == Status.AWAITING_VERIFICATION:
+        request.status, request.verified_at = Status.OPEN, now
+        request.due_on = months_after(timezone.localdate(now), 1)
+        request.save()
+        audit_record(actor=None, action="request_verified", obj=request)
+        _email_on_commit(request, "received")
+    return request
+
+
+@transaction.atomic
+def request_log_by_staff(
+    *, actor, kind, email, details, language, channel, received_at, now
+) -> Request:
+    """A request received by post or email, whose sender staff identified."""
+    request = Request(
+        kind=kind,
+        email=email_normalise(email),
+        details=details,
+        language=language,
+        channel=channel,
+        received_at=received_at,
+        verified_at=now,
+        status=Status.OPEN,
+        due_on=months_after(timezone.localdate(received_at), 1),
+    )
+    request.full_clean()
+    request.save()
+    audit_record(actor=actor, action="request_logged", obj=request, note=channel)
+    _email_on_commit(request, "received")
+    return request
+
+
+@transaction.atomic
+def request_extend(*, request: Request, actor, months: int, reason: str, now) -> Request:
+    """Art. 12(3): up to two more months for a complex request, with the reason given."""
+    _refuse_unless(request, Status.OPEN, Status.WAITING_CLIENT)
+    if months not in (1, 2) or not reason.strip():
+        raise ValidationError(_("An extension is one or two months, with its reason."))
+    start = timezone.localdate(request.verified_at or request.received_at)
+    request.status, request.extension_reason = Status.EXTENDED, reason.strip()
+    request.due_on = months_after(start, 1 + months)
+    request.save()
+    audit_record(actor=actor, action="request_extended", obj=request, note=f"+{months} months")
+    _email_on_commit(request, "extended")
+    return request
+
+
+@transaction.atomic
+def request_forward(*, request: Request, actor, client_id: int, now) -> Request:
+    """We are processor for this data: the client (controller) answers; we pass the
+    request on, assist, and tell the person who the controller is."""
+    from clients.selectors import contact_for_requests
+
+    _refuse_unless(request, *Request.OPEN_STATUSES)
+    contact = contact_for_requests(organisation_id=client_id)
+    if contact is None:
+        raise ValidationError(_("This client has no contact to forward the request to."))
+    request.status, request.forwarded_to = Status.WAITING_CLIENT, contact.organisation.name
+    request.save()
+    audit_record(actor=actor, action="request_forwarded", obj=request, note=f"client #{client_id}")
+    _email_on_commit(request, "forwarded_client", contact_id=contact.pk)
+    _email_on_commit(request, "forwarded_person")
+    return request
+
+
+def _close(
+    request: Request, *, actor, action: str, status=Status.DONE, answer: str = "", now
+) -> None:
+    request.status, request.closed_at, request.answer = status, now, answer
+    request.save()
+    audit_record(actor=actor, action=action, obj=request)
+
+
+@transaction.atomic
+def request_refuse(*, request: Request, actor, reason: str, now) -> Request:
+    _refuse_unless(request, *Request.OPEN_STATUSES)
+    if not reason.strip():
+        raise ValidationError(_("A refusal needs its reason."))
+    _close(
+        request,
+        actor=actor,
+        action="request_refused",
+        status=Status.REFUSED,
+        answer=reason.strip(),
+        now=now,
+    )
+    _email_on_commit(request, "refused")
+    return request
+
+
+def request_export_start(*, request: Request, actor, now) -> None:
+    """Access or portability: a worker builds the archive, then the person gets a link."""
+    from dpo_requests.tasks import build_export
+
+    _refuse_unless(request, *Request.OPEN_STATUSES)
+    audit_record(actor=actor, action="export_requested", obj=request)
+    transaction.on_commit(lambda: build_export.delay(request.pk))
+
+
+def export_build(*, request_id: int, now) -> str:
+    """Write the person's data as JSON (portable) and a readable summary (their
+    language) into a zip in the private files folder; returns the file's name."""
+    request = Request.objects.get(pk=request_id)
+    data = {
+        "controller": settings.ORGANISATION["name"],
+        "generated_at": now.isoformat(),
+        "request": request.pk,
+        "data": subject_export(email=request.email),
+    }
+    with translation.override(request.language):
+        summary = render_to_string(
+            "dpo_requests/export_summary.html",
+            {
+                "request": request,
+                "records": subject_records(email=request.email),
+                "data": data["data"],
+                "organisation": settings.ORGANISATION,
+                "generated_at": now,
+            },
+        )
+    folder = settings.PRIVATE_FILES_ROOT / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_urlsafe(24)}.zip"
+    with zipfile.ZipFile(folder / name, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        archive.writestr("summary.html", summary)
+    with transaction.atomic():
+        request = Request.objects.select_for_update().get(pk=request_id)
+        request.export_file = name
+        request.export_expires_at = now + datetime.timedelta(days=settings.DSR_EXPORT_DAYS)
+        _close(request, actor=None, action="export_built", now=now)
+        _email_on_commit(request, "export_ready")
+    return name
+
+
+@transaction.atomic
+def request_erase(*, request: Request, actor, now) -> dict:
+    """Erase everything no legal obligation keeps, in one transaction, and tell the
+    person what was kept and why."""
+    _refuse_unless(request, *Request.OPEN_STATUSES)
+    plan = erasure_plan(email=request.email, today=timezone.localdate(now))
+    counts: dict[str, int] = {}
+    for provider in providers():
+        for action, n in provider.erase(email=request.email, now=now).items():
+            counts[action] = counts.get(action, 0) + n
+    kept = [
+        {"kind": str(p.record.kind), "reason": str(p.reason), "until": p.until}
+        for p in plan
+        if p.action == KEEP or p.action == "anonymise"
+    ]
+    note = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+    _close(request, actor=actor, action="erasure_executed", now=now)
+    audit_record(actor=actor, action="erasure_counts", obj=request, note=note)
+    _email_on_commit(
+        request,
+        "erased",
+        kept=[{**k, "until": k["until"].isoformat() if k["until"] else None} for k in kept],
+    )
+    return counts
+
+
+@transaction.atomic
+def request_object(*, request: Request, actor, now) -> list[str]:
+    """Objection to prospecting and offers: recorded, and the address suppressed."""
+    _refuse_unless(request, *Request.OPEN_STATUSES)
+    purposes = [
+        ConsentRecord.Purpose.TRAINEE_OFFERS,
+        ConsentRecord.Purpose.CLIENT_PROSPECTING,
+        ConsentRecord.Purpose.NEWSLETTER,
+    ]
+    for purpose in purposes:
+        consent_withdraw(
+            email=request.email, purpose=purpose, channel=ConsentRecord.Channel.STAFF, now=now
+        )
+    _close(request, actor=actor, action="objection_executed", now=now)
+    _email_on_commit(request, "objection_done")
+    return purposes
+
+
+@transaction.atomic
+def request_restrict(*, request: Request, actor, reason: str, now) -> Hold:
+    """Art. 18: the data is kept but set aside from offers, purges and any other use."""
+    _refuse_unless(request, *Request.OPEN_STATUSES)
+    hold = hold_place(
+        email=request.email,
+        kind=Hold.Kind.RESTRICTION,
+        reason=reason or _("Request #%(n)s") % {"n": request.pk},
+        now=now,
+    )
+    _close(request, actor=actor, action="restriction_placed", now=now)
+    _email_on_commit(request, "restricted")
+    return hold
+
+
+@transaction.atomic
+def restriction_lift(*, request: Request, actor, now) -> None:
+    """Lifting a restriction is logged and the person told first (Art. 18(3))."""
+    holds = Hold.objects.filter(
+        email=request.email, kind=Hold.Kind.RESTRICTION, lifted_at__isnull=True
+    )
+    for hold in holds:
+        hold_lift(hold=hold, now=now)
+    audit_record(actor=actor, action="restriction_lifted", obj=request)
+    _email_on_commit(request, "restriction_lifted")
+
+
+@transaction.atomic
+def request_rectified(*, request: Request, actor, note: str, now) -> Request:
+    """The DPO corrected the data in the admin (logged there); the person is told what."""
+    _refuse_unless(request, *Request.OPEN_STATUSES)
+    _close(request, actor=actor, action="rectification_done", answer=note.strip(), now=now)
+    _email_on_commit(request, "rectified")
+    return request

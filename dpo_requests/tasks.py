@@ -1,0 +1,63 @@
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from dpo_requests.emails import request_message
+from dpo_requests.models import Request
+from dpo_requests.selectors import requests_due_soon
+from dpo_requests.services import export_build
+
+RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": 30, "max_retries": 8}
+
+
+@shared_task(**RETRY)
+def send_request_email(request_id: int, template: str, extra: dict) -> None:
+    """One email about a request, to the person (or, forwarded, to the client)."""
+    from clients.models import ClientContact
+
+    request = Request.objects.get(pk=request_id)
+    if template == "forwarded_client":
+        contact = ClientContact.objects.select_related("organisation").get(pk=extra["contact_id"])
+        message = request_message(
+            request=request,
+            template=template,
+            to=[contact.email],
+            language=contact.language,
+            extra={"contact": contact},
+        )
+    else:
+        message = request_message(request=request, template=template, extra=extra)
+    message.send()
+
+
+@shared_task(acks_late=True, **RETRY)
+def build_export(request_id: int) -> str:
+    """Build an access or portability archive (a retry builds it anew)."""
+    return export_build(request_id=request_id, now=timezone.now())
+
+
+@shared_task
+def remind_due_soon() -> int:
+    """Daily: tell the DPO which requests are due within a week (numbers and dates only)."""
+    due = list(requests_due_soon(today=timezone.localdate()).values_list("pk", "kind", "due_on"))
+    if due:
+        with translation.override(settings.LANGUAGE_CODE):
+            lines = [
+                f"#{pk} · {Request.Kind(kind).label} · {due_on:%d/%m/%Y}"
+                for pk, kind, due_on in due
+            ]
+            subject = _("%(count)d data-subject request(s) due within %(days)d days") % {
+                "count": len(due),
+                "days": settings.DSR_DUE_SOON_DAYS,
+            }
+        send_mail(
+            subject=subject,
+            message="\n".join(lines) + f"\n\n{settings.SITE_URL}/backoffice/requests/",
+            from_email=None,
+            recipient_list=[settings.ORGANISATION["dpo_email"]],
+        )
+    return len(due)

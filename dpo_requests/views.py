@@ -1,0 +1,69 @@
+"""The public side of data-subject requests: the form, the address check, the download."""
+
+from django.conf import settings
+from django.core import signing
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.views.decorators.http import require_http_methods
+
+from consent.tokens import email_token_read
+from dpo_requests.audit import audit_record
+from dpo_requests.emails import DOWNLOAD_USE, VERIFY_USE
+from dpo_requests.forms import RequestForm
+from dpo_requests.models import Request
+from dpo_requests.services import request_submit, request_verify
+from trainees.throttle import client_address, throttle_allow
+
+
+def _read(token: str, *, use: str, seconds: int) -> tuple[int, str] | None:
+    try:
+        request_id, _, email = email_token_read(token, use=use, max_age_seconds=seconds).partition(
+            ":"
+        )
+        return int(request_id), email
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def request_new(request):
+    """Exercise a right. The answer is the same whether or not we know the address."""
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        limit = settings.REGISTRATION_SUBMISSIONS_PER_HOUR
+        if not throttle_allow(scope="dsr", ident=client_address(request), limit=limit):
+            return render(request, "429.html", status=429)
+        request_submit(
+            kind=form.cleaned_data["kind"],
+            email=form.cleaned_data["email"],
+            details=form.cleaned_data["details"],
+            language=translation.get_language(),
+            now=timezone.now(),
+        )
+        return render(request, "dpo_requests/sent.html", {"hours": settings.DSR_VERIFY_LINK_HOURS})
+    return render(request, "dpo_requests/new.html", {"form": form})
+
+
+def verify(request, token: str):
+    """The person confirms the address: the request enters the DPO's queue."""
+    found = _read(token, use=VERIFY_USE, seconds=settings.DSR_VERIFY_LINK_HOURS * 3600)
+    verified = (
+        request_verify(request_id=found[0], email=found[1], now=timezone.now()) if found else None
+    )
+    if verified is None:
+        return render(request, "dpo_requests/link_invalid.html", status=400)
+    return render(request, "dpo_requests/verified.html", {"dsr": verified})
+
+
+def download(request, token: str):
+    """The person's archive, through the link emailed to them, while it lasts."""
+    found = _read(token, use=DOWNLOAD_USE, seconds=settings.DSR_EXPORT_DAYS * 24 * 3600)
+    dsr = Request.objects.filter(pk=found[0], email=found[1]).first() if found else None
+    if dsr is None or not dsr.export_file or dsr.export_expires_at < timezone.now():
+        return render(request, "dpo_requests/link_invalid.html", status=404)
+    path = settings.PRIVATE_FILES_ROOT / "exports" / dsr.export_file
+    if not path.is_file():
+        raise Http404
+    audit_record(actor=None, action="export_downloaded", obj=dsr)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"my-data-{dsr.pk}.zip")

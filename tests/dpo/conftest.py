@@ -6,7 +6,13 @@ from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.utils import timezone
 
-from tests.factories import ClientContactFactory, EnrolmentFactory, OrganisationFactory, SessionFactory, TraineeFactory
+from tests.factories import (
+    ClientContactFactory,
+    EnrolmentFactory,
+    OrganisationFactory,
+    SessionFactory,
+    TraineeFactory,
+)
 from trainees.services import sensitive_needs_record
 
 
@@ -28,13 +34,25 @@ def eve(db):
     """Eve, who registered herself twice: an old course (evidence kept) and an upcoming one
     with allergy data; she also received offers."""
     today = timezone.localdate()
-    trainee = TraineeFactory(email="eve@example.org", surname="Martin", first_name="Eve",
-                             phone="0612345678", postal_address="Lyon", language="en")
+    trainee = TraineeFactory(
+        email="eve@example.org",
+        surname="Martin",
+        first_name="Eve",
+        phone="0612345678",
+        postal_address="Lyon",
+        language="en",
+    )
     past = today - datetime.timedelta(days=200)
     EnrolmentFactory(trainee=trainee, session=SessionFactory(start_date=past, end_date=past))
     upcoming = EnrolmentFactory(trainee=trainee, session=SessionFactory(meals_provided=True))
-    sensitive_needs_record(enrolment=upcoming, food_allergies="Arachides", allergies_consent=True,
-                           disability_adaptations="", disability_consent=False, now=timezone.now())
+    sensitive_needs_record(
+        enrolment=upcoming,
+        food_allergies="Arachides",
+        allergies_consent=True,
+        disability_adaptations="",
+        disability_consent=False,
+        now=timezone.now(),
+    )
     return trainee
 
 
@@ -52,8 +70,11 @@ def employee(db):
 def submit_and_verify(client, *, kind, email, details="", language="en"):
     """The person fills in the public form, then clicks the link emailed to them."""
     mail.outbox.clear()
-    client.post("/privacy/requests/new/", {"kind": kind, "email": email, "details": details},
-                HTTP_ACCEPT_LANGUAGE=language)
+    client.post(
+        "/privacy/requests/new/",
+        {"kind": kind, "email": email, "details": details},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
     [verify] = mail.outbox
     link = re.search(r"http://testserver(/privacy/requests/verify/\S+)", verify.body).group(1)
     client.get(link, HTTP_ACCEPT_LANGUAGE=language)

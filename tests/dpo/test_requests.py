@@ -32,8 +32,11 @@ def _run_on_commit(django_capture_on_commit_callbacks, monkeypatch):
 
 
 def test_a_request_waits_for_the_address_to_be_confirmed(client, db):
-    response = client.post("/privacy/requests/new/", {"kind": "access", "email": "nobody@example.org"},
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/privacy/requests/new/",
+        {"kind": "access", "email": "nobody@example.org"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
     dsr = Request.objects.get()
     assert dsr.status == Request.Status.AWAITING_VERIFICATION and dsr.due_on is None
@@ -47,14 +50,18 @@ def test_confirming_starts_the_one_month_deadline(client, db):
 
     today = timezone.localdate()
     assert dsr.status == Request.Status.OPEN
-    assert dsr.due_on > today + datetime.timedelta(days=27) and dsr.due_on <= today + datetime.timedelta(days=31)
+    assert dsr.due_on > today + datetime.timedelta(
+        days=27
+    ) and dsr.due_on <= today + datetime.timedelta(days=31)
 
 
 def test_the_form_and_its_email_never_reveal_whether_an_address_is_known(client, eve):
     pages, bodies = [], []
     for email in ("eve@example.org", "stranger@example.org"):
         mail.outbox.clear()
-        response = client.post("/privacy/requests/new/", {"kind": "access", "email": email}, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(
+            "/privacy/requests/new/", {"kind": "access", "email": email}, HTTP_ACCEPT_LANGUAGE="en"
+        )
         pages.append(re.sub(r'value="[^"]{40,}"', "", response.content.decode()))
         bodies.append(re.sub(r"\S*/verify/\S+", "LINK", mail.outbox[0].body))
 
@@ -64,7 +71,9 @@ def test_the_form_and_its_email_never_reveal_whether_an_address_is_known(client,
 
 @pytest.mark.policy("G1")
 @pytest.mark.policy("G6")
-def test_access_and_portability_give_a_json_file_and_a_summary_in_the_persons_language(client, dpo, eve):
+def test_access_and_portability_give_a_json_file_and_a_summary_in_the_persons_language(
+    client, dpo, eve
+):
     dsr = submit_and_verify(client, kind="portability", email="eve@example.org")
     client.force_login(dpo)
 
@@ -91,7 +100,9 @@ def test_access_and_portability_give_a_json_file_and_a_summary_in_the_persons_la
 def test_erasure_erases_what_no_law_keeps_and_says_what_was_kept_and_why(client, dpo, eve):
     dsr = submit_and_verify(client, kind="erasure", email="eve@example.org")
     client.force_login(dpo)
-    preview = client.get(f"/backoffice/requests/{dsr.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    preview = client.get(
+        f"/backoffice/requests/{dsr.pk}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
 
     act(client, dsr, "erase")
 
@@ -126,7 +137,9 @@ def test_objection_stops_offers_and_feeds_the_suppression_list(client, dpo, eve)
 
     act(client, dsr, "object")
 
-    assert not communication_allowed(email="eve@example.org", purpose=ConsentRecord.Purpose.TRAINEE_OFFERS)
+    assert not communication_allowed(
+        email="eve@example.org", purpose=ConsentRecord.Purpose.TRAINEE_OFFERS
+    )
     assert "Your objection is recorded" in mail.outbox[0].body
 
 
@@ -144,7 +157,9 @@ def test_restriction_keeps_the_data_out_of_offers_and_purges_until_lifted(client
     result = retention_run(now=timezone.now(), rules=["sensitive-needs"])["sensitive-needs"]
 
     assert result.held == 1 and SensitiveNeeds.objects.get().food_allergies == "Arachides"
-    assert not communication_allowed(email="eve@example.org", purpose=ConsentRecord.Purpose.TRAINEE_OFFERS)
+    assert not communication_allowed(
+        email="eve@example.org", purpose=ConsentRecord.Purpose.TRAINEE_OFFERS
+    )
     assert "your data is now set aside" in mail.outbox[0].body
 
     mail.outbox.clear()
@@ -152,18 +167,29 @@ def test_restriction_keeps_the_data_out_of_offers_and_purges_until_lifted(client
     assert Hold.objects.get().lifted_at is not None
     assert "restriction you asked for is lifted" in mail.outbox[0].body
     assert AuditEntry.objects.filter(action="restriction_lifted").exists()
-    assert communication_allowed(email="eve@example.org", purpose=ConsentRecord.Purpose.TRAINEE_OFFERS)
+    assert communication_allowed(
+        email="eve@example.org", purpose=ConsentRecord.Purpose.TRAINEE_OFFERS
+    )
 
 
 @pytest.mark.policy("G2")
 def test_rectification_is_done_in_the_admin_logged_and_the_person_told(client, dpo, eve):
-    dsr = submit_and_verify(client, kind="rectification", email="eve@example.org", details="My name is Marten")
+    dsr = submit_and_verify(
+        client, kind="rectification", email="eve@example.org", details="My name is Marten"
+    )
     client.force_login(dpo)
 
-    client.post(f"/admin/trainees/trainee/{eve.pk}/change/", {
-        "surname": "Marten", "first_name": "Eve", "email": "eve@example.org", "language": "en",
-        "phone": eve.phone, "postal_address": eve.postal_address,
-    })
+    client.post(
+        f"/admin/trainees/trainee/{eve.pk}/change/",
+        {
+            "surname": "Marten",
+            "first_name": "Eve",
+            "email": "eve@example.org",
+            "language": "en",
+            "phone": eve.phone,
+            "postal_address": eve.postal_address,
+        },
+    )
     act(client, dsr, "rectified", note="Surname corrected to Marten.")
 
     eve.refresh_from_db()
@@ -221,10 +247,18 @@ def test_a_refusal_states_its_reason(client, dpo, eve):
 def test_staff_log_a_request_received_by_post(client, dpo, eve):
     client.force_login(dpo)
 
-    client.post("/admin/dpo_requests/request/add/", {
-        "kind": "access", "email": "EVE@example.org", "details": "Letter of 2 March",
-        "language": "fr", "channel": "post", "received_at_0": "2026-11-20", "received_at_1": "10:00:00",
-    })
+    client.post(
+        "/admin/dpo_requests/request/add/",
+        {
+            "kind": "access",
+            "email": "EVE@example.org",
+            "details": "Letter of 2 March",
+            "language": "fr",
+            "channel": "post",
+            "received_at_0": "2026-11-20",
+            "received_at_1": "10:00:00",
+        },
+    )
 
     dsr = Request.objects.get()
     assert (dsr.status, dsr.email, dsr.channel) == ("open", "eve@example.org", "post")

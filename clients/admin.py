@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from clients.models import ClientContact, Organisation
 from clients.services import organisation_save
@@ -40,13 +39,16 @@ class ClientContactAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     search_fields = ["surname", "first_name", "email", "organisation__name"]
     autocomplete_fields = ["organisation"]
-    readonly_fields = ["consent_history"]
+    change_form_template = "admin/with_consent_history.html"
     actions = [
         address_campaign_action(
             [ConsentRecord.Purpose.CLIENT_PROSPECTING, ConsentRecord.Purpose.NEWSLETTER], "contacts"
         )
     ]
 
-    @admin.display(description=_("consent history (read-only)"))
-    def consent_history(self, contact: ClientContact):
-        return consent_history_html(email=contact.email) if contact.pk else "—"
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        contact = self.get_object(request, object_id)
+        history = consent_history_html(email=contact.email, user=request.user) if contact else ""
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "consent_history": history}
+        )

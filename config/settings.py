@@ -186,12 +186,9 @@ if not SITE_URL:
             "of emails, e.g. https://formation.example.org"
         )
     SITE_URL = "http://127.0.0.1:8000"
-# How long a "manage my data and consents" link from an email stays valid, and an
-# unsubscribe link (which must keep working for at least 60 days).
+# How long a "manage my data and consents" link from an email stays valid (unsubscribe
+# links never expire).
 SELF_SERVICE_LINK_DAYS = env.int("SELF_SERVICE_LINK_DAYS", default=90)
-UNSUBSCRIBE_LINK_DAYS = env.int("UNSUBSCRIBE_LINK_DAYS", default=365)
-if UNSUBSCRIBE_LINK_DAYS < 60:
-    raise ImproperlyConfigured("UNSUBSCRIBE_LINK_DAYS must be at least 60 (RFC 8058 practice).")
 
 # Cookies (policy §9): a visitor's choice is kept at most 6 months, then asked again;
 # a cookie set after consent lives at most 13 months. 182 and 395 days stay within both.

@@ -3,6 +3,7 @@ anything. Every email goes through consent.emails.marketing_message (unsubscribe
 
 import datetime
 import logging
+from smtplib import SMTPRecipientsRefused
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -11,6 +12,7 @@ from django.utils import timezone
 from consent.emails import marketing_message
 from consent.models import Campaign, CampaignRecipient
 from consent.selectors import communication_allowed_among
+from training.selectors import trainees_not_for_offers
 
 logger = logging.getLogger(__name__)
 
@@ -52,16 +54,25 @@ def campaign_send(*, campaign_id: int, batch_size: int = 100) -> tuple[int, int]
         allowed = communication_allowed_among(
             emails=[(r.trainee or r.contact).email for r in batch], purpose=campaign.purpose
         )
+        # Trainees whose data we hold only as an employer's processor, or whose last
+        # training is older than the prospecting period, receive no offers.
+        excluded = trainees_not_for_offers(
+            trainee_ids=[r.trainee_id for r in batch if r.trainee_id], today=timezone.localdate()
+        )
         for recipient in batch:
             with transaction.atomic():
                 # Another worker may have taken it meanwhile: skip what is locked or done.
                 if not pending.select_for_update(skip_locked=True).filter(pk=recipient.pk).exists():
                     continue
                 person = recipient.trainee or recipient.contact
-                if person.email.lower() in allowed:
-                    _message(campaign, person).send()
-                    recipient.status = CampaignRecipient.Status.SENT
-                    sent += 1
+                if person.email.lower() in allowed and recipient.trainee_id not in excluded:
+                    try:
+                        _message(campaign, person).send()
+                    except SMTPRecipientsRefused:
+                        recipient.status = CampaignRecipient.Status.FAILED
+                    else:
+                        recipient.status = CampaignRecipient.Status.SENT
+                        sent += 1
                 else:
                     recipient.status = CampaignRecipient.Status.SKIPPED
                     skipped += 1

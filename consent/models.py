@@ -1,5 +1,12 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def one_line(value: str) -> None:
+    """An email subject is one line (a line break would be a header injection)."""
+    if "\n" in value or "\r" in value:
+        raise ValidationError(_("The subject must fit on one line."), code="line_break")
 
 
 class PolicyVersion(models.Model):
@@ -76,6 +83,8 @@ class ConsentRecord(models.Model):
         verbose_name=_("privacy policy in force"),
     )
     at = models.DateTimeField(_("when"), db_index=True)
+    # For a choice made in writing: which letter or email (no copy of it).
+    note = models.CharField(_("reference of the written request"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("consent record")
@@ -123,10 +132,11 @@ class Campaign(models.Model):
 
     name = models.CharField(_("name"), max_length=150)
     purpose = models.CharField(_("purpose"), max_length=20, choices=PURPOSES)
-    subject_fr = models.CharField(_("subject (French)"), max_length=150)
+    subject_fr = models.CharField(_("subject (French)"), max_length=150, validators=[one_line])
     body_fr = models.TextField(_("text (French)"), max_length=10_000)
     subject_en = models.CharField(
         _("subject (English)"),
+        validators=[one_line],
         max_length=150,
         blank=True,
         help_text=_("Empty: English speakers receive the French text."),
@@ -160,6 +170,8 @@ class CampaignRecipient(models.Model):
         PENDING = "pending", _("To send")
         SENT = "sent", _("Sent")
         SKIPPED = "skipped", _("Skipped")
+        # The mail server refused this address: the others go on.
+        FAILED = "failed", _("Refused by the mail server")
 
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("campaign")

@@ -16,8 +16,9 @@ CONSENT_BASED = {Purpose.ALLERGY_DATA, Purpose.DISABILITY_DATA, Purpose.NEWSLETT
 
 
 def policy_version_current() -> PolicyVersion:
-    """The privacy policy version in force (the latest published)."""
-    return PolicyVersion.objects.latest()
+    """The privacy policy version in force: the latest published on or before today (a
+    version dated in the future is announced, not yet in force)."""
+    return PolicyVersion.objects.filter(published_on__lte=timezone.localdate()).latest()
 
 
 def consent_history(*, email: str):
@@ -93,7 +94,12 @@ def subject_purposes(*, email: str) -> list[tuple[str, str, bool]]:
     state = consent_state(email=email)
     held = sensitive_needs_held(email=email)
     concerned = {Purpose.NEWSLETTER}
-    if trainee_by_email(email=email) or Purpose.TRAINEE_OFFERS in state:
+    trainee = trainee_by_email(email=email)
+    # Offers concern trainees who registered themselves: a trainee known only through an
+    # employer is that employer's data, which we do not use for our own offers.
+    if (
+        trainee and trainee.enrolments.filter(source="self").exists()
+    ) or Purpose.TRAINEE_OFFERS in state:
         concerned.add(Purpose.TRAINEE_OFFERS)
     if contacts_by_email(email=email).exists() or Purpose.CLIENT_PROSPECTING in state:
         concerned.add(Purpose.CLIENT_PROSPECTING)

@@ -6,19 +6,22 @@ import datetime
 from django.db import transaction
 
 from consent.models import ConsentRecord
-from consent.selectors import CONSENT_BASED
-from consent.services import consent_record
+from consent.selectors import CONSENT_BASED, MARKETING, consent_state
+from consent.services import consent_record, suppression_add
 from trainees.services import sensitive_needs_withdraw
 
 Purpose, Action = ConsentRecord.Purpose, ConsentRecord.Action
 
 
 @transaction.atomic
-def consent_withdraw(*, email: str, purpose: str, channel: str, now: datetime.datetime) -> int:
+def consent_withdraw(
+    *, email: str, purpose: str, channel: str, now: datetime.datetime, note: str = ""
+) -> int:
     """The person says no: withdrawn (consent-based) or objected (the others).
 
     For allergy or disability data the data goes at once: returns how many records lost
-    it. Processing before the withdrawal stays lawful.
+    it. Processing before the withdrawal stays lawful. Saying no twice (a mail client
+    posting the unsubscribe link again) records it once.
     """
     deleted = 0
     if purpose in (Purpose.ALLERGY_DATA, Purpose.DISABILITY_DATA):
@@ -27,11 +30,12 @@ def consent_withdraw(*, email: str, purpose: str, channel: str, now: datetime.da
             allergies=purpose == Purpose.ALLERGY_DATA,
             disability=purpose == Purpose.DISABILITY_DATA,
         )
-    consent_record(
-        email=email,
-        purpose=purpose,
-        action=Action.WITHDRAWN if purpose in CONSENT_BASED else Action.OBJECTED,
-        channel=channel,
-        at=now,
-    )
+    action = Action.WITHDRAWN if purpose in CONSENT_BASED else Action.OBJECTED
+    if consent_state(email=email).get(purpose) != action:
+        consent_record(
+            email=email, purpose=purpose, action=action, channel=channel, at=now, note=note
+        )
+    elif purpose in MARKETING:
+        # Already recorded; make sure the suppression list agrees (it outlives records).
+        suppression_add(email=email, purpose=purpose, now=now)
     return deleted

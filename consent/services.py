@@ -7,10 +7,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from clients.selectors import contacts_by_email
 from consent.addresses import address_hash, email_normalise
 from consent.models import CampaignRecipient, ConsentRecord, PolicyVersion, Suppression
 from consent.selectors import MARKETING, policy_version_current
 from retention.batches import purge, years_before
+from trainees.selectors import trainee_by_email
 
 Purpose, Action, Channel = ConsentRecord.Purpose, ConsentRecord.Action, ConsentRecord.Channel
 # Only the person (on their own page, or in writing to staff) can lift an objection.
@@ -28,8 +30,13 @@ def consent_record(
     trainee=None,
     contact=None,
     policy_version: PolicyVersion | None = None,
+    note: str = "",
 ) -> ConsentRecord:
-    """Append one choice to the person's history, under the policy version in force."""
+    """Append one choice to the person's history, under the policy version in force,
+    linked to the person's trainee or contact record when there is one."""
+    if trainee is None and contact is None:
+        trainee = trainee_by_email(email=email)
+        contact = None if trainee else contacts_by_email(email=email).first()
     record = ConsentRecord.objects.create(
         email=email_normalise(email),
         trainee=trainee,
@@ -39,6 +46,7 @@ def consent_record(
         channel=channel,
         at=at,
         policy_version=policy_version or policy_version_current(),
+        note=note,
     )
     if purpose in MARKETING:
         if action in (Action.OBJECTED, Action.WITHDRAWN):
@@ -55,12 +63,16 @@ def suppression_add(*, email: str, purpose: str, now: datetime.datetime) -> None
     )
 
 
-def consent_give(*, email: str, purpose: str, channel: str, now: datetime.datetime) -> None:
+def consent_give(
+    *, email: str, purpose: str, channel: str, now: datetime.datetime, note: str = ""
+) -> None:
     """The person says yes (or lifts an objection) to a communication purpose."""
     if purpose not in MARKETING:
         # Sensitive data is given with the data itself, never as a bare "yes".
         raise ValueError(f"{purpose} is not given from here")
-    consent_record(email=email, purpose=purpose, action=Action.GIVEN, channel=channel, at=now)
+    consent_record(
+        email=email, purpose=purpose, action=Action.GIVEN, channel=channel, at=now, note=note
+    )
 
 
 def consent_proofs_due(*, today):

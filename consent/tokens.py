@@ -30,9 +30,9 @@ def email_token_make(*, email: str, use: str) -> str:
     return _fernet(use).encrypt(email_normalise(email).encode()).decode().rstrip("=")
 
 
-def email_token_read(token: str, *, use: str, max_age_seconds: int) -> str:
+def email_token_read(token: str, *, use: str, max_age_seconds: int | None) -> str:
     """The address a token was made for; raises signing.BadSignature if it was tampered
-    with, made for another use, or is older than ``max_age_seconds``."""
+    with, made for another use, or is older than ``max_age_seconds`` (None: any age)."""
     padded = token + "=" * (-len(token) % 4)
     try:
         return _fernet(use).decrypt(padded.encode(), ttl=max_age_seconds).decode()
@@ -59,9 +59,10 @@ def unsubscribe_token_make(*, email: str, purpose: str) -> str:
 
 
 def unsubscribe_token_read(token: str) -> tuple[str, str]:
-    """(email, purpose) of an unsubscribe token; raises signing.BadSignature."""
-    max_age = settings.UNSUBSCRIBE_LINK_DAYS * 24 * 3600
-    purpose, _, email = email_token_read(token, use=UNSUBSCRIBE, max_age_seconds=max_age).partition(
-        ":"
-    )
+    """(email, purpose) of an unsubscribe token; raises signing.BadSignature.
+
+    An unsubscribe link never expires: saying no is harmless, and an old email in
+    someone's inbox must keep working (RFC 8058 practice asks for at least 60 days)."""
+    content = email_token_read(token, use=UNSUBSCRIBE, max_age_seconds=None)
+    purpose, _, email = content.partition(":")
     return email, purpose

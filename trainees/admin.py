@@ -18,16 +18,20 @@ class TraineeAdmin(admin.ModelAdmin):
     list_filter = ["employer"]
     search_fields = ["surname", "first_name", "email"]
     autocomplete_fields = ["employer"]
-    readonly_fields = ["processor_notice_sent_at", "consent_history"]
+    readonly_fields = ["processor_notice_sent_at"]
+    change_form_template = "admin/with_consent_history.html"
     actions = [
         address_campaign_action(
             [ConsentRecord.Purpose.TRAINEE_OFFERS, ConsentRecord.Purpose.NEWSLETTER], "trainees"
         )
     ]
 
-    @admin.display(description=_("consent history (read-only)"))
-    def consent_history(self, trainee: Trainee):
-        return consent_history_html(email=trainee.email) if trainee.pk else "—"
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        trainee = self.get_object(request, object_id)
+        history = consent_history_html(email=trainee.email, user=request.user) if trainee else ""
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "consent_history": history}
+        )
 
 
 @admin.register(SensitiveNeeds)

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -40,7 +39,7 @@ def register(request, pk: int):
         if not throttle_allow(scope="registration", ident=client_address(request), limit=limit):
             return render(request, "429.html", status=429)
         try:
-            registration = trainee_register(
+            trainee_register(
                 session=session,
                 details=form.details(),
                 language=translation.get_language(),
@@ -49,16 +48,13 @@ def register(request, pk: int):
         except ValidationError as refusal:
             form.add_error(None, _public_refusal(refusal))
         else:
-            url = reverse("trainees:registered", args=[session.pk])
-            return redirect(url + ("?known=1" if registration.kept_known_details else ""))
+            # Whether we knew the address is not said here (it would tell anyone who
+            # types it): the confirmation email, which only its owner reads, says it.
+            return redirect("trainees:registered", pk=session.pk)
     return render(request, "trainees/register.html", {"session": session, "form": form})
 
 
 def registered(request, pk: int):
     """What happens after a registration."""
     session = get_object_or_404(session_list_with_seats(), pk=pk)
-    return render(
-        request,
-        "trainees/registered.html",
-        {"session": session, "kept_known_details": request.GET.get("known") == "1"},
-    )
+    return render(request, "trainees/registered.html", {"session": session})

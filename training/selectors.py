@@ -46,3 +46,24 @@ def enrolment_refusal(*, trainee_id: int | None, session: Session) -> str | None
     if session_seats_taken(session_id=session.pk) >= session.capacity:
         return "full"
     return None
+
+
+def trainees_not_for_offers(*, trainee_ids, today: datetime.date) -> set[int]:
+    """Among these trainees, those we may not send our own offers to: people whose data
+    we hold only as an employer's processor (Art. 28(10): no use for our own purposes),
+    and people whose last training ended longer ago than the prospecting period."""
+    from django.conf import settings
+    from django.db.models import Max
+
+    from retention.batches import years_before
+
+    cutoff = years_before(today, settings.RETENTION["PROSPECTING_YEARS"])
+    rows = (
+        Enrolment.objects.filter(trainee_id__in=list(trainee_ids))
+        .values("trainee_id")
+        .annotate(
+            last_end=Max("session__end_date"),
+            own=Count("pk", filter=Q(source=Enrolment.Source.SELF)),
+        )
+    )
+    return {row["trainee_id"] for row in rows if not row["own"] or row["last_end"] < cutoff}

@@ -64,6 +64,7 @@ def test_every_offer_carries_the_one_click_unsubscribe_headers_and_link(offer, c
     campaign_address(campaign=offer, trainees=cast)
     campaign_send(campaign_id=offer.pk)
 
+    assert len(mail.outbox) == 2
     for message in mail.outbox:
         assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         link = message.extra_headers["List-Unsubscribe"].strip("<>")
@@ -141,8 +142,7 @@ def test_marketing_staff_address_and_send_a_campaign_from_the_admin(
     assert "Printemps" in page.content.decode()
     assert CampaignRecipient.objects.count() == 4
     assert len(mail.outbox) == 2
-    html = progress.content.decode()
-    assert "Envoyée" in html or "done" in html
+    assert progress.context["original"].status == Campaign.Status.DONE
     offer.refresh_from_db()
     assert (offer.sent, offer.skipped) == (2, 2)
 
@@ -151,3 +151,61 @@ def test_training_staff_cannot_send_campaigns(client, alice, offer):
     client.force_login(alice)
 
     assert client.get(reverse("admin:consent_campaign_changelist")).status_code == 403
+
+
+@pytest.mark.policy("P3")
+def test_trainees_known_only_through_their_employer_receive_no_offers(offer, db):
+    import datetime
+
+    from tests.factories import EnrolmentFactory, OrganisationFactory, SessionFactory
+
+    acme = OrganisationFactory()
+    employee = TraineeFactory(email="employee@example.org")
+    EnrolmentFactory(trainee=employee, source="employer", client=acme)
+    long_gone = TraineeFactory(email="gone@example.org")
+    old_day = timezone.localdate() - datetime.timedelta(days=4 * 365)
+    EnrolmentFactory(
+        trainee=long_gone, session=SessionFactory(start_date=old_day, end_date=old_day)
+    )
+    recent = TraineeFactory(email="recent@example.org")
+    EnrolmentFactory(trainee=recent)
+    campaign_address(campaign=offer, trainees=[employee, long_gone, recent])
+
+    assert campaign_send(campaign_id=offer.pk) == (1, 2)
+    assert [m.to for m in mail.outbox] == [["recent@example.org"]]
+
+
+def test_an_address_the_mail_server_refuses_does_not_stop_the_campaign(offer, cast, monkeypatch):
+    from smtplib import SMTPRecipientsRefused
+
+    from consent import campaigns
+
+    real = campaigns._message
+
+    def refusing(campaign, person):
+        message = real(campaign, person)
+        if person.email == "dora@example.org":
+
+            def send(*args, **kwargs):
+                raise SMTPRecipientsRefused({person.email: (550, b"no such user")})
+
+            message.send = send
+        return message
+
+    monkeypatch.setattr(campaigns, "_message", refusing)
+    campaign_address(campaign=offer, trainees=cast)
+
+    campaign_send(campaign_id=offer.pk)
+
+    statuses = dict(CampaignRecipient.objects.values_list("trainee__email", "status"))
+    assert statuses["dora@example.org"] == "failed" and statuses["gus@example.org"] == "sent"
+    offer.refresh_from_db()
+    assert offer.status == Campaign.Status.DONE
+
+
+def test_a_subject_with_a_line_break_is_refused(offer):
+    from django.core.exceptions import ValidationError
+
+    offer.subject_fr = "Offre\r\nBcc: everyone@example.org"
+    with pytest.raises(ValidationError):
+        offer.full_clean()

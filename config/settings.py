@@ -207,8 +207,8 @@ RETENTION = {
     "SENSITIVE_NEEDS_DAYS_AFTER_SESSION": env.int("RETENTION_SENSITIVE_NEEDS_DAYS", default=0),
     # Training is "no longer managed" once certificates and invoices are done.
     "TRAINING_ARCHIVE_DAYS_AFTER_SESSION": env.int("RETENTION_TRAINING_ARCHIVE_DAYS", default=90),
-    # Statutory limitation: 5 years for contractual actions (Code civil art. 2224,
-    # Code de commerce art. L.110-4), which also covers inspections of training bodies.
+    # Statutory limitation: 5 years for contractual actions (Code civil art. 2224, Code
+    # de commerce art. L.110-4): the evidence is kept to defend claims until then.
     "TRAINING_LIMITATION_YEARS": env.int("RETENTION_TRAINING_LIMITATION_YEARS", default=5),
     # Prospecting: at most 3 years after the end of the commercial relationship.
     "PROSPECTING_YEARS": env.int("RETENTION_PROSPECTING_YEARS", default=3),
@@ -218,10 +218,20 @@ RETENTION = {
     "CONSENT_PROOF_YEARS": env.int("RETENTION_CONSENT_PROOF_YEARS", default=5),
     # Who received an offer campaign: only the counts are kept after this.
     "CAMPAIGN_RECIPIENTS_DAYS": env.int("RETENTION_CAMPAIGN_RECIPIENTS_DAYS", default=90),
+    # The admin's change history (it names records): a staff accountability trail.
+    "ADMIN_HISTORY_MONTHS": env.int("RETENTION_ADMIN_HISTORY_MONTHS", default=12),
 }
+if any(value < 0 for value in RETENTION.values()):
+    raise ImproperlyConfigured("Retention periods cannot be negative.")
+if RETENTION["SENSITIVE_NEEDS_DAYS_AFTER_SESSION"] != 0:
+    raise ImproperlyConfigured(
+        "The privacy policy keeps allergy and disability data only for the duration of the "
+        "training: RETENTION_SENSITIVE_NEEDS_DAYS must be 0."
+    )
 if RETENTION["PROSPECTING_YEARS"] > 3 or RETENTION["COOKIE_CONSENT_LOG_MONTHS"] > 13:
     raise ImproperlyConfigured(
-        "The privacy policy allows at most 3 years for prospecting data and 13 months for cookie proofs."
+        "The privacy policy allows at most 3 years for prospecting data and 13 months for "
+        "cookie proofs."
     )
 # The retention jobs run daily at this local time, in batches of this many rows.
 RETENTION_RUN_AT = env.str("RETENTION_RUN_AT", default="02:30")

@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clients.selectors import contacts_by_email
@@ -90,8 +91,9 @@ def consent_proofs_due(*, today):
 
 
 def purge_consent_proofs(*, now, batch_size: int, dry_run=False, progress=None):
-    """Proof of a consent or objection is kept for the limitation period (5 years) after
-    the person is no longer on file; then only the suppression list's hash remains."""
+    """Proof of a consent or objection is kept 5 years (the limitation period) from the
+    choice; once that has passed and the person is no longer on file, it is deleted, and
+    only the suppression list's hash remains to honour an objection."""
     today = timezone.localdate(now)
     return purge(
         consent_proofs_due(today=today),
@@ -105,10 +107,13 @@ def purge_consent_proofs(*, now, batch_size: int, dry_run=False, progress=None):
 
 
 def campaign_recipients_due(*, today):
+    """Recipients of campaigns that finished (or, never finished, were created) longer
+    ago than the period."""
     days = settings.RETENTION["CAMPAIGN_RECIPIENTS_DAYS"]
-    return CampaignRecipient.objects.filter(
-        campaign__finished_at__date__lt=today - datetime.timedelta(days=days)
-    )
+    cutoff = today - datetime.timedelta(days=days)
+    return CampaignRecipient.objects.annotate(
+        ended=Coalesce("campaign__finished_at", "campaign__created_at")
+    ).filter(ended__date__lt=cutoff)
 
 
 def purge_campaign_recipients(*, now, batch_size: int, dry_run=False, progress=None):
@@ -119,7 +124,7 @@ def purge_campaign_recipients(*, now, batch_size: int, dry_run=False, progress=N
         campaign_recipients_due(today=today),
         lambda ids: CampaignRecipient.objects.filter(pk__any_of=ids).delete()[0],
         today=today,
-        email_path=None,
+        email_path=("trainee__email", "contact__email"),
         batch_size=batch_size,
         dry_run=dry_run,
         progress=progress,

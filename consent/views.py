@@ -13,7 +13,7 @@ from consent.self_service import consent_withdraw
 from consent.services import consent_give
 from consent.tasks import send_self_service_link
 from consent.tokens import self_service_token_make, self_service_token_read, unsubscribe_token_read
-from retention.schedule import RULES, SELF_EXPIRING
+from retention.schedule import RULES, self_expiring
 from trainees.throttle import client_address, throttle_allow
 
 Channel = ConsentRecord.Channel
@@ -28,7 +28,7 @@ def privacy_policy(request):
         {
             "version": policy_version_current(),
             "retention_rules": RULES,
-            "retention_self_expiring": SELF_EXPIRING,
+            "retention_self_expiring": self_expiring(),
         },
     )
 

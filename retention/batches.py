@@ -1,7 +1,7 @@
-"""Set-based purges in bounded batches: collect a batch of primary keys, apply one
-UPDATE or DELETE on those keys in a transaction, move on. A worker that dies loses at
-most the batch in flight, which rolls back whole; the apply functions re-check what
-makes a row due (e.g. ``purged_at IS NULL``), so a second run changes nothing."""
+"""Set-based purges in bounded batches: collect a batch of primary keys, keep those still
+due and not held, apply one UPDATE or DELETE on them in a transaction, move on. A worker
+that dies loses at most the batch in flight, which rolls back whole; a second run finds
+nothing left to do."""
 
 import dataclasses
 import itertools
@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Lookup
+from django.db.models import Lookup, Q
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,24 +80,40 @@ def purge(
     apply: Callable[[list[int]], int],
     *,
     today,
-    email_path: str | None,
+    email_path: str | tuple[str, ...] | None,
     batch_size: int,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> PurgeResult:
     """Apply a rule to what is due, except records of people under a restriction or a
-    legal hold (found through ``email_path``), which are only counted."""
-    from retention.selectors import held_emails, holds_active
+    legal hold (found through ``email_path``, one path or several), which are only
+    counted.
 
-    held = 0
-    # Most nights nobody is held: then the due query needs no join to the people.
-    if email_path and holds_active(today=today).exists():
-        held_filter = {f"{email_path}__in": held_emails(today=today)}
-        held = due.filter(**held_filter).count()
-        due = due.exclude(**held_filter)
+    A hold placed while the job runs is honoured at once: each batch checks (one small
+    query) whether a hold appeared since the start and, if so, keeps only the keys still
+    not held. The due condition itself is read once, at the start of the run.
+    """
+    from django.utils import timezone
+
+    from retention.models import Hold
+    from retention.selectors import held_emails
+
+    started = timezone.now()
+    paths = (email_path,) if isinstance(email_path, str) else tuple(email_path or ())
+    held_q = Q()
+    for path in paths:
+        held_q |= Q(**{f"{path}__in": held_emails(today=today)})
+    held = due.filter(held_q).count() if paths else 0
+    todo = due.exclude(held_q) if paths else due
     if dry_run:
-        return PurgeResult(due.count(), held)
-    return PurgeResult(in_batches(due, apply, batch_size=batch_size, progress=progress), held)
+        return PurgeResult(todo.count(), held)
+
+    def still_due(ids: list[int]) -> int:
+        if paths and Hold.objects.filter(created_at__gte=started).exists():
+            ids = list(due.exclude(held_q).filter(pk__any_of=ids).values_list("pk", flat=True))
+        return apply(ids) if ids else 0
+
+    return PurgeResult(in_batches(todo, still_due, batch_size=batch_size, progress=progress), held)
 
 
 def years_before(day, years: int):

@@ -28,6 +28,14 @@ from dpo_requests.retention import (
     request_exports_due,
     unverified_requests_due,
 )
+from retention.purges import (
+    admin_history_due,
+    holds_ended_due,
+    purge_admin_history,
+    purge_ended_holds,
+    purge_expired_sessions,
+    sessions_expired_due,
+)
 from trainees.services import (
     purge_sensitive_needs,
     purge_trainee_prospects,
@@ -94,7 +102,9 @@ RULES = [
     Rule(
         name="training-records",
         data=_("Archived enrolments, and trainees with no other enrolment"),
-        legal_basis=LEGAL,
+        # Keeping evidence until claims are time-barred is a legitimate interest (the
+        # defence of legal claims), not an obligation.
+        legal_basis=INTEREST,
         trigger=_("end of the session"),
         period=lambda: _("%(years)d years") % {"years": _r("TRAINING_LIMITATION_YEARS")},
         action=DELETE,
@@ -197,15 +207,65 @@ RULES += [
         due=lambda today, now: closed_requests_due(today=today),
     ),
 ]
-BY_NAME = {rule.name: rule for rule in RULES}
-
-# Personal data that needs no job: it expires by itself. Listed for the register.
-SELF_EXPIRING = [
-    (_("Signed links in emails (self-service, unsubscribe)"), _("never stored; they expire")),
-    (_("Throttling counters (keyed hash of the address)"), _("1 hour, in the cache")),
-    (_("Cookie choice (visitor's browser)"), _("at most 6 months")),
-    (
-        _("Suppression list (keyed hash of the address)"),
-        _("as long as the objection must be honoured"),
+RULES += [
+    Rule(
+        name="ended-holds",
+        data=_("Records of restrictions and legal holds, once ended"),
+        legal_basis=LEGAL,
+        trigger=_("the end of the hold"),
+        period=lambda: _("%(years)d years") % {"years": _r("CONSENT_PROOF_YEARS")},
+        action=DELETE,
+        policy=_("§8: we keep proof that a restriction was honoured, for the limitation period."),
+        apply=purge_ended_holds,
+        due=lambda today, now: holds_ended_due(today=today),
+    ),
+    Rule(
+        name="admin-history",
+        data=_("The back-office's history of changes (it names records)"),
+        legal_basis=INTEREST,
+        trigger=_("the change"),
+        period=lambda: _("%(months)d months") % {"months": _r("ADMIN_HISTORY_MONTHS")},
+        action=DELETE,
+        policy=_("§7: access control and traceability of staff actions."),
+        apply=purge_admin_history,
+        due=lambda today, now: admin_history_due(now=now),
+    ),
+    Rule(
+        name="expired-sessions",
+        data=_("Expired login sessions of staff"),
+        legal_basis=CONTRACT,
+        trigger=_("the session's expiry"),
+        period=lambda: _("%(days)d days") % {"days": 0},
+        action=DELETE,
+        policy=_("§7: access control to IT systems."),
+        apply=purge_expired_sessions,
+        due=lambda today, now: sessions_expired_due(now=now),
     ),
 ]
+BY_NAME = {rule.name: rule for rule in RULES}
+
+
+def self_expiring() -> list[tuple[str, str]]:
+    """Personal data that needs no job: it expires by itself, or must be kept. Listed for
+    the DPO's page and the privacy policy, from the settings that decide it."""
+    from trainees.throttle import WINDOW_SECONDS
+
+    return [
+        (
+            _("Signed links in emails"),
+            _("never stored; a self-service link works %(days)d days, an unsubscribe link for good")
+            % {"days": settings.SELF_SERVICE_LINK_DAYS},
+        ),
+        (
+            _("Throttling counters (keyed hash of the address)"),
+            _("%(minutes)d minutes, in the cache") % {"minutes": WINDOW_SECONDS // 60},
+        ),
+        (
+            _("Cookie choice (visitor's browser)"),
+            _("%(days)d days") % {"days": settings.COOKIE_CHOICE_MAX_AGE_DAYS},
+        ),
+        (
+            _("Suppression list (keyed hash of the address)"),
+            _("as long as the objection must be honoured"),
+        ),
+    ]

@@ -6,8 +6,10 @@ import logging
 import time
 import uuid
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from retention.batches import PurgeResult
@@ -16,7 +18,8 @@ from retention.schedule import BY_NAME, RULES
 
 logger = logging.getLogger(__name__)
 LOCK = "retention"
-# Longer than any run: a worker that dies leaves the lease, which then expires.
+# Longer than the task may run (retention/tasks.py): a worker that dies leaves the lease,
+# which its task, delivered again, takes over, or which expires.
 LEASE = datetime.timedelta(hours=3)
 
 
@@ -25,9 +28,10 @@ class RetentionBusy(Exception):
 
 
 def lease_take(*, name: str, holder: str, now: datetime.datetime) -> bool:
-    """Take the named lease if it is free or expired."""
+    """Take the named lease if it is free, expired, or already ours (the same task,
+    delivered again after its worker died)."""
     expires = now + LEASE
-    taken = JobLock.objects.filter(name=name, expires_at__lt=now).update(
+    taken = JobLock.objects.filter(Q(expires_at__lt=now) | Q(holder=holder), name=name).update(
         holder=holder, expires_at=expires
     )
     if taken:
@@ -50,6 +54,7 @@ def retention_run(
     rules: list[str] | None = None,
     dry_run: bool = False,
     progress=None,
+    holder: str | None = None,
 ) -> dict[str, PurgeResult]:
     """Apply the schedule's rules (all, or those named); returns their results.
 
@@ -57,7 +62,7 @@ def retention_run(
     writes one purge-log entry per rule, also when a rule fails (the others still run).
     """
     selected = [BY_NAME[name] for name in rules] if rules else RULES
-    holder = uuid.uuid4().hex
+    holder = holder or uuid.uuid4().hex
     if not dry_run and not lease_take(name=LOCK, holder=holder, now=now):
         raise RetentionBusy("another retention run is in progress")
     results = {}
@@ -71,8 +76,11 @@ def retention_run(
                     dry_run=dry_run,
                     progress=(lambda n, name=rule.name: progress(name, n)) if progress else None,
                 )
+            except SoftTimeLimitExceeded:
+                raise
             except Exception as error:
-                logger.exception("Retention rule %s failed.", rule.name)
+                # The class only: a message or traceback could quote data.
+                logger.error("Retention rule %s failed (%s).", rule.name, type(error).__name__)
                 if not dry_run:
                     _log(rule.name, started, clock, PurgeResult(0), PurgeLog.Outcome.FAILED, error)
                 continue

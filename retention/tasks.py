@@ -4,11 +4,19 @@ from django.utils import timezone
 from retention.services import RetentionBusy, retention_run
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def run_retention() -> dict:
-    """Daily: apply every rule of the retention schedule (counts are in the purge log)."""
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # Within the lease (3 hours), so that the lease never outlives its task by much.
+    soft_time_limit=2 * 3600 + 40 * 60,
+    time_limit=2 * 3600 + 50 * 60,
+)
+def run_retention(self) -> dict:
+    """Daily: apply every rule of the retention schedule (counts are in the purge log).
+    Delivered again after its worker died, the task takes over its own lease."""
     try:
-        results = retention_run(now=timezone.now())
+        results = retention_run(now=timezone.now(), holder=self.request.id)
     except RetentionBusy:
         return {"skipped": "another run is in progress"}
     return {name: result.affected for name, result in results.items()}

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from retention.schedule import RULES, SELF_EXPIRING
+from retention.schedule import RULES, self_expiring
 from retention.selectors import holds_active, purge_log_latest
 from retention.services import retention_forecast
 
@@ -22,7 +22,7 @@ def overview(request):
         "retention/overview.html",
         {
             "rules": [(rule, *forecast[rule.name]) for rule in RULES],
-            "self_expiring": SELF_EXPIRING,
+            "self_expiring": self_expiring(),
             "runs": purge_log_latest(limit=40),
             "holds": holds_active(today=timezone.localdate(now)).count(),
             "forecast_days": FORECAST_DAYS,

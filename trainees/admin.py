@@ -7,6 +7,7 @@ from consent.history import consent_history_html
 from consent.models import ConsentRecord
 from dpo_requests.audit import audit_record
 from trainees.models import SensitiveNeeds, Trainee
+from trainees.selectors import trainees_in_daily_use
 from trainees.services import sensitive_needs_record
 from training.forms import SensitiveNeedsAdminForm
 
@@ -19,6 +20,12 @@ class TraineeAdmin(admin.ModelAdmin):
     search_fields = ["surname", "first_name", "email"]
     autocomplete_fields = ["employer"]
     readonly_fields = ["processor_notice_sent_at"]
+
+    def get_queryset(self, request):
+        # A trainee whose every enrolment is archived is in the restricted archive: out of
+        # the staff's (and marketing's) daily list.
+        return trainees_in_daily_use(super().get_queryset(request))
+
     change_form_template = "admin/with_consent_history.html"
     actions = [
         address_campaign_action(

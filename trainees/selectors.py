@@ -15,3 +15,14 @@ def sensitive_needs_held(*, email: str) -> dict[str, bool]:
         "allergies": needs.filter(food_allergies__isnull=False).exists(),
         "disability": needs.filter(disability_adaptations__isnull=False).exists(),
     }
+
+
+def trainees_in_daily_use(queryset=None):
+    """Trainees with an enrolment still managed, or none at all (the archived-only ones
+    are left out)."""
+    from django.db.models import Q
+
+    queryset = Trainee.objects.all() if queryset is None else queryset
+    return queryset.filter(
+        Q(enrolments__isnull=True) | Q(enrolments__archived_at__isnull=True)
+    ).distinct()

@@ -61,7 +61,13 @@ class EnrolmentInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("trainee", "client")
+        # Archived enrolments are in the restricted archive, not on the session's page.
+        return (
+            super()
+            .get_queryset(request)
+            .filter(archived_at__isnull=True)
+            .select_related("trainee", "client")
+        )
 
 
 @admin.register(Session)

@@ -298,7 +298,14 @@ def processor_notices_send_pending(
 
 # Kept on an archived trainee: what attendance sheets, certificates and inspections
 # need. Emptied: the rest.
-_ARCHIVE_CLEARS = {"phone": "", "postal_address": "", "diplomas_and_skills": "", "notes": ""}
+_ARCHIVE_CLEARS = {
+    "phone": "",
+    "postal_address": "",
+    "occupation": "",
+    "diplomas_and_skills": "",
+    "notes": "",
+    "employer": None,
+}
 
 
 def enrolments_to_archive_due(*, today: datetime.date):

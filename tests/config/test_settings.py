@@ -124,3 +124,19 @@ def test_a_malformed_retention_time_stops_the_app():
 
     assert result.returncode != 0
     assert "RETENTION_RUN_AT='25:99': use HH:MM" in result.stderr
+
+
+@pytest.mark.policy("S5")
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("RETENTION_SENSITIVE_NEEDS_DAYS", "30", "must be 0"),
+        ("RETENTION_TRAINING_ARCHIVE_DAYS", "-10", "cannot be negative"),
+        ("RETENTION_PROSPECTING_YEARS", "4", "at most 3 years"),
+    ],
+)
+def test_retention_periods_outside_the_policy_stop_the_app(variable, value, message):
+    result = _start(DEBUG="true", **{variable: value})
+
+    assert result.returncode != 0
+    assert message in result.stderr

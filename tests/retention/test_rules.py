@@ -1,5 +1,6 @@
 """Every other rule of the schedule: what goes, when, and what must survive."""
 
+import dataclasses
 import datetime
 
 import pytest
@@ -290,3 +291,119 @@ def test_a_seeded_database_ends_up_with_what_the_policy_allows(db):
         organisation__name__in=["Société Disparue", "Prospect Silencieux"],
     ).exists()
     assert retention_run(now=timezone.now())["training-archive"].affected == 0
+
+
+@pytest.mark.policy("G5")
+def test_held_people_keep_their_campaign_history_too(db):
+    from retention.services import hold_place
+
+    campaign = Campaign.objects.create(
+        name="Old",
+        purpose="trainee_offers",
+        subject_fr="s",
+        body_fr="b",
+        status="done",
+        sent=2,
+        finished_at=NOW - datetime.timedelta(days=91),
+    )
+    held, other = TraineeFactory(email="held@example.org"), TraineeFactory()
+    for trainee in (held, other):
+        CampaignRecipient.objects.create(campaign=campaign, trainee=trainee, status="sent")
+    hold_place(email="held@example.org", kind="legal_hold", reason="Litigation", now=NOW)
+
+    result = run("campaign-recipients")["campaign-recipients"]
+
+    assert (result.affected, result.held) == (1, 1)
+    assert CampaignRecipient.objects.get().trainee == held
+
+
+@pytest.mark.policy("G5")
+def test_a_hold_placed_while_the_job_runs_is_honoured_at_once(db, settings):
+    from retention.services import hold_place
+
+    settings.RETENTION_BATCH_SIZE = 1
+    first, second = TraineeFactory(email="a@example.org"), TraineeFactory(email="b@example.org")
+    for trainee in (first, second):
+        EnrolmentFactory(
+            trainee=trainee,
+            session=SessionFactory(start_date=days_ago(100), end_date=days_ago(100)),
+        )
+    placed = []
+
+    def progress(rule, count):
+        if not placed:  # after the first batch, someone asks for a restriction
+            placed.append(
+                hold_place(
+                    email="b@example.org", kind="restriction", reason="Art. 18", now=timezone.now()
+                )
+            )
+
+    with time_machine.travel(NOW):
+        retention_run(now=timezone.now(), rules=["training-archive"], progress=progress)
+
+    archived = set(
+        Enrolment.objects.filter(archived_at__isnull=False).values_list("trainee__email", flat=True)
+    )
+    assert archived == {"a@example.org"}
+
+
+def test_the_task_delivered_again_takes_over_its_own_lease(db):
+    assert lease_take(name="retention", holder="task-42", now=NOW)
+
+    assert "training-archive" in retention_run(
+        now=NOW, rules=["training-archive"], holder="task-42"
+    )
+    lease_take(name="retention", holder="task-42", now=NOW)
+    with pytest.raises(RetentionBusy):
+        run()  # any other run still waits
+
+
+def test_a_failing_rule_logs_its_class_only_and_the_others_still_run(db, monkeypatch, caplog):
+    from retention import schedule
+
+    rule = schedule.BY_NAME["cookie-consent-log"]
+
+    def boom(**kwargs):
+        raise ValueError("alice.secret@example.org broke it")
+
+    monkeypatch.setitem(
+        schedule.BY_NAME, "cookie-consent-log", dataclasses.replace(rule, apply=boom)
+    )
+
+    results = retention_run(now=NOW, rules=["cookie-consent-log", "campaign-recipients"])
+
+    assert "campaign-recipients" in results
+    failed = PurgeLog.objects.get(rule="cookie-consent-log")
+    assert (failed.outcome, failed.error) == ("failed", "ValueError")
+    assert "alice" not in caplog.text
+
+
+def test_the_prospecting_period_setting_changes_what_is_due(db, settings):
+    from clients.services import prospect_contacts_due
+
+    organisation = OrganisationFactory(
+        relationship="ended", relationship_ended_on=days_ago(2 * 365 + 10)
+    )
+    ClientContactFactory(organisation=organisation)
+
+    assert prospect_contacts_due(today=TODAY).count() == 0
+    settings.RETENTION = {**settings.RETENTION, "PROSPECTING_YEARS": 2}
+    assert prospect_contacts_due(today=TODAY).count() == 1
+
+
+def test_archived_trainees_leave_the_staff_lists(client, alice, db):
+    from django.urls import reverse
+
+    archived = TraineeFactory(surname="Archivé")
+    EnrolmentFactory(
+        trainee=archived, session=SessionFactory(start_date=days_ago(200), end_date=days_ago(200))
+    )
+    current = TraineeFactory(surname="Actuel")
+    EnrolmentFactory(trainee=current, session=SessionFactory(start_date=TODAY, end_date=TODAY))
+    with time_machine.travel(NOW):
+        run("training-archive", now=timezone.now())
+    client.force_login(alice)
+
+    listed = client.get(reverse("admin:trainees_trainee_changelist")).context["cl"].result_list
+
+    assert [t.surname for t in listed] == ["Actuel"]

@@ -99,7 +99,7 @@ class ClientContact(models.Model):
     )
     surname = models.CharField(_("surname"), max_length=100)
     first_name = models.CharField(_("first name"), max_length=100)
-    email = models.EmailField(_("email"))
+    email = models.EmailField(_("email"), db_index=True)
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     department = models.CharField(
         _("department"), max_length=12, choices=Department.choices, default=Department.TRAINING

@@ -13,7 +13,7 @@ class Trainee(models.Model):
 
     surname = models.CharField(_("surname"), max_length=100)
     first_name = models.CharField(_("first name"), max_length=100)
-    email = models.EmailField(_("email"))
+    email = models.EmailField(_("email"), db_index=True)
     phone = models.CharField(_("phone"), max_length=25, blank=True, validators=[phone_validator])
     postal_address = models.TextField(_("postal address"), max_length=500, blank=True)
     employer = models.ForeignKey(

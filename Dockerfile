@@ -12,7 +12,7 @@ COPY . .
 # Translations and static files are built into the image; the keys here only let
 # manage.py load its settings and are never used at run time.
 RUN django-admin compilemessages --ignore=.venv \
-    && SECRET_KEY=build-only CRYPTOGRAPHY_KEY=build-only SITE_URL=http://build python manage.py collectstatic --noinput -v 0 \
+    && SECRET_KEY=build-only CRYPTOGRAPHY_KEY=build-only SUPPRESSION_KEY=build-only SITE_URL=http://build python manage.py collectstatic --noinput -v 0 \
     && useradd --create-home --uid 1000 app
 USER app
 

@@ -22,11 +22,11 @@ messages: $(STAMP)
 
 # A local .env with random keys, kept out of git: the first run needs no configuration.
 .env:
-	$(PYTHON) -c "import secrets; print(f'DEBUG=true\nSECRET_KEY={secrets.token_urlsafe(50)}\nCRYPTOGRAPHY_KEY={secrets.token_urlsafe(32)}')" > .env
+	$(PYTHON) -c "import secrets; t = secrets.token_urlsafe; print(f'DEBUG=true\nSECRET_KEY={t(50)}\nCRYPTOGRAPHY_KEY={t(32)}\nSUPPRESSION_KEY={t(32)}')" > .env
 
 run: install .env
 	$(PY) manage.py migrate --noinput -v 0
-	$(PY) manage.py seed_demo
+	SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo
 	@echo ""
 	@echo "  The app:   http://127.0.0.1:$(PORT)/"
 	@echo "  The admin: http://127.0.0.1:$(PORT)/admin/   login: admin   password: $${DEMO_PASSWORD:-demo}"

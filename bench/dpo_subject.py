@@ -23,8 +23,12 @@ BENCH_DB = "bench_dpo"
 
 
 def _setup(url):
-    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings", DEBUG="true",
-                      ENV_FILE="/nonexistent")
+    os.environ.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="true",
+        ENV_FILE="/nonexistent",
+    )
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -97,18 +101,37 @@ def main() -> int:
 
         call_command("migrate", verbosity=0)
         course = course_create(code="B", title="Bench", duration_hours=7)
-        session = Session(course=course, start_date=timezone.localdate(), end_date=timezone.localdate(),
-                          location="Lyon", capacity=10**7, meals_provided=True)
+        session = Session(
+            course=course,
+            start_date=timezone.localdate(),
+            end_date=timezone.localdate(),
+            location="Lyon",
+            capacity=10**7,
+            meals_provided=True,
+        )
         session_save(session=session)
         # The person the DPO looks for: a bit of everything.
         org = organisation_create(name="Acme", registration_number="552100554", address="Lyon")
-        client_contact_create(organisation=org, surname="Eve", first_name="E", email="eve@example.org")
+        client_contact_create(
+            organisation=org, surname="Eve", first_name="E", email="eve@example.org"
+        )
         eve = trainee_create(surname="Eve", first_name="E", email="eve@example.org")
         enrolment = enrolment_create(trainee=eve, session=session, source=Enrolment.Source.SELF)
-        sensitive_needs_record(enrolment=enrolment, food_allergies="Gluten", allergies_consent=True,
-                               disability_adaptations="", disability_consent=False, now=timezone.now())
-        consent_record(email="eve@example.org", purpose="newsletter", action="given",
-                       channel="self_service", at=timezone.now())
+        sensitive_needs_record(
+            enrolment=enrolment,
+            food_allergies="Gluten",
+            allergies_consent=True,
+            disability_adaptations="",
+            disability_consent=False,
+            now=timezone.now(),
+        )
+        consent_record(
+            email="eve@example.org",
+            purpose="newsletter",
+            action="given",
+            channel="self_service",
+            at=timezone.now(),
+        )
         with connection.cursor() as cursor:
             fill(cursor, 1000, 1)
             cursor.execute("ANALYZE")
@@ -122,7 +145,9 @@ def main() -> int:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
     print(f"trainees: 1,000 -> queries {small[0]:3d}, median {small[1]:6.1f} ms")
-    print(f"trainees: {args.rows:,} -> queries {large[0]:3d}, median {large[1]:6.1f} ms   (target: same queries, < 200 ms)")
+    print(
+        f"trainees: {args.rows:,} -> queries {large[0]:3d}, median {large[1]:6.1f} ms   (target: same queries, < 200 ms)"
+    )
     return 0 if small[0] == large[0] and large[1] < 200 else 1
 
 

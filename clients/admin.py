@@ -29,7 +29,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     inlines = [ClientContactInline]
 
     def save_model(self, request, obj, form, change):
-        organisation_save(organisation=obj, changed=set(form.changed_data))
+        organisation_save(organisation=obj, changed=set(form.changed_data), actor=request.user)
 
 
 @admin.register(ClientContact)

@@ -28,14 +28,25 @@ def client_contact_create(**fields) -> ClientContact:
     return contact
 
 
-def organisation_save(*, organisation: Organisation, changed: set[str]) -> Organisation:
-    """Save a client organisation; a change of who informs its employees is dated."""
-    if "informs_its_employees" in changed or organisation.pk is None:
+def organisation_save(*, organisation: Organisation, changed: set[str], actor=None) -> Organisation:
+    """Save a client organisation; a change of who informs its employees is dated and
+    goes to the audit log (who decided, when, which way)."""
+    from dpo_requests.audit import audit_record
+
+    informs_changed = "informs_its_employees" in changed
+    if informs_changed or organisation.pk is None:
         organisation.informs_its_employees_since = (
             timezone.now() if organisation.informs_its_employees else None
         )
     organisation.full_clean()
     organisation.save()
+    if informs_changed:
+        audit_record(
+            actor=actor,
+            action="client_informs_employees",
+            obj=organisation,
+            note="yes" if organisation.informs_its_employees else "no",
+        )
     return organisation
 
 

@@ -73,9 +73,18 @@ else:
     CRYPTOGRAPHY_KEYS = CRYPTOGRAPHY_KEYS or ["insecure-development-cryptography-key"]
 
 # The suppression list keeps keyed hashes of addresses that must never receive offers
-# again. Its key must never change (the hashes could not be recomputed): by default the
-# oldest CRYPTOGRAPHY_KEY, which rotation keeps at the end of the list.
-SUPPRESSION_KEY = _secret("SUPPRESSION_KEY") or "suppression:" + CRYPTOGRAPHY_KEYS[-1]
+# again. Its key must never change (the hashes could not be recomputed, and everyone who
+# unsubscribed would be mailed again): a secret of its own, required in production.
+SUPPRESSION_KEY = _secret("SUPPRESSION_KEY")
+if not SUPPRESSION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SUPPRESSION_KEY must be set when DEBUG is off: a random secret that never "
+            "changes (it keys the list of addresses that unsubscribed)."
+        )
+    SUPPRESSION_KEY = "insecure-development-suppression-key"
+elif not DEBUG and "change-me" in SUPPRESSION_KEY:
+    raise ImproperlyConfigured("SUPPRESSION_KEY still holds the placeholder of .env.example.")
 
 # django-cryptography reads CRYPTOGRAPHY_KEY at import; our fields use CRYPTOGRAPHY_KEYS
 # (trainees/encryption.py), but keep this off SECRET_KEY too.

@@ -36,6 +36,7 @@ class StaffChoiceForm(forms.ModelForm):
             Purpose.ALLERGY_DATA: {Action.WITHDRAWN},
             Purpose.DISABILITY_DATA: {Action.WITHDRAWN},
             Purpose.NEWSLETTER: {Action.GIVEN, Action.WITHDRAWN},
+            Purpose.SUBSIDIARY_OFFERS: {Action.GIVEN, Action.WITHDRAWN},
             Purpose.TRAINEE_OFFERS: {Action.GIVEN, Action.OBJECTED},
             Purpose.CLIENT_PROSPECTING: {Action.GIVEN, Action.OBJECTED},
         }

@@ -41,7 +41,10 @@ class ConsentRecord(models.Model):
             "client_prospecting",
             _("Prospecting, studies and statistics (client contacts)"),
         )
-        # Consent-based: not allowed until the person agreed.
+        # Consent-based: not allowed until the person agreed. Offers from other companies
+        # of the group need prior consent (CPCE L.34-5: the soft opt-in covers only our
+        # own, similar services).
+        SUBSIDIARY_OFFERS = "subsidiary_offers", _("Offers from our French subsidiaries")
         NEWSLETTER = "newsletter", _("Newsletter")
 
     class Action(models.TextChoices):
@@ -127,6 +130,7 @@ class Campaign(models.Model):
     PURPOSES = [
         (ConsentRecord.Purpose.TRAINEE_OFFERS, ConsentRecord.Purpose.TRAINEE_OFFERS.label),
         (ConsentRecord.Purpose.CLIENT_PROSPECTING, ConsentRecord.Purpose.CLIENT_PROSPECTING.label),
+        (ConsentRecord.Purpose.SUBSIDIARY_OFFERS, ConsentRecord.Purpose.SUBSIDIARY_OFFERS.label),
         (ConsentRecord.Purpose.NEWSLETTER, ConsentRecord.Purpose.NEWSLETTER.label),
     ]
 

@@ -10,9 +10,19 @@ from trainees.selectors import sensitive_needs_held, trainee_by_email
 
 Purpose, Action = ConsentRecord.Purpose, ConsentRecord.Action
 # Emails to people about our offers: objection ends them, and so does the suppression list.
-MARKETING = {Purpose.TRAINEE_OFFERS, Purpose.CLIENT_PROSPECTING, Purpose.NEWSLETTER}
+MARKETING = {
+    Purpose.TRAINEE_OFFERS,
+    Purpose.CLIENT_PROSPECTING,
+    Purpose.SUBSIDIARY_OFFERS,
+    Purpose.NEWSLETTER,
+}
 # No processing until the person said yes (the others run unless the person objected).
-CONSENT_BASED = {Purpose.ALLERGY_DATA, Purpose.DISABILITY_DATA, Purpose.NEWSLETTER}
+CONSENT_BASED = {
+    Purpose.ALLERGY_DATA,
+    Purpose.DISABILITY_DATA,
+    Purpose.SUBSIDIARY_OFFERS,
+    Purpose.NEWSLETTER,
+}
 
 
 def policy_version_current() -> PolicyVersion:

@@ -19,7 +19,6 @@ class TraineeAdmin(admin.ModelAdmin):
     list_filter = ["employer"]
     search_fields = ["surname", "first_name", "email"]
     autocomplete_fields = ["employer"]
-    readonly_fields = ["processor_notice_sent_at"]
 
     def get_queryset(self, request):
         # A trainee whose every enrolment is archived is in the restricted archive: out of

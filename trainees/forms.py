@@ -106,9 +106,14 @@ class RegistrationForm(AccessibleForm):
         label=_("I do not want to receive offers."),
         required=False,
         help_text=_(
-            "We may send offers and information from us and our French subsidiaries to your "
+            "We may send offers and information about our own training courses to your "
             "email. You can also object later, from any email we send."
         ),
+    )
+    subsidiary_offers = forms.BooleanField(
+        label=_("I agree that our French subsidiaries send me their offers by email."),
+        required=False,
+        help_text=_("Only if you tick this box. You can withdraw this consent at any time."),
     )
 
     def __init__(self, *args, meals_provided: bool, **kwargs):
@@ -155,4 +160,5 @@ class RegistrationForm(AccessibleForm):
             disability_adaptations=data["disability_adaptations"],
             disability_consent=data["disability_consent"],
             objects_to_offers=data["no_offers"],
+            accepts_subsidiary_offers=data["subsidiary_offers"],
         )

@@ -31,10 +31,6 @@ class Trainee(models.Model):
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
-    # Sent once, when an employer first registers the trainee (GDPR Art. 14).
-    processor_notice_sent_at = models.DateTimeField(
-        _("information notice sent on"), null=True, blank=True, editable=False
-    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -36,6 +36,7 @@ class RegistrationDetails:
     disability_adaptations: str
     disability_consent: bool
     objects_to_offers: bool
+    accepts_subsidiary_offers: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -138,12 +139,22 @@ def _record_offers_choice(*, email, trainee, details, now) -> None:
         # lifts an earlier objection: only the person, on their own page, can do that.
         action = actions.GIVEN
     else:
-        return
-    consent_record(
-        email=email,
-        trainee=trainee,
-        purpose=offers,
-        action=action,
-        channel=ConsentRecord.Channel.REGISTRATION_FORM,
-        at=now,
-    )
+        action = None
+    if action:
+        consent_record(
+            email=email,
+            trainee=trainee,
+            purpose=offers,
+            action=action,
+            channel=ConsentRecord.Channel.REGISTRATION_FORM,
+            at=now,
+        )
+    if details.accepts_subsidiary_offers:
+        consent_record(
+            email=email,
+            trainee=trainee,
+            purpose=ConsentRecord.Purpose.SUBSIDIARY_OFFERS,
+            action=actions.GIVEN,
+            channel=ConsentRecord.Channel.REGISTRATION_FORM,
+            at=now,
+        )

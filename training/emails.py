@@ -40,10 +40,16 @@ def processor_notice_message(*, enrolment: Enrolment) -> EmailMultiAlternatives:
     trainee = enrolment.trainee
     with translation.override(trainee.language):
         token = self_service_token_make(email=trainee.email)
+        from retention.schedule import BY_NAME
+
         context = {
             "trainee": trainee,
             "client": enrolment.client,
             "session": enrolment.session,
+            "retention": [
+                BY_NAME[name]
+                for name in ("sensitive-needs", "training-archive", "training-records")
+            ],
             "organisation": settings.ORGANISATION,
             "privacy_url": settings.SITE_URL + reverse("consent:privacy"),
             "manage_url": settings.SITE_URL + reverse("consent:manage", args=[token]),

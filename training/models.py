@@ -196,6 +196,32 @@ class Enrolment(models.Model):
         return f"{self.trainee} → {self.session}"
 
 
+class ProcessorNotice(models.Model):
+    """The GDPR Art. 14 notice a trainee received when this client registered them: once
+    per trainee and client, so that a second employer is named too."""
+
+    trainee = models.ForeignKey(
+        Trainee, on_delete=models.CASCADE, related_name="+", verbose_name=_("trainee")
+    )
+    client = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("client organisation"),
+    )
+    sent_at = models.DateTimeField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("information notice sent")
+        verbose_name_plural = _("information notices sent")
+        constraints = [
+            models.UniqueConstraint(fields=["trainee", "client"], name="notice_once_per_client")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee_id} / {self.client_id}"
+
+
 class ArchivedEnrolment(Enrolment):
     """Enrolments in the restricted archive: evidence the law requires, seen only by
     staff holding this model's view permission."""

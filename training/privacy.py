@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from consent.addresses import email_normalise
 from dpo_requests.providers import ERASE, KEEP, Planned, Provider, Record
 from retention.batches import years_before
-from training.models import Enrolment
+from training.models import Enrolment, ProcessorNotice
 
 
 def kept_until(enrolment: Enrolment) -> datetime.date:
@@ -22,7 +22,8 @@ def kept_until(enrolment: Enrolment) -> datetime.date:
 
 class EnrolmentsProvider(Provider):
     label = _("Training history")
-    models = (Enrolment,)
+    # The notices follow the trainee (deleted with them); they are exported with the rest.
+    models = (Enrolment, ProcessorNotice)
 
     def _enrolments(self, email):
         return list(
@@ -64,7 +65,13 @@ class EnrolmentsProvider(Provider):
                     "archived_at": e.archived_at.isoformat() if e.archived_at else None,
                 }
                 for e in self._enrolments(email)
-            ]
+            ],
+            "information_notices": [
+                {"client": n.client.name, "sent_at": n.sent_at.isoformat()}
+                for n in ProcessorNotice.objects.filter(
+                    trainee__email=email_normalise(email)
+                ).select_related("client")
+            ],
         }
 
     def _plan(self, enrolment, today):

@@ -7,7 +7,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,7 @@ from clients.models import Organisation
 from retention.batches import purge, years_before
 from trainees.models import Trainee
 from trainees.services import sensitive_needs_drop_allergies
-from training.models import Course, Enrolment, LegalBasis, Session
+from training.models import Course, Enrolment, LegalBasis, ProcessorNotice, Session
 from training.selectors import enrolment_refusal, session_seats_taken
 
 logger = logging.getLogger(__name__)
@@ -224,12 +224,11 @@ def enrolment_confirmations_send_pending(
 
 
 def _processor_notice_due():
-    """Employer enrolments whose trainee has not had the information notice, from
-    clients that do not inform their employees themselves."""
+    """Employer enrolments whose trainee has not had the information notice about this
+    client, from clients that do not inform their employees themselves."""
+    told = ProcessorNotice.objects.filter(trainee=OuterRef("trainee"), client=OuterRef("client"))
     return Enrolment.objects.filter(
-        source=Enrolment.Source.EMPLOYER,
-        client__informs_its_employees=False,
-        trainee__processor_notice_sent_at__isnull=True,
+        ~Exists(told), source=Enrolment.Source.EMPLOYER, client__informs_its_employees=False
     )
 
 
@@ -255,7 +254,8 @@ def processor_notice_queue(*, enrolment: Enrolment) -> None:
 
 
 def processor_notice_send(*, enrolment_id: int, now: datetime.datetime) -> bool:
-    """Send the information notice for this enrolment's trainee, once per trainee."""
+    """Send the information notice for this enrolment's trainee, once per trainee and
+    client; if the mail server fails, the transaction rolls back and it stays due."""
     from training.emails import processor_notice_message
 
     with transaction.atomic():
@@ -267,12 +267,15 @@ def processor_notice_send(*, enrolment_id: int, now: datetime.datetime) -> bool:
         )
         if enrolment is None:
             return False
-        trainee = Trainee.objects.select_for_update().get(pk=enrolment.trainee_id)
-        if trainee.processor_notice_sent_at is not None:
+        # The unique row is the lock: a second worker's insert waits, then fails.
+        notice, created = ProcessorNotice.objects.get_or_create(
+            trainee_id=enrolment.trainee_id,
+            client_id=enrolment.client_id,
+            defaults={"sent_at": now},
+        )
+        if not created:
             return False
         processor_notice_message(enrolment=enrolment).send()
-        trainee.processor_notice_sent_at = now
-        trainee.save(update_fields=["processor_notice_sent_at", "updated_at"])
     return True
 
 

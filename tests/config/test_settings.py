@@ -49,6 +49,14 @@ def test_it_names_both_when_both_are_missing():
     assert "SECRET_KEY and CRYPTOGRAPHY_KEY must be set" in result.stderr
 
 
+@pytest.mark.policy("P5")
+def test_without_debug_it_needs_a_key_of_its_own_for_the_suppression_list():
+    result = _start(DEBUG="false", SECRET_KEY="s", CRYPTOGRAPHY_KEY="k", SUPPRESSION_KEY="")
+
+    assert result.returncode != 0
+    assert "SUPPRESSION_KEY must be set when DEBUG is off" in result.stderr
+
+
 def test_without_debug_it_needs_the_public_address_for_email_links():
     result = _start(DEBUG="false", SECRET_KEY="s", CRYPTOGRAPHY_KEY="k", SITE_URL="")
 

@@ -28,8 +28,28 @@ def test_the_notice_goes_once_per_trainee_in_their_language(django_capture_on_co
     assert "Acme Industrie is the controller" in notice.body
     assert "as its processor" in notice.body
     assert "/my-data/" in notice.body
-    gus.refresh_from_db()
-    assert gus.processor_notice_sent_at is not None
+    for fact in (
+        "Legal basis",
+        "Who receives it",
+        "Data Protection Officer",
+        "dpo@example.org",
+        acme.address,
+        "Food allergies and disability adaptations",
+    ):
+        assert fact in notice.body
+
+
+def test_a_second_employer_is_named_in_a_notice_of_its_own(django_capture_on_commit_callbacks):
+    first, second = OrganisationFactory(name="Acme"), OrganisationFactory(name="Bolt")
+    trainee = TraineeFactory(email="gus@example.org")
+
+    for client in (first, second, first):
+        with django_capture_on_commit_callbacks(execute=True):
+            enrolment_create(
+                trainee=trainee, session=SessionFactory(), source=EMPLOYER, client=client
+            )
+
+    assert [m.subject.split(" ")[0] for m in mail.outbox] == ["Acme", "Bolt"]
 
 
 def test_a_client_that_informs_its_employees_itself_gets_no_notice_sent(
@@ -59,6 +79,10 @@ def test_a_client_that_informs_its_employees_itself_gets_no_notice_sent(
 
     assert acme.informs_its_employees and acme.informs_its_employees_since <= timezone.now()
     assert mail.outbox == []
+    from dpo_requests.models import AuditEntry
+
+    decision = AuditEntry.objects.get(action="client_informs_employees")
+    assert (decision.actor, decision.note) == (alice, "yes")
 
 
 def test_self_registration_needs_no_such_notice(django_capture_on_commit_callbacks):

@@ -111,7 +111,7 @@ def test_the_consent_boxes_are_separate_and_unticked(client, session):
     form = form[: form.index("</form>")]
 
     boxes = re.findall(r'<input type="checkbox"[^>]*>', form)
-    assert len(boxes) == 3  # allergies, disability, no offers
+    assert len(boxes) == 4  # allergies, disability, no offers, subsidiaries' offers
     assert not any("checked" in box for box in boxes)
 
 
@@ -188,8 +188,22 @@ def test_the_trainee_can_object_to_offers_right_on_the_form(client, session, for
 def test_the_form_says_offers_come_from_us_and_our_french_subsidiaries(client, session):
     html = client.get(reverse("trainees:register", args=[session.pk]), **EN).content.decode()
 
-    assert "from us and our French subsidiaries" in html
+    assert "offers and information about our own training courses" in html
     assert "I do not want to receive offers." in html
+    assert "I agree that our French subsidiaries send me their offers by email." in html
+
+
+@pytest.mark.policy("P3")
+def test_offers_from_subsidiaries_need_their_own_consent(client, session, form_data):
+    from consent.selectors import communication_allowed
+
+    register(client, session, form_data)
+    assert not communication_allowed(email="alice.lambert@example.org", purpose="subsidiary_offers")
+    assert communication_allowed(email="alice.lambert@example.org", purpose="trainee_offers")
+
+    other = SessionFactory()
+    register(client, other, {**form_data, "subsidiary_offers": "on"})
+    assert communication_allowed(email="alice.lambert@example.org", purpose="subsidiary_offers")
 
 
 def test_registering_for_an_employer_needs_its_name(client, session, form_data):

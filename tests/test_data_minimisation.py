@@ -1,0 +1,74 @@
+"""What the product may hold about people, and on which legal basis: as the policy lists."""
+
+import pytest
+from django.utils import translation
+
+from clients.models import ClientContact
+from dpo_requests.register import ACTIVITIES
+from retention.schedule import RULES
+from trainees.forms import RegistrationForm
+from trainees.models import Trainee
+
+BOOKKEEPING = {"id", "created_at", "updated_at", "language"}
+
+
+@pytest.mark.policy("D2")
+def test_trainee_data_is_what_the_policy_lists_and_no_more():
+    allowed = {
+        "surname",
+        "first_name",
+        "email",
+        "phone",
+        "postal_address",
+        "employer",
+        "occupation",
+        "diplomas_and_skills",
+        "notes",
+    }
+    fields = {f.name for f in Trainee._meta.concrete_fields} - BOOKKEEPING
+
+    assert fields == allowed
+    assert Trainee._meta.get_field("notes").max_length  # free text, but bounded
+    form_fields = set(RegistrationForm(meals_provided=True).fields)
+    assert (
+        form_fields
+        - {
+            "registering_as",
+            "employer_name",
+            "food_allergies",
+            "allergies_consent",
+            "disability_adaptations",
+            "disability_consent",
+            "no_offers",
+            "subsidiary_offers",
+        }
+        <= allowed
+    )
+
+
+@pytest.mark.policy("D1")
+def test_client_contact_data_is_what_the_policy_lists_and_no_more():
+    allowed = {
+        "organisation",
+        "surname",
+        "first_name",
+        "email",
+        "job_title",
+        "department",
+        "postal_address",
+        "phone",
+        "notes",
+    }
+
+    assert {f.name for f in ClientContact._meta.concrete_fields} - BOOKKEEPING == allowed
+    assert ClientContact._meta.get_field("notes").max_length
+
+
+@pytest.mark.policy("L1")
+def test_each_processing_purpose_and_each_retention_rule_records_its_legal_basis():
+    bases = ("contract", "legal obligation", "legitimate interest", "consent")
+    with translation.override("en"):
+        for activity in ACTIVITIES:
+            assert any(b in str(activity.legal_basis).lower() for b in bases), activity.name
+        for rule in RULES:
+            assert str(rule.legal_basis) in bases, rule.name

@@ -52,10 +52,14 @@ def fill(cursor, rows: int, start: int) -> None:
             SELECT id, (SELECT min(id) FROM training_session), 'self', 'contract', 'confirmed',
                    'not_needed', 0, '', %(now)s, %(now)s FROM t RETURNING id
         )
-        INSERT INTO consent_consentrecord (email, trainee_id, purpose, action, channel, at,
-            policy_version_id, note)
-        SELECT t.email, t.id, 'trainee_offers', 'given', 'registration_form', %(now)s,
-               (SELECT min(id) FROM consent_policyversion), '' FROM t
+        , c AS (
+            INSERT INTO consent_consentrecord (email, trainee_id, purpose, action, channel, at,
+                policy_version_id, note)
+            SELECT t.email, t.id, 'trainee_offers', 'given', 'registration_form', %(now)s,
+                   (SELECT min(id) FROM consent_policyversion), '' FROM t RETURNING trainee_id
+        )
+        INSERT INTO consent_campaignrecipient (campaign_id, trainee_id, status, done_at)
+        SELECT (SELECT min(id) FROM consent_campaign), trainee_id, 'sent', %(now)s FROM c
         """,
         {"now": now, "start": start, "end": start + rows - 1},
     )
@@ -100,6 +104,11 @@ def main() -> int:
         from training.services import course_create, enrolment_create, session_save
 
         call_command("migrate", verbosity=0)
+        from consent.models import Campaign
+
+        Campaign.objects.create(
+            name="Bench", purpose="trainee_offers", subject_fr="s", body_fr="b", status="done"
+        )
         course = course_create(code="B", title="Bench", duration_hours=7)
         session = Session(
             course=course,

@@ -144,11 +144,14 @@ def main() -> int:
             with connection.cursor() as cursor:
                 # Same starting point for both: the pristine rows, freshly analysed, and
                 # no dirty pages left from the previous run.
-                cursor.execute("DELETE FROM trainees_sensitiveneeds")
+                cursor.execute("TRUNCATE trainees_sensitiveneeds")  # a fresh file, like the copy
                 cursor.execute("INSERT INTO trainees_sensitiveneeds SELECT * FROM bench_pristine")
                 cursor.execute("DROP TABLE IF EXISTS bench_needs_copy")
-                cursor.execute("CREATE TABLE bench_needs_copy AS TABLE bench_pristine")
-                cursor.execute("CREATE UNIQUE INDEX ON bench_needs_copy (enrolment_id)")
+                # The same columns, indexes and layout as the real table.
+                cursor.execute(
+                    "CREATE TABLE bench_needs_copy (LIKE trainees_sensitiveneeds INCLUDING ALL)"
+                )
+                cursor.execute("INSERT INTO bench_needs_copy SELECT * FROM bench_pristine")
                 cursor.execute("VACUUM ANALYZE")
             # Alternate which goes first, so that neither always meets the other's writes.
             order = ("raw", "job") if repeat % 2 == 0 else ("job", "raw")

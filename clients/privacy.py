@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import ClientContact
 from consent.addresses import email_normalise
+from dpo_requests.audit import admin_history_redact
 from dpo_requests.providers import ERASE, Planned, Provider, Record
 
 
@@ -54,7 +55,9 @@ class ClientContactsProvider(Provider):
         return [Planned(record, ERASE) for record in self.records(email=email)]
 
     def erase(self, *, email, now):
-        deleted = ClientContact.objects.filter(email=email_normalise(email)).delete()[0]
+        contacts = ClientContact.objects.filter(email=email_normalise(email))
+        admin_history_redact(model=ClientContact, pks=list(contacts.values_list("pk", flat=True)))
+        deleted = contacts.delete()[0]
         return {ERASE: deleted}
 
 

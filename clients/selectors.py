@@ -16,3 +16,7 @@ def contact_for_requests(*, organisation_id: int) -> ClientContact | None:
         ClientContact.objects.filter(organisation_id=organisation_id).select_related("organisation")
     )
     return min(contacts, key=lambda c: order.get(c.department, 2), default=None)
+
+
+def contact_by_id(*, contact_id: int) -> ClientContact:
+    return ClientContact.objects.select_related("organisation").get(pk=contact_id)

@@ -2,11 +2,11 @@
 dpo_requests/providers.py)."""
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from consent.addresses import address_hash, email_normalise
 from consent.models import CampaignRecipient, ConsentRecord, Suppression
+from consent.self_service import object_to_marketing
 from dpo_requests.providers import ERASE, KEEP, Planned, Provider, Record
 from retention.batches import years_before
 
@@ -15,11 +15,6 @@ NEVER_AGAIN = _(
     "Kept as a keyed hash, not your address, so that you never receive these emails again, "
     "as you asked."
 )
-
-
-def _person(email):
-    email = email_normalise(email)
-    return Q(trainee__email=email) | Q(contact__email=email)
 
 
 class ConsentProvider(Provider):
@@ -33,7 +28,16 @@ class ConsentProvider(Provider):
                 .select_related("policy_version")
                 .order_by("at")
             ),
-            list(CampaignRecipient.objects.select_related("campaign").filter(_person(email))),
+            list(
+                CampaignRecipient.objects.select_related("campaign").filter(
+                    trainee__email=email_normalise(email)
+                )
+            )
+            + list(
+                CampaignRecipient.objects.select_related("campaign").filter(
+                    contact__email=email_normalise(email)
+                )
+            ),
             list(Suppression.objects.filter(address_hash=address_hash(email))),
         )
 
@@ -98,4 +102,9 @@ class ConsentProvider(Provider):
         )
 
     def erase(self, *, email, now):
-        return {ERASE: CampaignRecipient.objects.filter(_person(email)).delete()[0]}
+        email = email_normalise(email)
+        deleted = CampaignRecipient.objects.filter(trainee__email=email).delete()[0]
+        return {ERASE: deleted + CampaignRecipient.objects.filter(contact__email=email).delete()[0]}
+
+    def object(self, *, email, now):
+        object_to_marketing(email=email, now=now)

@@ -39,3 +39,11 @@ def consent_withdraw(
         # Already recorded; make sure the suppression list agrees (it outlives records).
         suppression_add(email=email, purpose=purpose, now=now)
     return deleted
+
+
+def object_to_marketing(
+    *, email: str, now: datetime.datetime, channel: str = ConsentRecord.Channel.STAFF
+) -> None:
+    """An objection (Art. 21) covers every offer, prospecting and newsletter email."""
+    for purpose in sorted(MARKETING):
+        consent_withdraw(email=email, purpose=purpose, channel=channel, now=now)

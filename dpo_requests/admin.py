@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dpo_requests.audit import audit_record
 from dpo_requests.models import AuditEntry, Breach, Recipient, Request
 from dpo_requests.services import request_log_by_staff
 
@@ -63,14 +64,56 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """Every change the DPO makes here goes to the audit log."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action="changed" if change else "added",
+            obj=obj,
+            note=", ".join(form.changed_data)[:200],
+        )
+
+
+class RecipientForm(forms.ModelForm):
+    activities = forms.MultipleChoiceField(
+        label=_("For the processing activities"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only the activities whose data this recipient receives."),
+    )
+
+    class Meta:
+        model = Recipient
+        fields = [
+            "name",
+            "kind",
+            "purposes",
+            "data",
+            "country",
+            "outside_eea",
+            "safeguard",
+            "activities",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        from dpo_requests.register import ACTIVITIES
+
+        super().__init__(*args, **kwargs)
+        self.fields["activities"].choices = [(a.key, a.name) for a in ACTIVITIES]
+
+
 @admin.register(Recipient)
-class RecipientAdmin(admin.ModelAdmin):
+class RecipientAdmin(AuditedAdmin):
+    form = RecipientForm
     list_display = ["name", "kind", "country", "outside_eea", "safeguard"]
     list_filter = ["kind", "outside_eea"]
 
 
 @admin.register(Breach)
-class BreachAdmin(admin.ModelAdmin):
+class BreachAdmin(AuditedAdmin):
     list_display = [
         "detected_at",
         "data_categories",

@@ -20,3 +20,15 @@ def audit_record(
         object_id=str(object_id or ""),
         note=note[:200],
     )
+
+
+def admin_history_redact(*, model, pks) -> int:
+    """At an erasure: the admin's change history keeps the erased records' names in its
+    text; they are replaced, the fact of the change stays."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    kind = ContentType.objects.get_for_model(model)
+    return LogEntry.objects.filter(content_type=kind, object_id__in=[str(pk) for pk in pks]).update(
+        object_repr="[erased]", change_message=""
+    )

@@ -6,11 +6,12 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from dpo_requests.charts import Chart, stacked_bars_svg
 from dpo_requests.emails import TO_PERSON, request_message
 from dpo_requests.forms import ExtendForm, ForwardForm, NoteForm, ReasonForm
 from dpo_requests.models import AuditEntry, Request
+from dpo_requests.providers import providers
 from dpo_requests.register import register_rows
 from dpo_requests.selectors import (
     breaches_open,
@@ -36,7 +38,13 @@ from retention.selectors import purge_log_latest
 from retention.services import retention_forecast
 
 DPO = "dpo_requests.handle_request"
-dpo_only = permission_required(DPO, raise_exception=True)
+
+
+def dpo_only(view):
+    """Signed-in staff with the DPO permission; others are sent to sign in, or refused."""
+    return login_required(
+        permission_required(DPO, raise_exception=True)(view), login_url="admin:login"
+    )
 
 
 def _weekly_due(now) -> Chart:
@@ -112,25 +120,32 @@ def detail(request, pk: int):
     dsr = get_object_or_404(Request, pk=pk)
     audit_record(actor=request.user, action="records_viewed", obj=dsr)
     today = timezone.localdate()
-    clients = processor_clients(email=dsr.email)
+    records = subject_records(email=dsr.email)
+    clients = processor_clients(records=records)
+    erasure = dsr.kind == Request.Kind.ERASURE
+    restricted = dsr.kind == Request.Kind.RESTRICTION and any(
+        p.restricted(email=dsr.email, today=today) for p in providers()
+    )
     return render(
         request,
         "backoffice/request.html",
         {
             "dsr": dsr,
-            "records": subject_records(email=dsr.email),
-            "plan": erasure_plan(email=dsr.email, today=today)
-            if dsr.kind == Request.Kind.ERASURE
-            else None,
+            "records": records,
+            "plan": erasure_plan(email=dsr.email, today=today) if erasure else None,
+            "blocked": services.erasure_blocked(email=dsr.email, today=today) if erasure else [],
+            "restricted": restricted,
             "clients": clients,
             "forms": {
                 "extend": ExtendForm(),
                 "refuse": ReasonForm(),
                 "restrict": ReasonForm(),
                 "rectified": NoteForm(),
+                "close": NoteForm(),
                 "forward": ForwardForm(clients=clients) if clients else None,
             },
-            "is_open": dsr.status in Request.OPEN_STATUSES,
+            "is_open": dsr.status in services.ACTIONABLE,
+            "waiting_client": dsr.status == Request.Status.WAITING_CLIENT,
         },
     )
 
@@ -154,7 +169,9 @@ def act(request, pk: int):
                 now=now,
             )
         elif action == "forward":
-            form = ForwardForm(request.POST, clients=processor_clients(email=dsr.email))
+            form = ForwardForm(
+                request.POST, clients=processor_clients(records=subject_records(email=dsr.email))
+            )
             if not form.is_valid():
                 raise ValidationError(_("Choose the client to forward to."))
             services.request_forward(
@@ -174,6 +191,10 @@ def act(request, pk: int):
             services.restriction_lift(request=dsr, actor=actor, now=now)
         elif action == "rectified":
             services.request_rectified(
+                request=dsr, actor=actor, note=request.POST.get("note", ""), now=now
+            )
+        elif action == "close":
+            services.request_close_forwarded(
                 request=dsr, actor=actor, note=request.POST.get("note", ""), now=now
             )
         elif action == "refuse":
@@ -197,8 +218,9 @@ def audit_log(request):
             entries = entries.filter(**{field: request.GET[field]})
     if request.GET.get("actor"):
         entries = entries.filter(actor__username=request.GET["actor"])
-    if request.GET.get("since"):
-        entries = entries.filter(at__date__gte=request.GET["since"])
+    since = parse_date(request.GET.get("since") or "") if request.GET.get("since") else None
+    if since:
+        entries = entries.filter(at__date__gte=since)
     if request.GET.get("format") == "csv":
         audit_record(actor=request.user, action="audit_exported", object_type="audit")
         response = HttpResponse(content_type="text/csv; charset=utf-8")

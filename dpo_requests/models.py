@@ -112,6 +112,8 @@ class Recipient(models.Model):
     safeguard = models.CharField(
         _("transfer safeguard"), max_length=12, choices=Safeguard.choices, blank=True
     )
+    # Which processing activities of the register this recipient receives data from.
+    activities = models.JSONField(_("for the processing activities"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("recipient")

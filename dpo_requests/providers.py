@@ -58,6 +58,23 @@ class Provider:
         """Carry out the plan (within the caller's transaction); counts per action."""
         raise NotImplementedError
 
+    # Optional: most apps have nothing to do for these.
+    def holds(self, *, email: str, today: datetime.date) -> list[str]:
+        """Why this person's data may not be erased now (active legal holds)."""
+        return []
+
+    def restrict(self, *, email: str, reason: str, now: datetime.datetime) -> None:
+        """Art. 18: keep the data, but out of any other processing."""
+
+    def lift_restriction(self, *, email: str, now: datetime.datetime) -> int:
+        return 0
+
+    def restricted(self, *, email: str, today: datetime.date) -> bool:
+        return False
+
+    def object(self, *, email: str, now: datetime.datetime) -> None:
+        """Art. 21: the person objects to processing based on legitimate interest."""
+
 
 @cache
 def providers() -> tuple[Provider, ...]:

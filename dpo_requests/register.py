@@ -19,6 +19,7 @@ INTERNAL, SUB, PARTNER, PUBLIC = (
 
 @dataclasses.dataclass(frozen=True)
 class Activity:
+    key: str
     name: str
     purposes: str
     legal_basis: str
@@ -31,6 +32,7 @@ class Activity:
 
 ACTIVITIES = [
     Activity(
+        "training",
         _("Training registration and management"),
         _(
             "Registrations, confirmations and legal training documents, attendance sheets, attendance and training certificates, attendance tracking, LMS access, quality monitoring"
@@ -47,6 +49,7 @@ ACTIVITIES = [
         ("training-archive", "training-records"),
     ),
     Activity(
+        "special_needs",
         _("Meal arrangements and training adaptations"),
         _("Food allergies for meals; disability adaptations (Labour Code D.5211-3)"),
         _("Explicit consent (Art. 9(2)(a)), or the legal obligation to adapt the training"),
@@ -57,6 +60,7 @@ ACTIVITIES = [
         ("sensitive-needs",),
     ),
     Activity(
+        "clients",
         _("Client relationship, studies, statistics and prospecting"),
         _(
             "Managing clients' training orders; marketing studies, statistics and prospecting unless the person objected"
@@ -69,6 +73,7 @@ ACTIVITIES = [
         ("prospect-contacts", "campaign-recipients"),
     ),
     Activity(
+        "offers",
         _("Offers to trainees and newsletter"),
         _("Offers from the organisation and its French subsidiaries; newsletter"),
         _(
@@ -81,6 +86,7 @@ ACTIVITIES = [
         ("trainee-prospects", "campaign-recipients", "consent-proofs"),
     ),
     Activity(
+        "website",
         _("Website: cookies and audience measurement"),
         _("Strictly necessary cookies; audience measurement with consent; proof of cookie choices"),
         _("Consent (ePrivacy), except strictly necessary cookies"),
@@ -91,6 +97,7 @@ ACTIVITIES = [
         ("cookie-consent-log",),
     ),
     Activity(
+        "requests",
         _("Data-subject requests"),
         _(
             "Answering access, rectification, erasure, objection, restriction and portability requests"
@@ -105,11 +112,26 @@ ACTIVITIES = [
 ]
 
 
+# Art. 30(1)(g): the general description of the security measures.
+SECURITY = _(
+    "Access by individual account and permission per group; allergy and disability data "
+    "encrypted with a key of their own and every view of it logged; HTTPS only; signed, "
+    "expiring links; append-only audit log; retention jobs that delete by themselves; "
+    "backups; breach register with the 72-hour notification deadline."
+)
+
+
 def register_rows() -> list[dict]:
     recipients = list(Recipient.objects.all())
     rows = []
     for activity in ACTIVITIES:
-        mine = [r for r in recipients if r.kind in activity.recipient_kinds]
+        # A recipient counts for the activities the DPO ticked for it (all, if none).
+        mine = [
+            r
+            for r in recipients
+            if (activity.key in r.activities)
+            or (not r.activities and r.kind in activity.recipient_kinds)
+        ]
         rows.append(
             {
                 "activity": activity,

@@ -31,12 +31,13 @@ def erasure_plan(*, email: str, today: datetime.date) -> list:
     ]
 
 
-def processor_clients(*, email: str) -> dict[int, str]:
-    """The clients for which we hold this person's data as processor: id → name."""
+def processor_clients(*, records) -> dict[int, str]:
+    """The clients for which we hold this person's data as processor: id → name, from
+    the records ``subject_records`` found."""
     return {
         record.client_id: record.client
-        for records in subject_records(email=email).values()
-        for record in records
+        for found in records.values()
+        for record in found
         if record.role == "processor" and record.client_id
     }
 
@@ -60,7 +61,10 @@ def request_counts_by_status() -> dict[str, int]:
 
 def requests_per_month(*, months: int, today: datetime.date) -> list[tuple[datetime.date, Counter]]:
     """Requests received per month and kind, the last ``months`` months (oldest first)."""
-    start = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
+    # The current month and the ``months - 1`` before it.
+    from retention.batches import months_before
+
+    start = months_before(today.replace(day=1), months - 1)
     rows = (
         Request.objects.filter(received_at__date__gte=start)
         .annotate(month=TruncMonth("received_at"))

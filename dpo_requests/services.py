@@ -15,15 +15,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consent.addresses import email_normalise
-from consent.models import ConsentRecord
-from consent.self_service import consent_withdraw
 from dpo_requests.audit import audit_record
 from dpo_requests.models import Request
 from dpo_requests.providers import KEEP, providers
 from dpo_requests.selectors import erasure_plan, subject_export, subject_records
 from retention.batches import months_before
-from retention.models import Hold
-from retention.services import hold_lift, hold_place
 
 logger = logging.getLogger(__name__)
 Status = Request.Status
@@ -39,9 +35,15 @@ def _email_on_commit(request: Request, template: str, **extra) -> None:
     transaction.on_commit(lambda: send_request_email.delay(request.pk, template, extra))
 
 
-def _refuse_unless(request: Request, *statuses) -> None:
-    if request.status not in statuses:
+def _refuse_unless(request: Request, *statuses, kinds=None) -> None:
+    if request.status not in statuses or (kinds and request.kind not in kinds):
         raise ValidationError(_("This request is not in a state that allows this action."))
+
+
+K = Request.Kind
+OPEN = Request.OPEN_STATUSES
+# Once forwarded, we act only on the client's instructions.
+ACTIONABLE = (Request.Status.OPEN, Request.Status.EXTENDED)
 
 
 @transaction.atomic
@@ -80,7 +82,10 @@ def request_verify(*, request_id: int, email: str, now) -> Request | None:
 def request_log_by_staff(
     *, actor, kind, email, details, language, channel, received_at, now
 ) -> Request:
-    """A request received by post or email, whose sender staff identified."""
+    """A request received by post or email, whose sender staff identified: the month
+    runs from its receipt."""
+    if received_at > now:
+        raise ValidationError(_("A request cannot be received in the future."))
     request = Request(
         kind=kind,
         email=email_normalise(email),
@@ -88,7 +93,7 @@ def request_log_by_staff(
         language=language,
         channel=channel,
         received_at=received_at,
-        verified_at=now,
+        verified_at=received_at,
         status=Status.OPEN,
         due_on=months_after(timezone.localdate(received_at), 1),
     )
@@ -105,6 +110,9 @@ def request_extend(*, request: Request, actor, months: int, reason: str, now) ->
     _refuse_unless(request, Status.OPEN, Status.WAITING_CLIENT)
     if months not in (1, 2) or not reason.strip():
         raise ValidationError(_("An extension is one or two months, with its reason."))
+    if timezone.localdate(now) > request.due_on:
+        # The person must hear of an extension within the first month (Art. 12(3)).
+        raise ValidationError(_("The deadline has passed: it can no longer be extended."))
     start = timezone.localdate(request.verified_at or request.received_at)
     request.status, request.extension_reason = Status.EXTENDED, reason.strip()
     request.due_on = months_after(start, 1 + months)
@@ -120,7 +128,7 @@ def request_forward(*, request: Request, actor, client_id: int, now) -> Request:
     request on, assist, and tell the person who the controller is."""
     from clients.selectors import contact_for_requests
 
-    _refuse_unless(request, *Request.OPEN_STATUSES)
+    _refuse_unless(request, *ACTIONABLE)
     contact = contact_for_requests(organisation_id=client_id)
     if contact is None:
         raise ValidationError(_("This client has no contact to forward the request to."))
@@ -142,7 +150,7 @@ def _close(
 
 @transaction.atomic
 def request_refuse(*, request: Request, actor, reason: str, now) -> Request:
-    _refuse_unless(request, *Request.OPEN_STATUSES)
+    _refuse_unless(request, *OPEN)
     if not reason.strip():
         raise ValidationError(_("A refusal needs its reason."))
     _close(
@@ -157,32 +165,73 @@ def request_refuse(*, request: Request, actor, reason: str, now) -> Request:
     return request
 
 
+@transaction.atomic
+def request_close_forwarded(*, request: Request, actor, note: str, now) -> Request:
+    """The client (controller) answered the person: the request is closed."""
+    _refuse_unless(request, Status.WAITING_CLIENT)
+    _close(request, actor=actor, action="forwarded_request_closed", answer=note.strip(), now=now)
+    return request
+
+
 def request_export_start(*, request: Request, actor, now) -> None:
     """Access or portability: a worker builds the archive, then the person gets a link."""
     from dpo_requests.tasks import build_export
 
-    _refuse_unless(request, *Request.OPEN_STATUSES)
+    _refuse_unless(request, *ACTIONABLE, kinds=(K.ACCESS, K.PORTABILITY))
     audit_record(actor=actor, action="export_requested", obj=request)
     transaction.on_commit(lambda: build_export.delay(request.pk))
 
 
+def _exports_delete(*, email: str) -> None:
+    """Remove every archive made for this address (at an erasure)."""
+    folder = settings.PRIVATE_FILES_ROOT / "exports"
+    made = Request.objects.filter(email=email).exclude(export_file="")
+    for name in made.values_list("export_file", flat=True):
+        (folder / name).unlink(missing_ok=True)
+    made.update(export_file="", export_expires_at=None)
+
+
 def export_build(*, request_id: int, now) -> str:
     """Write the person's data as JSON (portable) and a readable summary (their
-    language) into a zip in the private files folder; returns the file's name."""
+    language) into a zip in the private files folder; returns the file's name. With
+    what an access answer must also say (Art. 15(1)): purposes, legal bases,
+    recipients, retention periods, and where the data came from."""
+    from dpo_requests.register import register_rows
+
     request = Request.objects.get(pk=request_id)
-    data = {
-        "controller": settings.ORGANISATION["name"],
-        "generated_at": now.isoformat(),
-        "request": request.pk,
-        "data": subject_export(email=request.email),
-    }
+    records = subject_records(email=request.email)
     with translation.override(request.language):
+        about = [
+            {
+                "processing": str(row["activity"].name),
+                "purposes": str(row["activity"].purposes),
+                "legal_basis": str(row["activity"].legal_basis),
+                "recipients": [f"{r.name} ({r.get_kind_display()})" for r in row["recipients"]],
+                "retention": [
+                    f"{rule.data}: {rule.period()} → {rule.action}" for rule in row["retention"]
+                ],
+            }
+            for row in register_rows()
+        ]
+        sources = sorted(
+            {r.client for found in records.values() for r in found if r.role == "processor"}
+        )
+        data = {
+            "controller": settings.ORGANISATION["name"],
+            "generated_at": now.isoformat(),
+            "request": request.pk,
+            "data": subject_export(email=request.email),
+            "about_the_processing": about,
+            "data_given_by_your_employer": sources,
+        }
         summary = render_to_string(
             "dpo_requests/export_summary.html",
             {
                 "request": request,
-                "records": subject_records(email=request.email),
-                "data": data["data"],
+                "records": records,
+                "about": about,
+                "sources": sources,
+                "data_json": json.dumps(data["data"], ensure_ascii=False, indent=2, default=str),
                 "organisation": settings.ORGANISATION,
                 "generated_at": now,
             },
@@ -195,6 +244,8 @@ def export_build(*, request_id: int, now) -> str:
         archive.writestr("summary.html", summary)
     with transaction.atomic():
         request = Request.objects.select_for_update().get(pk=request_id)
+        if request.export_file:  # built again (a retried task): the earlier archive goes
+            (folder / request.export_file).unlink(missing_ok=True)
         request.export_file = name
         request.export_expires_at = now + datetime.timedelta(days=settings.DSR_EXPORT_DAYS)
         _close(request, actor=None, action="export_built", now=now)
@@ -202,81 +253,94 @@ def export_build(*, request_id: int, now) -> str:
     return name
 
 
+def erasure_blocked(*, email: str, today) -> list[str]:
+    """Why the person's data may not be erased now: active legal holds, a restriction."""
+    reasons = [str(reason) for p in providers() for reason in p.holds(email=email, today=today)]
+    if any(p.restricted(email=email, today=today) for p in providers()):
+        reasons.append(str(_("processing is restricted (Art. 18): lift the restriction first")))
+    return reasons
+
+
 @transaction.atomic
 def request_erase(*, request: Request, actor, now) -> dict:
     """Erase everything no legal obligation keeps, in one transaction, and tell the
-    person what was kept and why."""
-    _refuse_unless(request, *Request.OPEN_STATUSES)
-    plan = erasure_plan(email=request.email, today=timezone.localdate(now))
+    person, in their language, what was kept and why."""
+    _refuse_unless(request, *ACTIONABLE, kinds=(K.ERASURE,))
+    today = timezone.localdate(now)
+    blocked = erasure_blocked(email=request.email, today=today)
+    if blocked:
+        raise ValidationError(
+            _("Erasure is blocked: %(reasons)s.") % {"reasons": "; ".join(blocked)}
+        )
+    plan = erasure_plan(email=request.email, today=today)
+    with translation.override(request.language):
+        kept = [
+            {
+                "kind": str(p.record.kind),
+                "reason": str(p.reason),
+                "until": p.until.isoformat() if p.until else None,
+            }
+            for p in plan
+            if p.action in (KEEP, "anonymise")
+        ]
     counts: dict[str, int] = {}
     for provider in providers():
         for action, n in provider.erase(email=request.email, now=now).items():
             counts[action] = counts.get(action, 0) + n
-    kept = [
-        {"kind": str(p.record.kind), "reason": str(p.reason), "until": p.until}
-        for p in plan
-        if p.action == KEEP or p.action == "anonymise"
-    ]
+    _exports_delete(email=request.email)
     note = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
     _close(request, actor=actor, action="erasure_executed", now=now)
     audit_record(actor=actor, action="erasure_counts", obj=request, note=note)
-    _email_on_commit(
-        request,
-        "erased",
-        kept=[{**k, "until": k["until"].isoformat() if k["until"] else None} for k in kept],
-    )
+    _email_on_commit(request, "erased", kept=kept)
     return counts
 
 
 @transaction.atomic
-def request_object(*, request: Request, actor, now) -> list[str]:
+def request_object(*, request: Request, actor, now) -> None:
     """Objection to prospecting and offers: recorded, and the address suppressed."""
-    _refuse_unless(request, *Request.OPEN_STATUSES)
-    purposes = [
-        ConsentRecord.Purpose.TRAINEE_OFFERS,
-        ConsentRecord.Purpose.CLIENT_PROSPECTING,
-        ConsentRecord.Purpose.NEWSLETTER,
-    ]
-    for purpose in purposes:
-        consent_withdraw(
-            email=request.email, purpose=purpose, channel=ConsentRecord.Channel.STAFF, now=now
-        )
+    _refuse_unless(request, *ACTIONABLE, kinds=(K.OBJECTION,))
+    for provider in providers():
+        provider.object(email=request.email, now=now)
     _close(request, actor=actor, action="objection_executed", now=now)
     _email_on_commit(request, "objection_done")
-    return purposes
 
 
 @transaction.atomic
-def request_restrict(*, request: Request, actor, reason: str, now) -> Hold:
+def request_restrict(*, request: Request, actor, reason: str, now) -> None:
     """Art. 18: the data is kept but set aside from offers, purges and any other use."""
-    _refuse_unless(request, *Request.OPEN_STATUSES)
-    hold = hold_place(
-        email=request.email,
-        kind=Hold.Kind.RESTRICTION,
-        reason=reason or _("Request #%(n)s") % {"n": request.pk},
-        now=now,
-    )
+    _refuse_unless(request, *ACTIONABLE, kinds=(K.RESTRICTION,))
+    reason = reason.strip() or _("Request #%(n)s") % {"n": request.pk}
+    for provider in providers():
+        provider.restrict(email=request.email, reason=reason, now=now)
     _close(request, actor=actor, action="restriction_placed", now=now)
     _email_on_commit(request, "restricted")
-    return hold
 
 
-@transaction.atomic
-def restriction_lift(*, request: Request, actor, now) -> None:
-    """Lifting a restriction is logged and the person told first (Art. 18(3))."""
-    holds = Hold.objects.filter(
-        email=request.email, kind=Hold.Kind.RESTRICTION, lifted_at__isnull=True
-    )
-    for hold in holds:
-        hold_lift(hold=hold, now=now)
-    audit_record(actor=actor, action="restriction_lifted", obj=request)
-    _email_on_commit(request, "restriction_lifted")
+def restriction_lift(*, request: Request, actor, now) -> int:
+    """Art. 18(3): the person is told before the restriction is lifted; then it is."""
+    from dpo_requests.emails import request_message
+
+    today = timezone.localdate(now)
+    if request.kind != K.RESTRICTION or not any(
+        p.restricted(email=request.email, today=today) for p in providers()
+    ):
+        raise ValidationError(_("There is no restriction in force to lift."))
+    request_message(request=request, template="restriction_lifted").send()
+    with transaction.atomic():
+        lifted = sum(p.lift_restriction(email=request.email, now=now) for p in providers())
+        audit_record(
+            actor=actor, action="restriction_lifted", obj=request, note=f"{lifted} hold(s)"
+        )
+    return lifted
 
 
 @transaction.atomic
 def request_rectified(*, request: Request, actor, note: str, now) -> Request:
-    """The DPO corrected the data in the admin (logged there); the person is told what."""
-    _refuse_unless(request, *Request.OPEN_STATUSES)
+    """The DPO corrected the data in the admin; the person is told what, and the request
+    keeps the note (the admin's history is purged sooner than the request's proof)."""
+    _refuse_unless(request, *ACTIONABLE, kinds=(K.RECTIFICATION,))
+    if not note.strip():
+        raise ValidationError(_("Say what was corrected: the person is told."))
     _close(request, actor=actor, action="rectification_done", answer=note.strip(), now=now)
     _email_on_commit(request, "rectified")
     return request

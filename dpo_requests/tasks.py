@@ -17,11 +17,11 @@ RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": 30, "max_re
 @shared_task(**RETRY)
 def send_request_email(request_id: int, template: str, extra: dict) -> None:
     """One email about a request, to the person (or, forwarded, to the client)."""
-    from clients.models import ClientContact
+    from clients.selectors import contact_by_id
 
     request = Request.objects.get(pk=request_id)
     if template == "forwarded_client":
-        contact = ClientContact.objects.select_related("organisation").get(pk=extra["contact_id"])
+        contact = contact_by_id(contact_id=extra["contact_id"])
         message = request_message(
             request=request,
             template=template,

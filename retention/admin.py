@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dpo_requests.audit import audit_record
 from retention.models import Hold, PurgeLog
 from retention.services import hold_lift, hold_place
 
@@ -45,8 +46,10 @@ class HoldAdmin(NoWrites, admin.ModelAdmin):
             email=obj.email, kind=obj.kind, reason=obj.reason, until=obj.until, now=timezone.now()
         )
         obj.pk = placed.pk
+        audit_record(actor=request.user, action="hold_placed", obj=placed, note=placed.kind)
 
     @admin.action(description=_("Lift the selected holds"), permissions=["lift"])
     def lift(self, request, queryset):
         for hold in queryset.filter(lifted_at__isnull=True):
             hold_lift(hold=hold, now=timezone.now())
+            audit_record(actor=request.user, action="hold_lifted", obj=hold, note=hold.kind)

@@ -1,10 +1,13 @@
 """Restrictions and legal holds on a person, for the DPO (see dpo_requests/providers.py)."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consent.addresses import email_normalise
 from dpo_requests.providers import KEEP, Planned, Provider, Record
 from retention.models import Hold
+from retention.selectors import holds_active
+from retention.services import hold_lift, hold_place
 
 
 class HoldsProvider(Provider):
@@ -47,3 +50,22 @@ class HoldsProvider(Provider):
 
     def erase(self, *, email, now):
         return {}
+
+    def _active(self, email, today):
+        return holds_active(today=today).filter(email=email_normalise(email))
+
+    def holds(self, *, email, today):
+        return [h.reason for h in self._active(email, today).filter(kind=Hold.Kind.LEGAL_HOLD)]
+
+    def restrict(self, *, email, reason, now):
+        hold_place(email=email, kind=Hold.Kind.RESTRICTION, reason=reason, now=now)
+
+    def restricted(self, *, email, today):
+        return self._active(email, today).filter(kind=Hold.Kind.RESTRICTION).exists()
+
+    def lift_restriction(self, *, email, now):
+        lifted = 0
+        for hold in self._active(email, timezone.localdate(now)).filter(kind=Hold.Kind.RESTRICTION):
+            hold_lift(hold=hold, now=now)
+            lifted += 1
+        return lifted

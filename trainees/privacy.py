@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from consent.addresses import email_normalise
+from dpo_requests.audit import admin_history_redact
 from dpo_requests.providers import ANONYMISE, ERASE, Planned, Provider, Record
 from retention.batches import years_before
 from trainees.models import SensitiveNeeds, Trainee
@@ -144,6 +145,9 @@ class TraineesProvider(Provider):
         return plan
 
     def erase(self, *, email, now):
+        trainee = self._trainee(email)
+        if trainee is not None:
+            admin_history_redact(model=Trainee, pks=[trainee.pk])
         needs = SensitiveNeeds.objects.filter(
             enrolment__trainee__email=email_normalise(email)
         ).delete()[0]

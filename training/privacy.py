@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consent.addresses import email_normalise
+from dpo_requests.audit import admin_history_redact
 from dpo_requests.providers import ERASE, KEEP, Planned, Provider, Record
 from retention.batches import years_before
 from training.models import Enrolment, ProcessorNotice
@@ -75,7 +76,10 @@ class EnrolmentsProvider(Provider):
         }
 
     def _plan(self, enrolment, today):
-        ended = enrolment.session.end_date < today
+        # A cancelled enrolment is no attendance evidence.
+        ended = (
+            enrolment.session.end_date < today and enrolment.status != Enrolment.Status.CANCELLED
+        )
         cutoff = years_before(today, settings.RETENTION["TRAINING_LIMITATION_YEARS"])
         if ended and enrolment.session.end_date >= cutoff:
             return Planned(
@@ -97,5 +101,6 @@ class EnrolmentsProvider(Provider):
         doomed = [
             p.record.pk for p in self.erasure_plan(email=email, today=today) if p.action == ERASE
         ]
+        admin_history_redact(model=Enrolment, pks=doomed)
         deleted = Enrolment.objects.filter(pk__in=doomed).delete()[1].get("training.Enrolment", 0)
         return {ERASE: deleted, KEEP: len(self._enrolments(email))}

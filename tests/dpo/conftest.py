@@ -84,6 +84,11 @@ def submit_and_verify(client, *, kind, email, details="", language="en"):
     return Request.objects.latest("pk")
 
 
-def act(http, dsr, action, **data):
+def act(http, dsr, action, HTTP_ACCEPT_LANGUAGE="en", **data):
     """The DPO presses one action's button on the request's page."""
-    return http.post(f"/backoffice/requests/{dsr.pk}/act/", {"action": action, **data}, follow=True)
+    return http.post(
+        f"/backoffice/requests/{dsr.pk}/act/",
+        {"action": action, **data},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE=HTTP_ACCEPT_LANGUAGE,
+    )

@@ -194,6 +194,8 @@ def main() -> int:
                 admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
     ratio = job["seconds"] / raw_seconds
+    for n, (raw, run) in enumerate(zip(raws, jobs, strict=True), 1):
+        print(f"run {n}: raw {raw:.3f} s, job {run['seconds']:.3f} s ({run['seconds'] / raw:.2f}x)")
     print(f"rows due / not due:     {args.rows:,} / {args.rows:,}")
     print(f"runs of each (median):  {args.repeat}")
     print(f"raw UPDATE:             {raw_seconds:8.3f} s  ({raw_rows:,} rows)")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from retention.services import hold_lift, hold_place, retention_run
 from tests.factories import EnrolmentFactory, SessionFactory, TraineeFactory
 from trainees.models import SensitiveNeeds
-from trainees.services import sensitive_needs_record
+from trainees.services import purge_sensitive_needs, sensitive_needs_record
 
 pytestmark = [pytest.mark.django_db, pytest.mark.policy("S5")]
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -117,6 +117,40 @@ def test_future_sessions_keep_their_needs_and_the_run_is_idempotent(db):
     assert erased(ended)
     future.refresh_from_db()
     assert future.food_allergies == "Arachides" and future.purged_at is None
+
+
+def test_a_purge_in_many_small_batches_erases_every_due_row_and_nothing_else(db):
+    ended = SessionFactory(start_date=datetime.date(2027, 6, 1), end_date=datetime.date(2027, 6, 2))
+    due = [needs_on(ended, f"due{n}@x.org") for n in range(5)]
+    future = needs_on(
+        SessionFactory(start_date=datetime.date(2027, 7, 1), end_date=datetime.date(2027, 7, 2)),
+        "later@x.org",
+    )
+
+    with time_machine.travel(paris(2027, 6, 15, 2, 30), tick=False):
+        result = purge_sensitive_needs(now=timezone.now(), batch_size=2)
+
+    assert result.affected == 5
+    assert all(erased(needs) for needs in due)
+    assert not erased(future)
+
+
+def test_the_purge_leaves_the_connection_planning_cursors_as_before(db, require_postgres):
+    """The key scan is planned for reading every row; later cursors on the same
+    connection (a worker runs many tasks) keep PostgreSQL's default."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW cursor_tuple_fraction")
+        before = cursor.fetchone()
+    needs_on(
+        SessionFactory(start_date=datetime.date(2027, 6, 1), end_date=datetime.date(2027, 6, 2))
+    )
+
+    with time_machine.travel(paris(2027, 6, 15, 2, 30), tick=False):
+        assert purge_sensitive_needs(now=timezone.now(), batch_size=2).affected == 1
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW cursor_tuple_fraction")
+        assert cursor.fetchone() == before
 
 
 def test_no_plaintext_and_no_ciphertext_is_left_after_the_purge(db):

@@ -109,6 +109,16 @@ UPDATE bench_needs_copy AS n
   FROM training_enrolment e JOIN training_session s ON s.id = e.session_id
  WHERE n.enrolment_id = e.id AND s.end_date < %s AND n.purged_at IS NULL
 """
+# With holds in force, the statement leaves their people's rows alone, as the job does.
+RAW_HOLDS = """
+UPDATE bench_needs_copy AS n
+   SET food_allergies = NULL, disability_adaptations = NULL, allergies_consent_at = NULL,
+       disability_consent_at = NULL, purged_at = now(), updated_at = now()
+  FROM training_enrolment e JOIN training_session s ON s.id = e.session_id
+       JOIN trainees_trainee t ON t.id = e.trainee_id
+ WHERE n.enrolment_id = e.id AND s.end_date < %s AND n.purged_at IS NULL
+   AND t.email NOT IN (SELECT email FROM retention_hold WHERE lifted_at IS NULL)
+"""
 
 
 def main() -> int:
@@ -117,6 +127,9 @@ def main() -> int:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; medians are reported")
+    parser.add_argument(
+        "--holds", type=int, default=0, help="people under a hold among those due (default 0)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     args = parser.parse_args()
     if args.child:
@@ -138,6 +151,13 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         with connection.cursor() as cursor:
             fill(cursor, args.rows)
+            # People under a restriction or legal hold, among those whose data is due.
+            cursor.execute(
+                "INSERT INTO retention_hold (email, kind, reason, created_at) "
+                "SELECT 'ended' || g || '@example.org', 'legal_hold', 'bench', now() "
+                "FROM generate_series(1, %s) g",
+                [args.holds],
+            )
             cursor.execute("CREATE TABLE bench_pristine AS TABLE trainees_sensitiveneeds")
         raws, jobs = [], []
         for repeat in range(args.repeat):
@@ -152,6 +172,10 @@ def main() -> int:
                     "CREATE TABLE bench_needs_copy (LIKE trainees_sensitiveneeds INCLUDING ALL)"
                 )
                 cursor.execute("INSERT INTO bench_needs_copy SELECT * FROM bench_pristine")
+                # No autovacuum woken by the previous run's dead rows in the middle of a
+                # measurement: it would compete for the machine at random moments.
+                for table in ("trainees_sensitiveneeds", "bench_needs_copy"):
+                    cursor.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = off)")
                 cursor.execute("VACUUM ANALYZE")
             # Alternate which goes first, so that neither always meets the other's writes.
             order = ("raw", "job") if repeat % 2 == 0 else ("job", "raw")
@@ -161,7 +185,7 @@ def main() -> int:
                 if which == "raw":
                     with connection.cursor() as cursor:
                         start = time.perf_counter()
-                        cursor.execute(RAW, [timezone.localdate()])
+                        cursor.execute(RAW_HOLDS if args.holds else RAW, [timezone.localdate()])
                         raw_rows = cursor.rowcount
                         raws.append(time.perf_counter() - start)
                 else:
@@ -196,7 +220,7 @@ def main() -> int:
     ratio = job["seconds"] / raw_seconds
     for n, (raw, run) in enumerate(zip(raws, jobs, strict=True), 1):
         print(f"run {n}: raw {raw:.3f} s, job {run['seconds']:.3f} s ({run['seconds'] / raw:.2f}x)")
-    print(f"rows due / not due:     {args.rows:,} / {args.rows:,}")
+    print(f"rows due / not due:     {args.rows:,} / {args.rows:,}, {args.holds:,} held")
     print(f"runs of each (median):  {args.repeat}")
     print(f"raw UPDATE:             {raw_seconds:8.3f} s  ({raw_rows:,} rows)")
     print(

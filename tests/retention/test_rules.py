@@ -318,7 +318,12 @@ def test_held_people_keep_their_campaign_history_too(db):
 
 
 @pytest.mark.policy("G5")
-def test_a_hold_placed_while_the_job_runs_is_honoured_at_once(db, settings):
+@pytest.mark.parametrize(
+    "stamped_before_start",
+    [datetime.timedelta(0), datetime.timedelta(minutes=1)],
+    ids=["placed-during-the-run", "stamped-before-the-start-committed-during-the-run"],
+)
+def test_a_hold_placed_while_the_job_runs_is_honoured_at_once(db, settings, stamped_before_start):
     from retention.services import hold_place
 
     settings.RETENTION_BATCH_SIZE = 1
@@ -334,7 +339,10 @@ def test_a_hold_placed_while_the_job_runs_is_honoured_at_once(db, settings):
         if not placed:  # after the first batch, someone asks for a restriction
             placed.append(
                 hold_place(
-                    email="b@example.org", kind="restriction", reason="Art. 18", now=timezone.now()
+                    email="b@example.org",
+                    kind="restriction",
+                    reason="Art. 18",
+                    now=timezone.now() - stamped_before_start,
                 )
             )
 

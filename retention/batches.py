@@ -138,7 +138,8 @@ def purge(
 
     def still_due(ids: Sequence[int]) -> int:
         if paths and Hold.objects.filter(created_at__gte=watch_from).exists():
-            ids = list(due.exclude(held_q).filter(pk__any_of=ids).values_list("pk", flat=True))
+            keep = due.model._default_manager.filter(pk__any_of=ids).exclude(held_q)
+            ids = list(keep.values_list("pk", flat=True))
         return apply(ids) if ids else 0
 
     return PurgeResult(in_batches(todo, still_due, batch_size=batch_size, progress=progress), held)

@@ -1,8 +1,10 @@
-FROM python:3.11-slim
+# Debian 13: its postgresql-client (17) can dump and restore the compose file's PostgreSQL 16
+# for `manage.py backup` (pg_dump must be at least the server's version).
+FROM python:3.11-slim-trixie
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext \
+    && apt-get install -y --no-install-recommends gettext postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -13,7 +15,8 @@ COPY . .
 # manage.py load its settings and are never used at run time.
 RUN django-admin compilemessages --ignore=.venv \
     && SECRET_KEY=build-only CRYPTOGRAPHY_KEY=build-only SUPPRESSION_KEY=build-only SITE_URL=http://build python manage.py collectstatic --noinput -v 0 \
-    && useradd --create-home --uid 1000 app
+    && useradd --create-home --uid 1000 app \
+    && mkdir -p /app/private /app/backups && chown app /app/private /app/backups
 USER app
 
 EXPOSE 8000

@@ -263,6 +263,9 @@ DSR_DUE_SOON_DAYS = env.int("DSR_DUE_SOON_DAYS", default=7)
 DSR_EXPORT_DAYS = env.int("DSR_EXPORT_DAYS", default=30)
 DSR_VERIFY_LINK_HOURS = env.int("DSR_VERIFY_LINK_HOURS", default=72)
 PRIVATE_FILES_ROOT = Path(env.str("PRIVATE_FILES_ROOT", default=str(BASE_DIR / "private")))
+# Where `manage.py backup create` writes by default. Backups hold encrypted data as
+# ciphertext only; CRYPTOGRAPHY_KEY is never in them and must be kept elsewhere.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
 
 # Public forms: at most this many valid submissions per client address per hour.
 REGISTRATION_SUBMISSIONS_PER_HOUR = env.int("REGISTRATION_SUBMISSIONS_PER_HOUR", default=10)

@@ -1,0 +1,68 @@
+"""Backups: take one, restore one (re-applying the rights exercised since), or check
+that the configured keys read every encrypted value."""
+
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from retention.backups import BackupError, backup_create, backup_restore, encrypted_values_check
+
+
+class Command(BaseCommand):
+    help = (
+        "'create' writes a backup of the database (pg_dump custom format, or SQLite's "
+        "online backup) readable by its owner only; 'restore FILE' puts one back, then "
+        "re-applies erasures, opt-outs and holds the backup predates and runs the "
+        "retention schedule; 'check' decrypts every encrypted value with the configured "
+        "keys. Backups hold encrypted data as ciphertext: keep CRYPTOGRAPHY_KEY apart."
+    )
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("create", help="write a backup")
+        create.add_argument("--output", type=Path, help="file to write (default: BACKUP_DIR)")
+        restore = sub.add_parser("restore", help="replace the database with a backup")
+        restore.add_argument("file", type=Path)
+        restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+        sub.add_parser("check", help="decrypt every encrypted value with the configured keys")
+
+    def handle(self, *args, action, **options):
+        try:
+            getattr(self, f"_{action}")(**options)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+
+    def _create(self, output=None, **options):
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        path = output or Path(settings.BACKUP_DIR) / f"formation-{stamp}.backup"
+        backup_create(path=path)
+        self.stdout.write(f"Backup written: {path} ({path.stat().st_size:,} bytes, mode 600).")
+        self.stdout.write(
+            "Encrypted data is in it as ciphertext: keep CRYPTOGRAPHY_KEY apart from it."
+        )
+
+    def _restore(self, file, yes=False, **options):
+        if not yes:
+            if not sys.stdin.isatty():
+                raise CommandError("Restoring replaces the whole database: add --yes.")
+            answer = input(f"Replace the whole database with {file}? Type 'yes': ")
+            if answer.strip() != "yes":
+                raise CommandError("Nothing was restored.")
+        report = backup_restore(path=file, now=timezone.now())
+        numbers = ", ".join(f"#{n}" for n in report.erasures_reapplied) or "none"
+        self.stdout.write(f"Restored from {file}.")
+        self.stdout.write(f"Erasures done since the backup, applied again: {numbers}.")
+        self.stdout.write(f"Opt-outs kept from before the restore: {report.suppressions_kept}.")
+        self.stdout.write(f"Holds kept from before the restore: {report.holds_kept}.")
+        purged = sum(report.retention.values())
+        self.stdout.write(f"Retention schedule applied: {purged} records past their period.")
+        self.stdout.write(
+            f"Encrypted values readable with the configured keys: {report.encrypted_values}."
+        )
+
+    def _check(self, **options):
+        count = encrypted_values_check()
+        self.stdout.write(f"Encrypted values readable with the configured keys: {count}.")

@@ -5,15 +5,12 @@ nothing left to do."""
 
 import array
 import dataclasses
-import datetime
 import time
 from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Lookup, Q
-
-HOLD_COMMIT_MARGIN = datetime.timedelta(minutes=5)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,21 +108,14 @@ def purge(
     legal hold (found through ``email_path``, one path or several), which are only
     counted.
 
-    A hold placed while the job runs is honoured at once: each batch checks (one small
-    query) whether a hold appeared since the start and, if so, keeps only the keys still
-    not held. The due condition itself is read once, at the start of the run. With no
-    hold in force at the start (the usual case), the due rows are read without the
-    join to people's addresses that the exclusion needs; holds are only ever placed or
-    lifted, so one placed later is still caught by that check.
+    A hold placed while the job runs is honoured at once: before each batch, one small
+    query asks whether any hold is in force now and, if so, the batch keeps only the
+    keys of people not held. The due condition itself is read once, at the start of the
+    run. With no hold in force at the start (the usual case), the due rows are read
+    without the join to people's addresses that the exclusion needs.
     """
-    from django.utils import timezone
-
-    from retention.models import Hold
     from retention.selectors import held_emails, holds_active
 
-    # A hold stamped a little before the start may commit after the check below: holds
-    # placed within this margin count as placed during the run.
-    watch_from = timezone.now() - HOLD_COMMIT_MARGIN
     paths = (email_path,) if isinstance(email_path, str) else tuple(email_path or ())
     held_q = Q()
     for path in paths:
@@ -137,7 +127,8 @@ def purge(
         return PurgeResult(todo.count(), held)
 
     def still_due(ids: Sequence[int]) -> int:
-        if paths and Hold.objects.filter(created_at__gte=watch_from).exists():
+        # No clocks compared: a hold counts whenever it was placed, as long as it is in force.
+        if paths and holds_active(today=today).exists():
             keep = due.model._default_manager.filter(pk__any_of=ids).exclude(held_q)
             ids = list(keep.values_list("pk", flat=True))
         return apply(ids) if ids else 0

@@ -1,5 +1,6 @@
-"""Backups are taken and restored with encrypted data intact, and a restore does not undo
-the rights people exercised after the backup was taken."""
+"""Backups are taken and restored with encrypted data intact, a restore does not undo the
+rights people exercised after the backup was taken, and a failed restore changes
+nothing."""
 
 import datetime
 import stat
@@ -7,15 +8,18 @@ import stat
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
 
+from consent.models import ConsentRecord
 from consent.selectors import is_suppressed
+from consent.self_service import consent_withdraw
 from consent.services import suppression_add
-from dpo_requests.models import Request
+from dpo_requests.models import AuditEntry, Request
 from dpo_requests.providers import providers
-from retention.backups import BackupError, backup_create, backup_restore, encrypted_values_check
+from retention.backups import BackupError, backup_create, backup_restore
 from retention.models import Hold
-from retention.services import hold_place
+from retention.services import hold_lift, hold_place
 from tests.factories import EnrolmentFactory, SessionFactory, TraineeFactory
 from trainees.models import SensitiveNeeds, Trainee
 from trainees.services import sensitive_needs_record
@@ -24,13 +28,15 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.policy("Y4")]
 ALLERGY = "Arachides et fruits à coque"
 
 
-def future_session():
-    start = timezone.localdate() + datetime.timedelta(days=30)
-    return SessionFactory(start_date=start, end_date=start, meals_provided=True)
+def session_in(days: int):
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return SessionFactory(start_date=day, end_date=day, meals_provided=True)
 
 
-def trainee_with_needs(email: str) -> SensitiveNeeds:
-    enrolment = EnrolmentFactory(session=future_session(), trainee=TraineeFactory(email=email))
+def trainee_with_needs(email: str, *, session_in_days: int = 30) -> SensitiveNeeds:
+    enrolment = EnrolmentFactory(
+        session=session_in(session_in_days), trainee=TraineeFactory(email=email)
+    )
     return sensitive_needs_record(
         enrolment=enrolment,
         food_allergies=ALLERGY,
@@ -41,11 +47,11 @@ def trainee_with_needs(email: str) -> SensitiveNeeds:
     )
 
 
-def erase_as_the_dpo_did(email: str) -> Request:
+def erase_as_the_dpo_does(email: str) -> Request:
     now = timezone.now()
     for provider in providers():
         provider.erase(email=email, now=now)
-    return Request.objects.create(
+    request = Request.objects.create(
         kind=Request.Kind.ERASURE,
         email=email,
         language="fr",
@@ -54,6 +60,14 @@ def erase_as_the_dpo_did(email: str) -> Request:
         received_at=now,
         closed_at=now,
     )
+    AuditEntry.objects.create(
+        at=now, action="erasure_executed", object_type="dpo_requests.request", object_id=request.pk
+    )
+    return request
+
+
+def restore(path):
+    return backup_restore(path=path, now=timezone.now())
 
 
 def test_a_backup_restores_encrypted_data_intact_and_holds_only_ciphertext(tmp_path):
@@ -65,7 +79,7 @@ def test_a_backup_restores_encrypted_data_intact_and_holds_only_ciphertext(tmp_p
     assert ALLERGY.encode() not in content and b"Fauteuil" not in content
 
     SensitiveNeeds.objects.all().delete()  # the loss the backup is for
-    report = backup_restore(path=path, now=timezone.now())
+    report = restore(path)
 
     restored = SensitiveNeeds.objects.get(pk=needs.pk)
     assert restored.food_allergies == ALLERGY
@@ -73,50 +87,148 @@ def test_a_backup_restores_encrypted_data_intact_and_holds_only_ciphertext(tmp_p
     assert report.encrypted_values == 2
 
 
-def test_restored_data_cannot_be_read_without_its_key_and_the_restore_says_so(tmp_path, settings):
+def test_a_backup_needing_another_key_is_not_restored_until_that_key_is_set(tmp_path, settings):
     trainee_with_needs("alice@example.org")
     path = backup_create(path=tmp_path / "b.backup")
+    TraineeFactory(email="after@example.org")
     original = list(settings.CRYPTOGRAPHY_KEYS)
     settings.CRYPTOGRAPHY_KEYS = ["another-key-than-the-backups"]
 
-    with pytest.raises(BackupError, match="restored, but.*CRYPTOGRAPHY_KEY") as error:
-        backup_restore(path=path, now=timezone.now())
+    with pytest.raises(BackupError, match="Nothing was restored.*CRYPTOGRAPHY_KEY") as error:
+        restore(path)
     assert ALLERGY not in str(error.value)
+    assert Trainee.objects.filter(email="after@example.org").exists()
 
-    # Once the backup's key is back (here behind a newer one, as after a rotation), the
-    # very same restored data reads again.
+    # With the backup's key back (here behind a newer one, as after a rotation).
     settings.CRYPTOGRAPHY_KEYS = ["another-key-than-the-backups", *original]
-    assert encrypted_values_check() == 2
+    assert restore(path).encrypted_values == 2
     assert SensitiveNeeds.objects.get().food_allergies == ALLERGY
+    assert not Trainee.objects.filter(email="after@example.org").exists()
 
 
 @pytest.mark.policy("G3")
-@pytest.mark.policy("P5")
-def test_a_restore_does_not_bring_back_people_erased_or_offers_refused_since(tmp_path):
+def test_a_restore_erases_again_who_was_erased_since_and_keeps_the_proof(tmp_path):
     trainee_with_needs("erased@example.org")
     trainee_with_needs("stays@example.org")
     path = backup_create(path=tmp_path / "b.backup")
-    request = erase_as_the_dpo_did("erased@example.org")
-    suppression_add(email="optout@example.org", purpose="trainee_offers", now=timezone.now())
-    hold_place(email="held@example.org", kind="legal_hold", reason="Litigation", now=timezone.now())
+    request = erase_as_the_dpo_does("erased@example.org")
 
-    report = backup_restore(path=path, now=timezone.now())
-
-    assert report.erasures_reapplied == [request.pk]
+    assert restore(path).erasures_reapplied == [request.pk]
     assert not Trainee.objects.filter(email="erased@example.org").exists()
     assert Trainee.objects.filter(email="stays@example.org").exists()
+    proof = Request.objects.get(pk=request.pk)
+    assert (proof.email, proof.status) == ("erased@example.org", Request.Status.DONE)
+    assert AuditEntry.objects.filter(action="erasure_executed", object_id=request.pk).exists()
+
+    # The same backup restored once more: the erasure is still known, and still done.
+    assert restore(path).erasures_reapplied == [request.pk]
+    assert not Trainee.objects.filter(email="erased@example.org").exists()
+    assert (
+        Request.objects.create(
+            kind="access",
+            email="x@example.org",
+            language="fr",
+            channel="web",
+            received_at=timezone.now(),
+        ).pk
+        > request.pk
+    )  # numbering continues after the restored requests
+
+
+def test_someone_erased_before_the_backup_who_registered_again_is_kept(tmp_path):
+    erase_as_the_dpo_does("back@example.org")
+    TraineeFactory(email="back@example.org")  # registered again, before the backup
+    path = backup_create(path=tmp_path / "b.backup")
+
+    assert restore(path).erasures_reapplied == []
+    assert Trainee.objects.filter(email="back@example.org").exists()
+
+
+@pytest.mark.policy("S6")
+@pytest.mark.policy("P5")
+def test_a_restore_keeps_withdrawals_opt_outs_and_holds_made_since(tmp_path):
+    trainee_with_needs("chloe@example.org")
+    hold_place(email="lifted@example.org", kind="legal_hold", reason="Audit", now=timezone.now())
+    lifted = Hold.objects.get()
+    path = backup_create(path=tmp_path / "b.backup")
+    consent_withdraw(
+        email="chloe@example.org",
+        purpose=ConsentRecord.Purpose.ALLERGY_DATA,
+        channel=ConsentRecord.Channel.SELF_SERVICE,
+        now=timezone.now(),
+    )
+    suppression_add(email="optout@example.org", purpose="trainee_offers", now=timezone.now())
+    hold_place(email="held@example.org", kind="restriction", reason="Art. 18", now=timezone.now())
+    hold_lift(hold=lifted, now=timezone.now())
+
+    report = restore(path)
+
+    needs = SensitiveNeeds.objects.get()
+    assert needs.food_allergies is None and needs.disability_adaptations == "Fauteuil roulant"
+    assert report.withdrawals_reapplied == 1
     assert is_suppressed(email="optout@example.org", purpose="trainee_offers")
     assert Hold.objects.filter(email="held@example.org", lifted_at__isnull=True).exists()
+    assert Hold.objects.get(email="lifted@example.org").lifted_at is not None
 
 
-def test_an_erasure_the_backup_already_shows_is_not_applied_again(tmp_path):
-    erase_as_the_dpo_did("old@example.org")
+@pytest.mark.policy("S5")
+def test_data_past_its_period_in_the_backup_is_purged_by_the_restore(tmp_path):
+    ended = trainee_with_needs("ended@example.org", session_in_days=-2)
+    path = backup_create(path=tmp_path / "b.backup")  # taken before the nightly purge
+
+    report = restore(path)
+
+    assert report.retention["sensitive-needs"] == 1
+    assert SensitiveNeeds.objects.get(pk=ended.pk).food_allergies is None
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
+def test_a_file_that_is_not_a_whole_backup_changes_nothing(tmp_path, damage):
+    needs = trainee_with_needs("alice@example.org")
     path = backup_create(path=tmp_path / "b.backup")
-    TraineeFactory(email="old@example.org")  # registered again, after the erasure
+    content = path.read_bytes()
+    # Truncated: the table of contents reads, the data runs out before the end.
+    damaged = {"garbage": b"not a backup at all", "truncated": content[:-64], "empty": b""}
+    path.write_bytes(damaged[damage])
+    TraineeFactory(email="after@example.org")
 
-    report = backup_restore(path=path, now=timezone.now())
+    with pytest.raises(BackupError, match="Nothing was restored") as error:
+        restore(path)
 
-    assert report.erasures_reapplied == []
+    assert "alice" not in str(error.value)
+    assert Trainee.objects.filter(email="after@example.org").exists()
+    assert SensitiveNeeds.objects.get(pk=needs.pk).food_allergies == ALLERGY
+
+
+def test_a_restore_while_the_app_is_connected_is_refused_and_changes_nothing(
+    tmp_path, require_postgres
+):
+    import psycopg
+
+    path = backup_create(path=tmp_path / "b.backup")
+    TraineeFactory(email="after@example.org")
+    params = connection.get_connection_params()
+    with psycopg.connect(**params), pytest.raises(BackupError, match="Stop the web app"):
+        restore(path)  # while the web app, say, is connected
+
+    assert Trainee.objects.filter(email="after@example.org").exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", ["%_restore"])
+        assert cursor.fetchall() == []  # no scratch database left behind
+
+
+def test_a_restore_into_an_empty_database_and_an_older_schema(tmp_path, require_postgres):
+    trainee_with_needs("alice@example.org")
+    path = backup_create(path=tmp_path / "b.backup")
+    with connection.cursor() as cursor:  # after a disaster: nothing left, not even tables
+        cursor.execute("DROP SCHEMA public CASCADE")
+        cursor.execute("CREATE SCHEMA public")
+        cursor.execute("CREATE TABLE made_after_the_backup (email text)")
+
+    assert restore(path).encrypted_values == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('public.made_after_the_backup')")
+        assert cursor.fetchone()[0] is None
 
 
 def test_the_command_takes_restores_and_checks_a_backup(tmp_path, capsys):
@@ -133,11 +245,16 @@ def test_the_command_takes_restores_and_checks_a_backup(tmp_path, capsys):
     assert "alice" not in out and ALLERGY not in out
 
 
-def test_the_command_refuses_a_restore_without_confirmation_or_file(tmp_path):
+def test_the_command_refuses_what_it_cannot_do_with_a_message(tmp_path):
     trainee_with_needs("alice@example.org")
     with pytest.raises(CommandError, match="No backup file"):
         call_command("backup", "restore", str(tmp_path / "missing.backup"), "--yes")
     path = backup_create(path=tmp_path / "b.backup")
     with pytest.raises(CommandError, match="--yes"):
         call_command("backup", "restore", str(path))
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("backup", "create", "--output", str(path))
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(CommandError, match="Cannot write"):
+        call_command("backup", "create", "--output", str(tmp_path / "a-file" / "b.backup"))
     assert SensitiveNeeds.objects.count() == 1

@@ -320,8 +320,8 @@ def test_held_people_keep_their_campaign_history_too(db):
 @pytest.mark.policy("G5")
 @pytest.mark.parametrize(
     "stamped_before_start",
-    [datetime.timedelta(0), datetime.timedelta(minutes=1)],
-    ids=["placed-during-the-run", "stamped-before-the-start-committed-during-the-run"],
+    [datetime.timedelta(0), datetime.timedelta(hours=1)],
+    ids=["placed-during-the-run", "stamped-an-hour-before-the-start-by-a-skewed-clock"],
 )
 def test_a_hold_placed_while_the_job_runs_is_honoured_at_once(db, settings, stamped_before_start):
     from retention.services import hold_place

@@ -48,15 +48,19 @@ class Command(BaseCommand):
         if not yes:
             if not sys.stdin.isatty():
                 raise CommandError("Restoring replaces the whole database: add --yes.")
-            answer = input(f"Replace the whole database with {file}? Type 'yes': ")
+            answer = input(
+                f"Replace the whole database with {file}? Stop the web app, the worker and "
+                "beat first. Type 'yes': "
+            )
             if answer.strip() != "yes":
                 raise CommandError("Nothing was restored.")
         report = backup_restore(path=file, now=timezone.now())
         numbers = ", ".join(f"#{n}" for n in report.erasures_reapplied) or "none"
         self.stdout.write(f"Restored from {file}.")
         self.stdout.write(f"Erasures done since the backup, applied again: {numbers}.")
+        self.stdout.write(f"Consent withdrawals applied again: {report.withdrawals_reapplied}.")
         self.stdout.write(f"Opt-outs kept from before the restore: {report.suppressions_kept}.")
-        self.stdout.write(f"Holds kept from before the restore: {report.holds_kept}.")
+        self.stdout.write(f"Holds placed or lifted since, kept: {report.holds_kept}.")
         purged = sum(report.retention.values())
         self.stdout.write(f"Retention schedule applied: {purged} records past their period.")
         self.stdout.write(

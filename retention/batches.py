@@ -109,9 +109,11 @@ def purge(
     counted.
 
     A hold placed while the job runs is honoured at once: before each batch, one small
-    query asks whether any hold is in force now and, if so, the batch keeps only the
-    keys of people not held. The due condition itself is read once, at the start of the
-    run. With no hold in force at the start (the usual case), the due rows are read
+    query lists the holds in force (a handful, at most) and, if one is not among those
+    in force at the start, the batch drops the keys of people held. Holds are told
+    apart by their keys, not by clocks, so a hold stamped earlier by a skewed clock or
+    committed late still counts. The due condition itself is read once, at the start of
+    the run. With no hold in force at the start (the usual case), the due rows are read
     without the join to people's addresses that the exclusion needs.
     """
     from retention.selectors import held_emails, holds_active
@@ -120,17 +122,21 @@ def purge(
     held_q = Q()
     for path in paths:
         held_q |= Q(**{f"{path}__in": held_emails(today=today)})
-    holds_in_force = bool(paths) and holds_active(today=today).exists()
-    held = due.filter(held_q).count() if holds_in_force else 0
-    todo = due.exclude(held_q) if holds_in_force else due
+
+    def holds_now() -> set[int]:
+        return set(holds_active(today=today).values_list("pk", flat=True)) if paths else set()
+
+    at_start = holds_now()
+    held = due.filter(held_q).count() if at_start else 0
+    todo = due.exclude(held_q) if at_start else due
     if dry_run:
         return PurgeResult(todo.count(), held)
 
     def still_due(ids: Sequence[int]) -> int:
-        # No clocks compared: a hold counts whenever it was placed, as long as it is in force.
-        if paths and holds_active(today=today).exists():
-            keep = due.model._default_manager.filter(pk__any_of=ids).exclude(held_q)
-            ids = list(keep.values_list("pk", flat=True))
+        if holds_now() - at_start:
+            batch = due.model._default_manager.filter(pk__any_of=ids)
+            held_now = set(batch.filter(held_q).values_list("pk", flat=True))
+            ids = [pk for pk in ids if pk not in held_now]
         return apply(ids) if ids else 0
 
     return PurgeResult(in_batches(todo, still_due, batch_size=batch_size, progress=progress), held)

@@ -319,14 +319,26 @@ def test_held_people_keep_their_campaign_history_too(db):
 
 @pytest.mark.policy("G5")
 @pytest.mark.parametrize(
-    "stamped_before_start",
-    [datetime.timedelta(0), datetime.timedelta(hours=1)],
-    ids=["placed-during-the-run", "stamped-an-hour-before-the-start-by-a-skewed-clock"],
+    ("stamped_before_start", "other_hold_in_force"),
+    [
+        (datetime.timedelta(0), False),
+        (datetime.timedelta(hours=1), False),
+        (datetime.timedelta(0), True),
+    ],
+    ids=[
+        "placed-during-the-run",
+        "stamped-an-hour-before-the-start-by-a-skewed-clock",
+        "while-another-hold-is-in-force",
+    ],
 )
-def test_a_hold_placed_while_the_job_runs_is_honoured_at_once(db, settings, stamped_before_start):
+def test_a_hold_placed_while_the_job_runs_is_honoured_at_once(
+    db, settings, stamped_before_start, other_hold_in_force
+):
     from retention.services import hold_place
 
     settings.RETENTION_BATCH_SIZE = 1
+    if other_hold_in_force:
+        hold_place(email="c@example.org", kind="legal_hold", reason="Litigation", now=NOW)
     first, second = TraineeFactory(email="a@example.org"), TraineeFactory(email="b@example.org")
     for trainee in (first, second):
         EnrolmentFactory(

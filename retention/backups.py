@@ -5,17 +5,20 @@ it: allergy and disability data stay the ciphertext they are in the database, so
 file is only readable together with ``CRYPTOGRAPHY_KEY``, which is never in it and must
 be kept apart.
 
-Putting a backup back would also bring back what happened since: people erased,
-consent withdrawn, addresses that opted out, restrictions and legal holds placed or
-lifted. So a restore:
+Putting a backup back would also undo what happened since: people erased, requests
+received and answered, consent withdrawn or given again, addresses that opted out,
+restrictions and legal holds placed or lifted. The current database's record of those is
+newer than any backup's, so a restore:
 
-1. checks that the file is a whole backup, and reads those rights from the current
-   database;
+1. checks that the file is a whole backup; on PostgreSQL, refuses while other sessions
+   are connected and lets no new one in until it is over; reads those records from the
+   current database;
 2. loads the backup into a scratch database beside the current one, brings it to the
-   current schema (``migrate``), records the rights again there and carries out their
-   effects (erasures, withdrawals), then applies the retention schedule, so that nothing
-   past its period comes back, and decrypts every encrypted value with the configured
-   keys;
+   current schema (``migrate``), puts back the requests (under their numbers), the audit
+   log, the consent history, the suppression list and the holds, carries out their
+   effects again (erasures; allergy or disability data whose consent was withdrawn),
+   then applies the retention schedule, so that nothing past its period comes back, and
+   decrypts every encrypted value with the configured keys;
 3. only when all that succeeded, swaps the scratch database in for the current one.
 
 Any failure before the swap leaves the current database exactly as it was.
@@ -27,7 +30,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -115,42 +117,48 @@ def backup_create(*, path: Path) -> Path:
 
 @dataclasses.dataclass(frozen=True)
 class _Rights:
-    erasures: list[dict]  # done erasure requests, whole rows
-    audit: list[dict]  # the audit entries of those requests
-    withdrawals: list[dict]  # consent withdrawn or objected to
+    """The current database's record of what people asked for, which is newer than any
+    backup's: requests and the audit log, consent choices, the suppression list, holds."""
+
+    requests: list[dict]
+    audit: list[dict]
+    consents: list[dict]
     suppressions: list[dict]
     holds: list[dict]
 
 
 def _rights_now() -> _Rights:
-    """Read from the current database; an empty one (nothing migrated yet, as after a
-    disaster) has nothing to carry over."""
+    """Read from the current database. One with no tables at all (as after a disaster)
+    has nothing to carry over; one that cannot be read otherwise stops the restore."""
     from consent.models import ConsentRecord, Suppression
     from dpo_requests.models import AuditEntry, Request
     from retention.models import Hold
 
-    try:
-        erasures = list(
-            Request.objects.filter(kind=Request.Kind.ERASURE, status=Request.Status.DONE).values()
-        )
-        audit = list(
-            AuditEntry.objects.filter(
-                object_type=Request._meta.label_lower,
-                object_id__in=[str(row["id"]) for row in erasures],
-            ).values("at", "actor_id", "action", "object_type", "object_id", "note")
-        )
-        withdrawals = list(
-            ConsentRecord.objects.exclude(action=ConsentRecord.Action.GIVEN).values(
-                "email", "purpose", "action", "channel", "at", "note", "policy_version__number"
-            )
-        )
-        suppressions = list(Suppression.objects.values("address_hash", "purpose", "created_at"))
-        holds = list(
-            Hold.objects.values("email", "kind", "reason", "until", "created_at", "lifted_at")
-        )
-    except DatabaseError:
+    if "django_migrations" not in connection.introspection.table_names():
         return _Rights([], [], [], [], [])
-    return _Rights(erasures, audit, withdrawals, suppressions, holds)
+    try:
+        return _Rights(
+            requests=list(Request.objects.order_by("pk").values()),
+            audit=list(
+                AuditEntry.objects.order_by("at", "pk").values(
+                    "at", "actor_id", "action", "object_type", "object_id", "note"
+                )
+            ),
+            consents=list(
+                ConsentRecord.objects.order_by("at", "pk").values(
+                    "email", "purpose", "action", "channel", "at", "note", "policy_version__number"
+                )
+            ),
+            suppressions=list(Suppression.objects.values("address_hash", "purpose", "created_at")),
+            holds=list(
+                Hold.objects.values("email", "kind", "reason", "until", "created_at", "lifted_at")
+            ),
+        )
+    except DatabaseError as error:
+        raise BackupError(
+            f"{NOTHING_RESTORED}: the current database cannot be read "
+            f"({type(error).__name__}); run 'migrate' on it, or restore into an empty one."
+        ) from None
 
 
 # --- Restoring -----------------------------------------------------------------------
@@ -162,18 +170,19 @@ def backup_restore(*, path: Path, now) -> RestoreReport:
         raise BackupError(f"No backup file at {path}.")
     postgres = connection.vendor == "postgresql"
     (_pg_check if postgres else _sqlite_check)(path)
-    rights = _rights_now()
     live = connection.settings_dict["NAME"]
-    scratch = f"{live}_restore" if postgres else f"{live}.restore"
-    (_pg_create if postgres else _sqlite_create)(scratch, path)
-    try:
-        with _pointed_at(scratch):
-            call_command("migrate", interactive=False, verbosity=0)
-            report = _reapply(rights, now=now)
-        (_pg_swap if postgres else _sqlite_swap)(scratch, live)
-    except BaseException:
-        (_pg_drop if postgres else _sqlite_drop)(scratch)
-        raise
+    scratch = f"{live}__restore_scratch" if postgres else f"{live}.restore"
+    with _app_shut_out(live) if postgres else contextlib.nullcontext():
+        rights = _rights_now()
+        try:
+            (_pg_create if postgres else _sqlite_create)(scratch, path)
+            with _pointed_at(scratch):
+                call_command("migrate", interactive=False, verbosity=0)
+                report = _reapply(rights, now=now)
+            (_pg_swap if postgres else _sqlite_swap)(scratch, live)
+        except BaseException:
+            (_pg_drop if postgres else _sqlite_drop)(scratch)
+            raise
     return report
 
 
@@ -196,65 +205,88 @@ def _pg_check(path: Path) -> None:
 
 
 def _pg_admin(*statements: str) -> None:
-    # Databases are created, renamed and dropped from the server's maintenance database.
-    with connection._nodb_cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    """Statements on databases, from the server's maintenance database."""
+    try:
+        with connection._nodb_cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+    except DatabaseError as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise BackupError(f"{NOTHING_RESTORED}: {first_line}.") from None
+
+
+@contextlib.contextmanager
+def _app_shut_out(live: str):
+    """No one else connects to the database from the moment its rights are read until
+    the backup has replaced it: a request carried out meanwhile would be lost."""
+    quoted = connection.ops.quote_name(live)
+    connection.ensure_connection()  # ours, opened before the door closes
+    _pg_admin(f"ALTER DATABASE {quoted} ALLOW_CONNECTIONS false")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                raise BackupError(
+                    f"{NOTHING_RESTORED}: other sessions are using the database. Stop the web "
+                    "app, the Celery worker and beat, then restore again."
+                )
+        yield
+    finally:
+        # The database that now bears the name: the restored one, or the untouched one.
+        connection.close()
+        _pg_admin(f"ALTER DATABASE {quoted} ALLOW_CONNECTIONS true")
 
 
 def _pg_create(scratch: str, path: Path) -> None:
+    """The backup into a new, empty database, by pg_restore alone, in one transaction."""
     quoted = connection.ops.quote_name(scratch)
-    _pg_admin(f"DROP DATABASE IF EXISTS {quoted}", f"CREATE DATABASE {quoted}")
-    # Messages go to files, not pipes, so that neither tool can block on a full pipe.
-    with tempfile.TemporaryFile() as loader_errors, tempfile.TemporaryFile() as reader_errors:
-        loader = subprocess.Popen(  # noqa: S603 (fixed tool and options)
-            [_tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction",
-             f"--dbname={scratch}"],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=loader_errors,
-            env=_pg_env(),
-        )  # fmt: skip
-        reader = subprocess.Popen(  # noqa: S603 (fixed tool and options)
-            [_tool("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(path)],
-            stdout=subprocess.PIPE, stderr=reader_errors, env=_pg_env(),
-        )  # fmt: skip
-        try:
-            shutil.copyfileobj(reader.stdout, loader.stdin, 1 << 20)
-            if reader.wait() != 0:  # a truncated file: fail the transaction
-                loader.stdin.write(b"\nDO $$ BEGIN RAISE EXCEPTION 'incomplete backup'; END $$;\n")
-            loader.stdin.close()
-        except BrokenPipeError:  # psql stopped at an error
-            reader.kill()
-        reader.wait()
-        if loader.wait() != 0:
-            # Only the last line: PostgreSQL's context lines could quote a row.
-            loader_errors.seek(0)
-            lines = loader_errors.read().decode(errors="replace").strip().splitlines()
-            reason = next((line for line in lines if "ERROR" in line), "psql failed")
-            raise BackupError(f"{NOTHING_RESTORED}: the backup could not be loaded ({reason}).")
+    if _pg_exists(scratch):
+        raise BackupError(
+            f"{NOTHING_RESTORED}: a database named {scratch} exists (left by an interrupted "
+            f"restore?). Drop it first: DROP DATABASE {quoted};"
+        )
+    _pg_admin(f"CREATE DATABASE {quoted}")
+    done = _run(
+        [_tool("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction",
+         "--exit-on-error", f"--dbname={scratch}", str(path)]
+    )  # fmt: skip
+    if done.returncode != 0:
+        # Only the error line: PostgreSQL's context lines could quote a row.
+        lines = done.stderr.strip().splitlines()
+        reason = next((line for line in lines if "error" in line.lower()), "pg_restore failed")
+        raise BackupError(f"{NOTHING_RESTORED}: the backup could not be loaded ({reason[:200]}).")
+
+
+def _pg_exists(name: str) -> bool:
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return cursor.fetchone() is not None
 
 
 def _pg_swap(scratch: str, live: str) -> None:
     quote = connection.ops.quote_name
-    old = f"{live}_before_restore"
-    try:
-        _pg_admin(
-            f"DROP DATABASE IF EXISTS {quote(old)}",
-            "BEGIN",
-            f"ALTER DATABASE {quote(live)} RENAME TO {quote(old)}",
-            f"ALTER DATABASE {quote(scratch)} RENAME TO {quote(live)}",
-            "COMMIT",
-        )
-    except DatabaseError:
+    old = f"{live}__before_restore"
+    if _pg_exists(old):
         raise BackupError(
-            f"{NOTHING_RESTORED}: other sessions are using the database. Stop the web app, "
-            "the Celery worker and beat, then restore again."
-        ) from None
+            f"{NOTHING_RESTORED}: a database named {old} exists. Drop or rename it first."
+        )
+    connection.close()
+    _pg_admin(
+        "BEGIN",
+        f"ALTER DATABASE {quote(live)} RENAME TO {quote(old)}",
+        f"ALTER DATABASE {quote(scratch)} RENAME TO {quote(live)}",
+        "COMMIT",
+    )
     _pg_admin(f"DROP DATABASE {quote(old)}")
 
 
 def _pg_drop(scratch: str) -> None:
     connection.close()
-    _pg_admin(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(scratch)} WITH (FORCE)")
+    with contextlib.suppress(BackupError):
+        _pg_admin(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(scratch)} WITH (FORCE)")
 
 
 def _sqlite_check(path: Path) -> None:
@@ -281,11 +313,12 @@ def _sqlite_create(scratch: str, path: Path) -> None:
     finally:
         source.close()
         target.close()
-    os.chmod(scratch, 0o600)
 
 
 def _sqlite_swap(scratch: str, live: str) -> None:
     connection.close()
+    if Path(live).exists():  # the restored file keeps the database file's permissions
+        shutil.copymode(live, scratch)
     os.replace(scratch, live)
 
 
@@ -304,10 +337,13 @@ def _reapply(rights: _Rights, *, now) -> RestoreReport:
 
     with transaction.atomic():
         JobLock.objects.all().delete()  # no run is at work on a database nobody else sees
-        reapplied = _erasures_reapply(rights, now=now)
-        withdrawals = _withdrawals_reapply(rights)
-        suppressions = _suppressions_keep(rights)
-        holds = _holds_keep(rights)
+        withdrawals = _consents_carry(rights)
+        suppressions = _suppressions_carry(rights)
+        holds = _holds_carry(rights)
+        numbers = _requests_carry(rights)
+        # Last, so that erasing again also takes what was just carried over.
+        reapplied = _erasures_reapply(rights, numbers, now=now)
+        _audit_carry(rights, numbers)
     results = retention_run(now=now, holder="restore")
     failed = sorted(set(BY_NAME) - set(results))
     if failed:
@@ -323,7 +359,7 @@ def _reapply(rights: _Rights, *, now) -> RestoreReport:
         action="backup_restored",
         note=(
             f"erasures re-applied: {len(reapplied)}, withdrawals: {withdrawals}, "
-            f"opt-outs kept: {suppressions}, holds kept: {holds}"
+            f"opt-outs: {suppressions}, holds: {holds}"
         ),
     )
     return RestoreReport(
@@ -336,103 +372,125 @@ def _reapply(rights: _Rights, *, now) -> RestoreReport:
     )
 
 
-def _erasures_reapply(rights: _Rights, *, now) -> list[int]:
-    """Erasures the backup does not show as done: the person is erased again, and the
-    request (the proof of the erasure) and its audit entries are put back."""
-    from django.contrib.auth import get_user_model
-
+def _requests_carry(rights: _Rights) -> dict[int, tuple[int, bool]]:
+    """Every request as the current database knows it (its state there is the newer),
+    under its number. Returns, per number, (number now, was done in the backup)."""
     from dpo_requests.models import AuditEntry, Request
-    from dpo_requests.providers import providers
 
-    reapplied = []
-    users = set(get_user_model().objects.values_list("pk", flat=True))
-    for row in rights.erasures:
+    numbers = {}
+    for row in rights.requests:
         there = Request.objects.filter(pk=row["id"]).first()
         same = there is not None and (there.email, there.received_at) == (
             row["email"],
             row["received_at"],
         )
-        if same and there.status == Request.Status.DONE:
-            continue
-        for provider in providers():
-            provider.erase(email=row["email"], now=now)
+        done_before = same and there.status == row["status"] == Request.Status.DONE
         if same:
             Request.objects.filter(pk=row["id"]).update(
                 **{k: v for k, v in row.items() if k != "id"}
             )
-            number = row["id"]
-        else:  # lost, or its number since reused: back under its number if free
+            numbers[row["id"]] = (row["id"], done_before)
+        else:  # lost, or its number taken in the backup: back under its number if free
             number = Request.objects.create(**{**row, "id": None if there else row["id"]}).pk
-        reapplied.append(number)
-        AuditEntry.objects.bulk_create(
-            AuditEntry(
-                **{
-                    **entry,
-                    "object_id": str(number),
-                    "actor_id": entry["actor_id"] if entry["actor_id"] in users else None,
-                }
-            )
-            for entry in rights.audit
-            if entry["object_id"] == str(row["id"])
-            and not AuditEntry.objects.filter(
-                at=entry["at"], action=entry["action"], object_id=str(number)
-            ).exists()
-        )
+            numbers[row["id"]] = (number, False)
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Request, AuditEntry]):
             cursor.execute(sql)
+    return numbers
+
+
+def _erasures_reapply(rights: _Rights, numbers, *, now) -> list[int]:
+    """Erasures done since the backup: the person is erased again."""
+    from dpo_requests.models import Request
+    from dpo_requests.providers import providers
+
+    reapplied = []
+    for row in rights.requests:
+        number, done_before = numbers[row["id"]]
+        erasure_done = row["kind"] == Request.Kind.ERASURE and row["status"] == Request.Status.DONE
+        if erasure_done and not done_before:
+            for provider in providers():
+                provider.erase(email=row["email"], now=now)
+            reapplied.append(number)
     return reapplied
 
 
-def _withdrawals_reapply(rights: _Rights) -> int:
-    """Consent withdrawn or objected to since the backup: recorded again, and allergy or
-    disability data whose consent was withdrawn deleted again."""
+def _audit_carry(rights: _Rights, numbers) -> None:
+    """The audit log is append-only: entries the backup lacks are put back."""
+    from django.contrib.auth import get_user_model
+
+    from dpo_requests.models import AuditEntry, Request
+
+    request_type = Request._meta.label_lower
+    users = set(get_user_model().objects.values_list("pk", flat=True))
+    known = set(AuditEntry.objects.values_list("at", "action", "object_type", "object_id"))
+    missing = []
+    for entry in rights.audit:
+        object_id = entry["object_id"]
+        if entry["object_type"] == request_type and object_id.isdigit():
+            object_id = str(numbers.get(int(object_id), (int(object_id),))[0])
+        key = (entry["at"], entry["action"], entry["object_type"], object_id)
+        if key not in known:
+            actor = entry["actor_id"] if entry["actor_id"] in users else None
+            missing.append(AuditEntry(**{**entry, "object_id": object_id, "actor_id": actor}))
+    AuditEntry.objects.bulk_create(missing)
+
+
+def _consents_carry(rights: _Rights) -> int:
+    """Consent choices the backup lacks, in the order they were made; allergy or
+    disability data whose consent was withdrawn is deleted again. Returns how many
+    withdrawals or objections were carried."""
     from clients.models import ClientContact
     from consent.models import ConsentRecord, PolicyVersion
     from trainees.models import Trainee
     from trainees.services import sensitive_needs_withdraw
 
-    Purpose = ConsentRecord.Purpose
+    Purpose, Action = ConsentRecord.Purpose, ConsentRecord.Action
+    known = set(ConsentRecord.objects.values_list("email", "purpose", "action", "at"))
+    latest = PolicyVersion.objects.order_by("-published_on").first()
     count = 0
-    for row in rights.withdrawals:
+    for row in rights.consents:
         key = {k: row[k] for k in ("email", "purpose", "action", "at")}
-        if ConsentRecord.objects.filter(**key).exists():
+        if tuple(key.values()) in known:
             continue
-        version = (
-            PolicyVersion.objects.filter(number=row["policy_version__number"]).first()
-            or PolicyVersion.objects.order_by("-published_on").first()
-        )
-        if version is not None:
+        version = PolicyVersion.objects.filter(number=row["policy_version__number"]).first()
+        if version or latest:
             ConsentRecord.objects.create(
                 **key,
                 channel=row["channel"],
                 note=row["note"],
-                policy_version=version,
+                policy_version=version or latest,
                 trainee=Trainee.objects.filter(email=row["email"]).first(),
                 contact=ClientContact.objects.filter(email=row["email"]).first(),
             )
-        if row["purpose"] in (Purpose.ALLERGY_DATA, Purpose.DISABILITY_DATA):
-            sensitive_needs_withdraw(
-                email=row["email"],
-                allergies=row["purpose"] == Purpose.ALLERGY_DATA,
-                disability=row["purpose"] == Purpose.DISABILITY_DATA,
-            )
-        count += 1
+        if row["action"] != Action.GIVEN:
+            count += 1
+            if row["purpose"] in (Purpose.ALLERGY_DATA, Purpose.DISABILITY_DATA):
+                sensitive_needs_withdraw(
+                    email=row["email"],
+                    allergies=row["purpose"] == Purpose.ALLERGY_DATA,
+                    disability=row["purpose"] == Purpose.DISABILITY_DATA,
+                )
     return count
 
 
-def _suppressions_keep(rights: _Rights) -> int:
+def _suppressions_carry(rights: _Rights) -> int:
+    """The suppression list as the current database has it (opt-outs since the backup
+    added, those a person lifted by consenting again removed). Returns the changes."""
     from consent.models import Suppression
 
-    known = set(Suppression.objects.values_list("address_hash", "purpose"))
-    missing = [
-        row for row in rights.suppressions if (row["address_hash"], row["purpose"]) not in known
-    ]
-    Suppression.objects.bulk_create(Suppression(**row) for row in missing)
-    return len(missing)
+    wanted = {(row["address_hash"], row["purpose"]): row for row in rights.suppressions}
+    there = set(Suppression.objects.values_list("address_hash", "purpose"))
+    stale = there - set(wanted)
+    for address_hash, purpose in stale:
+        Suppression.objects.filter(address_hash=address_hash, purpose=purpose).delete()
+    Suppression.objects.bulk_create(
+        Suppression(**row) for key, row in wanted.items() if key not in there
+    )
+    return len(stale) + len(set(wanted) - there)
 
 
-def _holds_keep(rights: _Rights) -> int:
+def _holds_carry(rights: _Rights) -> int:
     """Holds placed since the backup come back; holds lifted since stay lifted."""
     from retention.models import Hold
 
@@ -463,6 +521,8 @@ def encrypted_values_check(*, batch_size: int = 2000) -> int:
         try:
             # Reading the fields decrypts them, with every configured key in turn.
             rows = list(keyset.values_list("pk", *fields)[:batch_size])
+        except DatabaseError:
+            raise BackupError("the database has no tables yet: run 'migrate' first.") from None
         except DecryptionError:
             raise BackupError(
                 "encrypted allergy or disability data cannot be read with the configured "

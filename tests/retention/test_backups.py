@@ -4,6 +4,7 @@ nothing."""
 
 import datetime
 import stat
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -12,9 +13,9 @@ from django.db import connection
 from django.utils import timezone
 
 from consent.models import ConsentRecord
-from consent.selectors import is_suppressed
+from consent.selectors import consent_state, is_suppressed
 from consent.self_service import consent_withdraw
-from consent.services import suppression_add
+from consent.services import consent_give, suppression_add
 from dpo_requests.models import AuditEntry, Request
 from dpo_requests.providers import providers
 from retention.backups import BackupError, backup_create, backup_restore
@@ -210,6 +211,69 @@ def test_a_file_that_is_not_a_whole_backup_changes_nothing(tmp_path, damage):
     assert "alice" not in str(error.value)
     assert Trainee.objects.filter(email="after@example.org").exists()
     assert SensitiveNeeds.objects.get(pk=needs.pk).food_allergies == ALLERGY
+    assert no_scratch_left()
+
+
+def no_scratch_left() -> bool:
+    if connection.vendor != "postgresql":
+        return not Path(f"{connection.settings_dict['NAME']}.restore").exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname LIKE %s", ["%restore_scratch"])
+        return cursor.fetchone() is None
+
+
+@pytest.mark.policy("G1")
+def test_requests_and_their_numbers_survive_a_restore(tmp_path):
+    path = backup_create(path=tmp_path / "b.backup")
+    now = timezone.now()
+    open_erasure = Request.objects.create(
+        kind="erasure", email="a@example.org", language="fr", channel="web", received_at=now,
+        status=Request.Status.OPEN,
+    )  # fmt: skip
+    restriction = Request.objects.create(
+        kind="restriction", email="b@example.org", language="en", channel="web", received_at=now,
+        status=Request.Status.DONE, closed_at=now, answer="Restricted.",
+    )  # fmt: skip
+
+    assert restore(path).erasures_reapplied == []
+
+    assert Request.objects.get(pk=open_erasure.pk).status == Request.Status.OPEN
+    assert Request.objects.get(pk=restriction.pk).answer == "Restricted."
+    later = Request.objects.create(
+        kind="access", email="c@example.org", language="fr", channel="web", received_at=now
+    )
+    assert later.pk > restriction.pk  # the person told "request no. N" keeps N to themselves
+
+
+@pytest.mark.policy("P5")
+def test_consenting_again_after_an_objection_survives_a_restore(tmp_path):
+    path = backup_create(path=tmp_path / "b.backup")
+    purpose = ConsentRecord.Purpose.TRAINEE_OFFERS
+    consent_withdraw(
+        email="bruno@example.org", purpose=purpose, channel="self_service", now=timezone.now()
+    )
+    consent_give(
+        email="bruno@example.org", purpose=purpose, channel="self_service", now=timezone.now()
+    )
+
+    restore(path)
+
+    assert consent_state(email="bruno@example.org")[purpose] == ConsentRecord.Action.GIVEN
+    assert not is_suppressed(email="bruno@example.org", purpose=purpose)
+
+
+def test_a_database_that_cannot_be_read_is_not_replaced(tmp_path, require_postgres):
+    path = backup_create(path=tmp_path / "b.backup")
+    erase_as_the_dpo_does("gone@example.org")
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE retention_hold RENAME TO retention_hold_away")
+    try:
+        with pytest.raises(BackupError, match="current database cannot be read"):
+            restore(path)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE retention_hold_away RENAME TO retention_hold")
+    assert Request.objects.filter(email="gone@example.org").exists()
 
 
 def test_a_restore_while_the_app_is_connected_is_refused_and_changes_nothing(
@@ -225,7 +289,7 @@ def test_a_restore_while_the_app_is_connected_is_refused_and_changes_nothing(
 
     assert Trainee.objects.filter(email="after@example.org").exists()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", ["%_restore"])
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", ["%restore%"])
         assert cursor.fetchall() == []  # no scratch database left behind
 
 
@@ -237,6 +301,8 @@ def test_a_restore_into_an_empty_database_and_an_older_schema(tmp_path, require_
         cursor.execute("CREATE SCHEMA public")
         cursor.execute("CREATE TABLE made_after_the_backup (email text)")
     try:
+        with pytest.raises(CommandError, match="no tables yet"):
+            call_command("backup", "check")
         assert restore(path).encrypted_values == 2
         with connection.cursor() as cursor:
             cursor.execute("SELECT to_regclass('public.made_after_the_backup')")

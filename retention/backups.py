@@ -220,7 +220,13 @@ def _app_shut_out(live: str):
     """No one else connects to the database from the moment its rights are read until
     the backup has replaced it: a request carried out meanwhile would be lost."""
     quoted = connection.ops.quote_name(live)
-    connection.ensure_connection()  # ours, opened before the door closes
+    try:
+        connection.ensure_connection()  # ours, opened before the door closes
+    except DatabaseError:
+        raise BackupError(
+            f"{NOTHING_RESTORED}: cannot connect to the database {live}. After a disaster, "
+            "create it (empty) first, then restore into it."
+        ) from None
     _pg_admin(f"ALTER DATABASE {quoted} ALLOW_CONNECTIONS false")
     try:
         with connection.cursor() as cursor:

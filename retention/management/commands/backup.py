@@ -59,8 +59,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Restored from {file}.")
         self.stdout.write(f"Erasures done since the backup, applied again: {numbers}.")
         self.stdout.write(f"Consent withdrawals applied again: {report.withdrawals_reapplied}.")
-        self.stdout.write(f"Opt-outs kept from before the restore: {report.suppressions_kept}.")
-        self.stdout.write(f"Holds placed or lifted since, kept: {report.holds_kept}.")
+        self.stdout.write(f"Suppression list changes carried over: {report.suppressions_kept}.")
+        self.stdout.write(f"Holds placed or lifted since, carried over: {report.holds_kept}.")
         purged = sum(report.retention.values())
         self.stdout.write(f"Retention schedule applied: {purged} records past their period.")
         self.stdout.write(

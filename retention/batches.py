@@ -132,14 +132,19 @@ def purge(
     if dry_run:
         return PurgeResult(todo.count(), held)
 
+    held_later = 0
+
     def still_due(ids: Sequence[int]) -> int:
+        nonlocal held_later
         if holds_now() - at_start:
             batch = due.model._default_manager.filter(pk__any_of=ids)
             held_now = set(batch.filter(held_q).values_list("pk", flat=True))
             ids = [pk for pk in ids if pk not in held_now]
+            held_later += len(held_now)
         return apply(ids) if ids else 0
 
-    return PurgeResult(in_batches(todo, still_due, batch_size=batch_size, progress=progress), held)
+    affected = in_batches(todo, still_due, batch_size=batch_size, progress=progress)
+    return PurgeResult(affected, held + held_later)
 
 
 def years_before(day, years: int):

@@ -338,3 +338,43 @@ def test_the_command_refuses_what_it_cannot_do_with_a_message(tmp_path):
     with pytest.raises(CommandError, match="Cannot write"):
         call_command("backup", "create", "--output", str(tmp_path / "a-file" / "b.backup"))
     assert SensitiveNeeds.objects.count() == 1
+
+
+def test_a_restore_stopped_midway_lets_the_app_back_in_and_changes_nothing(
+    tmp_path, require_postgres
+):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.test_celery_worker import ROOT, _database_url
+
+    trainee_with_needs("alice@example.org")
+    path = backup_create(path=tmp_path / "b.backup")
+    TraineeFactory(email="after@example.org")
+    live = connection.settings_dict["NAME"]
+    connection.close()  # the app is stopped
+    restore = subprocess.Popen(
+        [sys.executable, "manage.py", "backup", "restore", str(path), "--yes"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": _database_url()},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    with connection._nodb_cursor() as cursor:
+        for _ in range(300):  # until the backup is being loaded beside the database
+            cursor.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [f"{live}__restore_scratch"]
+            )
+            if cursor.fetchone() or restore.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert restore.poll() is None, "the restore ended before it could be stopped"
+        restore.send_signal(signal.SIGTERM)  # a service manager stopping it
+        assert restore.wait(timeout=60) != 0
+        cursor.execute("SELECT datallowconn FROM pg_database WHERE datname = %s", [live])
+        assert cursor.fetchone() == (True,)
+    assert Trainee.objects.filter(email="after@example.org").exists()
+    assert no_scratch_left()

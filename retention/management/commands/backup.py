@@ -1,6 +1,7 @@
 """Backups: take one, restore one (re-applying the rights exercised since), or check
 that the configured keys read every encrypted value."""
 
+import signal
 import sys
 from pathlib import Path
 
@@ -54,7 +55,13 @@ class Command(BaseCommand):
             )
             if answer.strip() != "yes":
                 raise CommandError("Nothing was restored.")
-        report = backup_restore(path=file, now=timezone.now())
+        # Stopped by a service manager (SIGTERM): unwind like Ctrl-C, so that the current
+        # database lets connections in again and the scratch database is dropped.
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            report = backup_restore(path=file, now=timezone.now())
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         numbers = ", ".join(f"#{n}" for n in report.erasures_reapplied) or "none"
         self.stdout.write(f"Restored from {file}.")
         self.stdout.write(f"Erasures done since the backup, applied again: {numbers}.")
@@ -70,3 +77,7 @@ class Command(BaseCommand):
     def _check(self, **options):
         count = encrypted_values_check()
         self.stdout.write(f"Encrypted values readable with the configured keys: {count}.")
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt

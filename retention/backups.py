@@ -48,6 +48,7 @@ class BackupError(Exception):
 class RestoreReport:
     erasures_reapplied: list[int]  # request numbers
     withdrawals_reapplied: int
+    sensitive_rows_cleared: int
     suppressions_kept: int
     holds_kept: int
     retention: dict  # rule name -> records affected
@@ -122,22 +123,53 @@ class _Rights:
 
     requests: list[dict]
     audit: list[dict]
+    policy_versions: list[dict]
     consents: list[dict]
     suppressions: list[dict]
     holds: list[dict]
+    sensitive: "_SensitiveState | None"
+    last_request_number: int
+
+
+@dataclasses.dataclass(frozen=True)
+class _SensitiveState:
+    """Which allergy and disability values the current database still holds (keys only,
+    nothing decrypted): what was withdrawn, erased or purged since must stay gone."""
+
+    highest_key: int
+    keys: set[int]
+    no_allergies: set[int]
+    no_disability: set[int]
 
 
 def _rights_now() -> _Rights:
     """Read from the current database. One with no tables at all (as after a disaster)
     has nothing to carry over; one that cannot be read otherwise stops the restore."""
-    from consent.models import ConsentRecord, Suppression
+    from consent.models import ConsentRecord, PolicyVersion, Suppression
     from dpo_requests.models import AuditEntry, Request
     from retention.models import Hold
+    from trainees.models import SensitiveNeeds
 
     if "django_migrations" not in connection.introspection.table_names():
-        return _Rights([], [], [], [], [])
+        return _Rights([], [], [], [], [], [], None, 0)
     try:
+        needs = SensitiveNeeds.objects.all()
+        highest = _last_number(SensitiveNeeds)  # rows deleted since count too
         return _Rights(
+            policy_versions=list(PolicyVersion.objects.values("number", "published_on", "summary")),
+            sensitive=_SensitiveState(
+                highest_key=highest,
+                keys=set(needs.values_list("pk", flat=True)),
+                no_allergies=set(
+                    needs.filter(food_allergies__isnull=True).values_list("pk", flat=True)
+                ),
+                no_disability=set(
+                    needs.filter(disability_adaptations__isnull=True).values_list("pk", flat=True)
+                ),
+            )
+            if highest
+            else None,
+            last_request_number=_last_number(Request),
             requests=list(Request.objects.order_by("pk").values()),
             audit=list(
                 AuditEntry.objects.order_by("at", "pk").values(
@@ -161,6 +193,23 @@ def _rights_now() -> _Rights:
         ) from None
 
 
+def _last_number(model) -> int:
+    """The last number the table's sequence gave out (deleted rows included)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:  # AUTOINCREMENT tables keep it here
+            cursor.execute(
+                "SELECT seq FROM sqlite_sequence WHERE name = %s", [model._meta.db_table]
+            )
+            row = cursor.fetchone()
+        return row[0] if row else 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_sequence_last_value(pg_get_serial_sequence(%s, 'id'))",
+            [model._meta.db_table],
+        )
+        return cursor.fetchone()[0] or 0
+
+
 # --- Restoring -----------------------------------------------------------------------
 
 
@@ -172,6 +221,13 @@ def backup_restore(*, path: Path, now) -> RestoreReport:
     (_pg_check if postgres else _sqlite_check)(path)
     live = connection.settings_dict["NAME"]
     scratch = f"{live}__restore_scratch" if postgres else f"{live}.restore"
+    if postgres:
+        for name in (scratch, f"{live}__before_restore"):
+            if _pg_exists(name):
+                raise BackupError(
+                    f"{NOTHING_RESTORED}: a database named {name} exists (left by an "
+                    f"interrupted restore?). Drop it first: DROP DATABASE {name};"
+                )
     with _app_shut_out(live) if postgres else contextlib.nullcontext():
         rights = _rights_now()
         try:
@@ -220,6 +276,15 @@ def _app_shut_out(live: str):
     """No one else connects to the database from the moment its rights are read until
     the backup has replaced it: a request carried out meanwhile would be lost."""
     quoted = connection.ops.quote_name(live)
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT datallowconn FROM pg_database WHERE datname = %s", [live])
+        row = cursor.fetchone()
+    if row == (False,):
+        raise BackupError(
+            f"{NOTHING_RESTORED}: the database {live} lets no one connect, as a restore that "
+            f"was killed leaves it. Its data is intact: run ALTER DATABASE {live} "
+            "ALLOW_CONNECTIONS true; then restore again."
+        )
     try:
         connection.ensure_connection()  # ours, opened before the door closes
     except DatabaseError:
@@ -248,13 +313,7 @@ def _app_shut_out(live: str):
 
 def _pg_create(scratch: str, path: Path) -> None:
     """The backup into a new, empty database, by pg_restore alone, in one transaction."""
-    quoted = connection.ops.quote_name(scratch)
-    if _pg_exists(scratch):
-        raise BackupError(
-            f"{NOTHING_RESTORED}: a database named {scratch} exists (left by an interrupted "
-            f"restore?). Drop it first: DROP DATABASE {quoted};"
-        )
-    _pg_admin(f"CREATE DATABASE {quoted}")
+    _pg_admin(f"CREATE DATABASE {connection.ops.quote_name(scratch)}")
     done = _run(
         [_tool("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction",
          "--exit-on-error", f"--dbname={scratch}", str(path)]
@@ -275,10 +334,6 @@ def _pg_exists(name: str) -> bool:
 def _pg_swap(scratch: str, live: str) -> None:
     quote = connection.ops.quote_name
     old = f"{live}__before_restore"
-    if _pg_exists(old):
-        raise BackupError(
-            f"{NOTHING_RESTORED}: a database named {old} exists. Drop or rename it first."
-        )
     connection.close()
     _pg_admin(
         "BEGIN",
@@ -286,7 +341,9 @@ def _pg_swap(scratch: str, live: str) -> None:
         f"ALTER DATABASE {quote(scratch)} RENAME TO {quote(live)}",
         "COMMIT",
     )
-    _pg_admin(f"DROP DATABASE {quote(old)}")
+    # Restored: should the old copy not go now, the next restore names it.
+    with contextlib.suppress(BackupError):
+        _pg_admin(f"DROP DATABASE {quote(old)}")
 
 
 def _pg_drop(scratch: str) -> None:
@@ -343,8 +400,10 @@ def _reapply(rights: _Rights, *, now) -> RestoreReport:
 
     with transaction.atomic():
         JobLock.objects.all().delete()  # no run is at work on a database nobody else sees
+        _policy_versions_carry(rights)
         withdrawals = _consents_carry(rights)
         suppressions = _suppressions_carry(rights)
+        cleared = _sensitive_state_carry(rights)
         holds = _holds_carry(rights)
         numbers = _requests_carry(rights)
         # Last, so that erasing again also takes what was just carried over.
@@ -371,6 +430,7 @@ def _reapply(rights: _Rights, *, now) -> RestoreReport:
     return RestoreReport(
         erasures_reapplied=reapplied,
         withdrawals_reapplied=withdrawals,
+        sensitive_rows_cleared=cleared,
         suppressions_kept=suppressions,
         holds_kept=holds,
         retention={name: result.affected for name, result in results.items()},
@@ -402,6 +462,14 @@ def _requests_carry(rights: _Rights) -> dict[int, tuple[int, bool]]:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Request, AuditEntry]):
             cursor.execute(sql)
+        if connection.vendor == "postgresql" and rights.last_request_number:
+            # Never give out again a number the current database gave (to a request since
+            # deleted, say): the person was told it.
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                "GREATEST(%s, (SELECT COALESCE(MAX(id), 1) FROM dpo_requests_request)))",
+                [Request._meta.db_table, rights.last_request_number],
+            )
     return numbers
 
 
@@ -410,11 +478,17 @@ def _erasures_reapply(rights: _Rights, numbers, *, now) -> list[int]:
     from dpo_requests.models import Request
     from dpo_requests.providers import providers
 
+    # Carried out, not merely closed (an erasure forwarded to the client erased nothing).
+    executed = {
+        entry["object_id"]
+        for entry in rights.audit
+        if entry["action"] == "erasure_executed"
+        and entry["object_type"] == Request._meta.label_lower
+    }
     reapplied = []
     for row in rights.requests:
         number, done_before = numbers[row["id"]]
-        erasure_done = row["kind"] == Request.Kind.ERASURE and row["status"] == Request.Status.DONE
-        if erasure_done and not done_before:
+        if str(row["id"]) in executed and not done_before:
             for provider in providers():
                 provider.erase(email=row["email"], now=now)
             reapplied.append(number)
@@ -442,58 +516,98 @@ def _audit_carry(rights: _Rights, numbers) -> None:
     AuditEntry.objects.bulk_create(missing)
 
 
-def _consents_carry(rights: _Rights) -> int:
-    """Consent choices the backup lacks, in the order they were made; allergy or
-    disability data whose consent was withdrawn is deleted again. Returns how many
-    withdrawals or objections were carried."""
-    from clients.models import ClientContact
-    from consent.models import ConsentRecord, PolicyVersion
-    from trainees.models import Trainee
-    from trainees.services import sensitive_needs_withdraw
+def _policy_versions_carry(rights: _Rights) -> None:
+    from consent.models import PolicyVersion
 
-    Purpose, Action = ConsentRecord.Purpose, ConsentRecord.Action
+    known = set(PolicyVersion.objects.values_list("number", flat=True))
+    dates = set(PolicyVersion.objects.values_list("published_on", flat=True))
+    PolicyVersion.objects.bulk_create(
+        PolicyVersion(**row)
+        for row in rights.policy_versions
+        if row["number"] not in known and row["published_on"] not in dates
+    )
+
+
+def _consents_carry(rights: _Rights) -> int:
+    """Consent choices the backup lacks, recorded again in the order they were made,
+    through the same service (so an objection suppresses the address and consenting
+    again lifts it). Returns how many withdrawals or objections were carried."""
+    from consent.models import ConsentRecord, PolicyVersion
+    from consent.services import consent_record
+
     known = set(ConsentRecord.objects.values_list("email", "purpose", "action", "at"))
-    latest = PolicyVersion.objects.order_by("-published_on").first()
     count = 0
     for row in rights.consents:
-        key = {k: row[k] for k in ("email", "purpose", "action", "at")}
-        if tuple(key.values()) in known:
+        key = (row["email"], row["purpose"], row["action"], row["at"])
+        if key in known:
             continue
-        version = PolicyVersion.objects.filter(number=row["policy_version__number"]).first()
-        if version or latest:
-            ConsentRecord.objects.create(
-                **key,
-                channel=row["channel"],
-                note=row["note"],
-                policy_version=version or latest,
-                trainee=Trainee.objects.filter(email=row["email"]).first(),
-                contact=ClientContact.objects.filter(email=row["email"]).first(),
-            )
-        if row["action"] != Action.GIVEN:
-            count += 1
-            if row["purpose"] in (Purpose.ALLERGY_DATA, Purpose.DISABILITY_DATA):
-                sensitive_needs_withdraw(
-                    email=row["email"],
-                    allergies=row["purpose"] == Purpose.ALLERGY_DATA,
-                    disability=row["purpose"] == Purpose.DISABILITY_DATA,
-                )
+        consent_record(
+            email=row["email"],
+            purpose=row["purpose"],
+            action=row["action"],
+            channel=row["channel"],
+            at=row["at"],
+            note=row["note"],
+            policy_version=PolicyVersion.objects.filter(
+                number=row["policy_version__number"]
+            ).first(),
+        )
+        count += row["action"] != ConsentRecord.Action.GIVEN
     return count
 
 
 def _suppressions_carry(rights: _Rights) -> int:
-    """The suppression list as the current database has it (opt-outs since the backup
-    added, those a person lifted by consenting again removed). Returns the changes."""
+    """Opt-outs the backup lacks are added; none is removed here (consenting again, the
+    only way one is lifted, was replayed with the consent history)."""
     from consent.models import Suppression
 
-    wanted = {(row["address_hash"], row["purpose"]): row for row in rights.suppressions}
     there = set(Suppression.objects.values_list("address_hash", "purpose"))
-    stale = there - set(wanted)
-    for address_hash, purpose in stale:
-        Suppression.objects.filter(address_hash=address_hash, purpose=purpose).delete()
-    Suppression.objects.bulk_create(
-        Suppression(**row) for key, row in wanted.items() if key not in there
+    missing = [
+        row for row in rights.suppressions if (row["address_hash"], row["purpose"]) not in there
+    ]
+    Suppression.objects.bulk_create(Suppression(**row) for row in missing)
+    return len(missing)
+
+
+def _sensitive_state_carry(rights: _Rights) -> int:
+    """Allergy and disability values the current database no longer holds (withdrawn,
+    erased, purged since the backup) are removed from the backup's rows too. Only rows
+    the current database has known (keys up to its highest) are compared: after a
+    disaster, an empty database says nothing. Returns how many rows changed."""
+    from django.db.models import BooleanField, ExpressionWrapper, Q
+
+    from trainees.models import SensitiveNeeds
+
+    state = rights.sensitive
+    if state is None:
+        return 0
+
+    def isnull(field):
+        return ExpressionWrapper(Q(**{f"{field}__isnull": True}), output_field=BooleanField())
+
+    rows = (
+        SensitiveNeeds.objects.filter(pk__lte=state.highest_key)
+        .annotate(no_a=isnull("food_allergies"), no_d=isnull("disability_adaptations"))
+        .values_list("pk", "no_a", "no_d")
     )
-    return len(stale) + len(set(wanted) - there)
+    gone, clear_a, clear_d = [], [], []
+    for pk, no_a, no_d in rows.iterator():
+        if pk not in state.keys:
+            gone.append(pk)
+            continue
+        if not no_a and pk in state.no_allergies:
+            clear_a.append(pk)
+        if not no_d and pk in state.no_disability:
+            clear_d.append(pk)
+    for start in range(0, max(len(gone), len(clear_a), len(clear_d)), 500):
+        SensitiveNeeds.objects.filter(pk__in=gone[start : start + 500]).delete()
+        SensitiveNeeds.objects.filter(pk__in=clear_a[start : start + 500]).update(
+            food_allergies=None, allergies_consent_at=None
+        )
+        SensitiveNeeds.objects.filter(pk__in=clear_d[start : start + 500]).update(
+            disability_adaptations=None, disability_consent_at=None
+        )
+    return len(gone) + len(set(clear_a) | set(clear_d))
 
 
 def _holds_carry(rights: _Rights) -> int:
@@ -527,8 +641,11 @@ def encrypted_values_check(*, batch_size: int = 2000) -> int:
         try:
             # Reading the fields decrypts them, with every configured key in turn.
             rows = list(keyset.values_list("pk", *fields)[:batch_size])
-        except DatabaseError:
-            raise BackupError("the database has no tables yet: run 'migrate' first.") from None
+        except DatabaseError as error:
+            raise BackupError(
+                f"the database cannot be read ({type(error).__name__}): it cannot be reached, "
+                "or has no tables yet (run 'migrate' first)."
+            ) from None
         except DecryptionError:
             raise BackupError(
                 "encrypted allergy or disability data cannot be read with the configured "

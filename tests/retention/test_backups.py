@@ -91,7 +91,7 @@ def test_a_backup_restores_encrypted_data_intact_and_holds_only_ciphertext(tmp_p
     content = path.read_bytes()
     assert ALLERGY.encode() not in content and b"Fauteuil" not in content
 
-    SensitiveNeeds.objects.all().delete()  # the loss the backup is for
+    call_command("flush", interactive=False, verbosity=0)  # the loss the backup is for
     report = restore(path)
 
     restored = SensitiveNeeds.objects.get(pk=needs.pk)
@@ -378,3 +378,107 @@ def test_a_restore_stopped_midway_lets_the_app_back_in_and_changes_nothing(
         assert cursor.fetchone() == (True,)
     assert Trainee.objects.filter(email="after@example.org").exists()
     assert no_scratch_left()
+
+
+def test_a_restore_into_an_empty_migrated_database_keeps_the_backups_opt_outs(tmp_path):
+    suppression_add(email="optout@example.org", purpose="trainee_offers", now=timezone.now())
+    path = backup_create(path=tmp_path / "b.backup")
+    call_command("flush", interactive=False, verbosity=0)  # as a new compose stack has it
+
+    restore(path)
+
+    assert is_suppressed(email="optout@example.org", purpose="trainee_offers")
+
+
+@pytest.mark.policy("R2")
+def test_an_erasure_forwarded_to_the_client_is_not_carried_out_by_a_restore(tmp_path):
+    trainee_with_needs("employee@example.org")
+    path = backup_create(path=tmp_path / "b.backup")
+    now = timezone.now()
+    Request.objects.create(
+        kind="erasure", email="employee@example.org", language="fr", channel="web",
+        received_at=now, status=Request.Status.DONE, closed_at=now, forwarded_to="Client SA",
+    )  # fmt: skip
+
+    assert restore(path).erasures_reapplied == []
+    assert Trainee.objects.filter(email="employee@example.org").exists()
+
+
+@pytest.mark.policy("S6")
+def test_data_withdrawn_on_one_enrolment_only_stays_on_the_others(tmp_path):
+    kept = trainee_with_needs("dana@example.org")
+    other = EnrolmentFactory(session=session_in(60), trainee=kept.enrolment.trainee)
+    withdrawn = sensitive_needs_record(
+        enrolment=other,
+        food_allergies="Lait",
+        allergies_consent=True,
+        disability_adaptations="",
+        disability_consent=False,
+        now=timezone.now(),
+    )
+    path = backup_create(path=tmp_path / "b.backup")
+    SensitiveNeeds.objects.filter(pk=withdrawn.pk).delete()  # consent withdrawn for that one
+
+    report = restore(path)
+
+    assert report.sensitive_rows_cleared == 1
+    assert not SensitiveNeeds.objects.filter(pk=withdrawn.pk).exists()
+    assert SensitiveNeeds.objects.get(pk=kept.pk).food_allergies == ALLERGY
+
+
+def test_choices_keep_the_policy_version_they_were_made_under(tmp_path):
+    from consent.models import PolicyVersion
+
+    path = backup_create(path=tmp_path / "b.backup")
+    version = PolicyVersion.objects.create(
+        number="v-new", published_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    consent_withdraw(
+        email="eve@example.org", purpose="newsletter", channel="self_service", now=timezone.now()
+    )
+
+    made_under = ConsentRecord.objects.get(email="eve@example.org").policy_version.number
+
+    restore(path)
+
+    assert PolicyVersion.objects.filter(number=version.number).exists()
+    record = ConsentRecord.objects.get(email="eve@example.org")
+    assert record.policy_version.number == made_under
+
+
+def test_a_request_number_given_out_is_never_given_again(tmp_path, require_postgres):
+    path = backup_create(path=tmp_path / "b.backup")
+    told = Request.objects.create(
+        kind="access",
+        email="f@example.org",
+        language="fr",
+        channel="web",
+        received_at=timezone.now(),
+    )
+    number = told.pk
+    told.delete()  # an unverified request, since purged
+
+    restore(path)
+
+    later = Request.objects.create(
+        kind="access",
+        email="g@example.org",
+        language="fr",
+        channel="web",
+        received_at=timezone.now(),
+    )
+    assert later.pk > number
+
+
+def test_a_database_left_closed_by_a_killed_restore_is_explained(tmp_path, require_postgres):
+    path = backup_create(path=tmp_path / "b.backup")
+    live = connection.settings_dict["NAME"]
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'ALTER DATABASE "{live}" ALLOW_CONNECTIONS false')
+    try:
+        with pytest.raises(BackupError, match="ALLOW_CONNECTIONS true"):
+            restore(path)
+    finally:
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'ALTER DATABASE "{live}" ALLOW_CONNECTIONS true')

@@ -55,17 +55,23 @@ class Command(BaseCommand):
             )
             if answer.strip() != "yes":
                 raise CommandError("Nothing was restored.")
-        # Stopped by a service manager (SIGTERM): unwind like Ctrl-C, so that the current
+        # Stopped by a service manager (SIGTERM) or a lost terminal (SIGHUP): unwind like Ctrl-C, so that the current
         # database lets connections in again and the scratch database is dropped.
-        previous = signal.signal(signal.SIGTERM, _interrupt)
+        stops = (signal.SIGTERM, signal.SIGHUP)
+        previous = {stop: signal.signal(stop, _interrupt) for stop in stops}
         try:
             report = backup_restore(path=file, now=timezone.now())
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for stop, handler in previous.items():
+                signal.signal(stop, handler)
         numbers = ", ".join(f"#{n}" for n in report.erasures_reapplied) or "none"
         self.stdout.write(f"Restored from {file}.")
         self.stdout.write(f"Erasures done since the backup, applied again: {numbers}.")
         self.stdout.write(f"Consent withdrawals applied again: {report.withdrawals_reapplied}.")
+        self.stdout.write(
+            "Allergy or disability records brought in line with the current database: "
+            f"{report.sensitive_rows_cleared}."
+        )
         self.stdout.write(f"Suppression list changes carried over: {report.suppressions_kept}.")
         self.stdout.write(f"Holds placed or lifted since, carried over: {report.holds_kept}.")
         purged = sum(report.retention.values())

@@ -127,24 +127,21 @@ def purge(
         return set(holds_active(today=today).values_list("pk", flat=True)) if paths else set()
 
     at_start = holds_now()
-    held = due.filter(held_q).count() if at_start else 0
     todo = due.exclude(held_q) if at_start else due
     if dry_run:
-        return PurgeResult(todo.count(), held)
-
-    held_later = 0
+        return PurgeResult(todo.count(), due.filter(held_q).count() if at_start else 0)
 
     def still_due(ids: Sequence[int]) -> int:
-        nonlocal held_later
         if holds_now() - at_start:
             batch = due.model._default_manager.filter(pk__any_of=ids)
             held_now = set(batch.filter(held_q).values_list("pk", flat=True))
             ids = [pk for pk in ids if pk not in held_now]
-            held_later += len(held_now)
         return apply(ids) if ids else 0
 
     affected = in_batches(todo, still_due, batch_size=batch_size, progress=progress)
-    return PurgeResult(affected, held + held_later)
+    # Counted at the end, when every hold placed during the run is known: what is held
+    # is still there, and still due.
+    return PurgeResult(affected, due.filter(held_q).count() if holds_now() else 0)
 
 
 def years_before(day, years: int):

@@ -247,6 +247,19 @@ def test_a_dry_run_changes_nothing_and_logs_nothing(db, capsys):
     assert not PurgeLog.objects.exists()
 
 
+def test_a_run_from_the_command_line_shows_a_progress_bar_per_rule(db, capsys):
+    ended = timezone.localdate() - datetime.timedelta(days=100)
+    for _ in range(2):
+        EnrolmentFactory(session=SessionFactory(start_date=ended, end_date=ended))
+
+    call_command("retention", "run", "--rule", "training-archive")
+
+    captured = capsys.readouterr()
+    assert f"training-archive{' ' * 7}[{'#' * 30}] 100% (2/2)" in captured.err
+    assert "training-archive              2 affected" in captured.out
+    assert Enrolment.objects.filter(archived_at__isnull=False).count() == 2
+
+
 def test_the_forecast_counts_what_falls_due(db, capsys):
     today = timezone.localdate()
     EnrolmentFactory(

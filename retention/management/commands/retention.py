@@ -8,6 +8,8 @@ from django.utils import timezone
 from retention.schedule import BY_NAME
 from retention.services import RetentionBusy, retention_forecast, retention_run
 
+BAR_WIDTH = 30
+
 
 class Command(BaseCommand):
     help = (
@@ -34,16 +36,24 @@ class Command(BaseCommand):
 
     def _run(self, rules, dry_run):
         done = {}
+        now = timezone.now()
+        # What each rule has to do, counted first (a dry run), so that the bar knows its end.
+        totals = {} if dry_run else retention_run(now=now, rules=rules, dry_run=True)
 
         def progress(rule, count):
+            if done and rule not in done:
+                sys.stderr.write("\n")  # the previous rule's bar stays on its line
             done[rule] = done.get(rule, 0) + count
-            sys.stderr.write(f"\r  {rule}: {done[rule]} records…")
+            total = max(totals[rule].affected if rule in totals else 0, done[rule], 1)
+            filled = BAR_WIDTH * done[rule] // total
+            sys.stderr.write(
+                f"\r  {rule:22} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] "
+                f"{100 * done[rule] // total:>3}% ({done[rule]:,}/{total:,})"
+            )
             sys.stderr.flush()
 
         try:
-            results = retention_run(
-                now=timezone.now(), rules=rules, dry_run=dry_run, progress=progress
-            )
+            results = retention_run(now=now, rules=rules, dry_run=dry_run, progress=progress)
         except RetentionBusy as error:
             raise CommandError(str(error)) from error
         if done:

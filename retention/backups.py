@@ -441,11 +441,14 @@ def _reapply(rights: _Rights, *, now) -> RestoreReport:
 def _requests_carry(rights: _Rights) -> dict[int, tuple[int, bool]]:
     """Every request as the current database knows it (its state there is the newer),
     under its number. Returns, per number, (number now, was done in the backup)."""
+    from django.db.models import Max
+
     from dpo_requests.models import AuditEntry, Request
 
     numbers = {}
+    in_backup = Request.objects.in_bulk([row["id"] for row in rights.requests])
     for row in rights.requests:
-        there = Request.objects.filter(pk=row["id"]).first()
+        there = in_backup.get(row["id"])
         same = there is not None and (there.email, there.received_at) == (
             row["email"],
             row["received_at"],
@@ -465,10 +468,10 @@ def _requests_carry(rights: _Rights) -> dict[int, tuple[int, bool]]:
         if connection.vendor == "postgresql" and rights.last_request_number:
             # Never give out again a number the current database gave (to a request since
             # deleted, say): the person was told it.
+            highest = Request.objects.aggregate(highest=Max("pk"))["highest"] or 1
             cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-                "GREATEST(%s, (SELECT COALESCE(MAX(id), 1) FROM dpo_requests_request)))",
-                [Request._meta.db_table, rights.last_request_number],
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), GREATEST(%s, %s))",
+                [Request._meta.db_table, rights.last_request_number, highest],
             )
     return numbers
 
@@ -536,6 +539,7 @@ def _consents_carry(rights: _Rights) -> int:
     from consent.services import consent_record
 
     known = set(ConsentRecord.objects.values_list("email", "purpose", "action", "at"))
+    versions = {version.number: version for version in PolicyVersion.objects.all()}
     count = 0
     for row in rights.consents:
         key = (row["email"], row["purpose"], row["action"], row["at"])
@@ -548,9 +552,7 @@ def _consents_carry(rights: _Rights) -> int:
             channel=row["channel"],
             at=row["at"],
             note=row["note"],
-            policy_version=PolicyVersion.objects.filter(
-                number=row["policy_version__number"]
-            ).first(),
+            policy_version=versions.get(row["policy_version__number"]),
         )
         count += row["action"] != ConsentRecord.Action.GIVEN
     return count
@@ -614,11 +616,10 @@ def _holds_carry(rights: _Rights) -> int:
     """Holds placed since the backup come back; holds lifted since stay lifted."""
     from retention.models import Hold
 
+    in_backup = {(h.email, h.kind, h.created_at): h for h in Hold.objects.all()}
     changed = 0
     for row in rights.holds:
-        there = Hold.objects.filter(
-            email=row["email"], kind=row["kind"], created_at=row["created_at"]
-        ).first()
+        there = in_backup.get((row["email"], row["kind"], row["created_at"]))
         if there is None:
             Hold.objects.create(**row)
             changed += 1

@@ -20,6 +20,7 @@ from consent.services import (
     purge_consent_proofs,
 )
 from cookies.services import consent_log_due, purge_consent_log
+from core.outbox import outbox_kept_due
 from dpo_requests.retention import (
     closed_requests_due,
     purge_closed_requests,
@@ -28,7 +29,6 @@ from dpo_requests.retention import (
     request_exports_due,
     unverified_requests_due,
 )
-from core.outbox import outbox_kept_due
 from retention.purges import (
     admin_history_due,
     holds_ended_due,

@@ -33,6 +33,11 @@ def beat_schedule(*, retention_run_at: str) -> dict:
             "task": "core.tasks.sweep_outbox",
             "schedule": crontab(minute="*"),
         },
+        # Offer campaigns that the broker or a dead worker left half-way go on.
+        "resume-campaigns": {
+            "task": "consent.tasks.resume_campaigns",
+            "schedule": crontab(minute="*/5"),
+        },
         # Confirmations and information notices recorded before the outbox existed
         # are handed to it.
         "send-pending-confirmations": {

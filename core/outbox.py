@@ -56,10 +56,17 @@ def email_enqueue(*, message: EmailMessage, kind: str) -> OutboxEmail:
 
 
 def _queue(email: OutboxEmail) -> None:
+    from celery import current_task
+
     from core.tasks import deliver_email
 
+    # Stored by a task (a campaign): delivered from the queue that task came from, so
+    # a worker dedicated to a queue delivers its own emails. Otherwise the default queue.
+    queue = None
+    if current_task and not getattr(current_task.request, "is_eager", True):
+        queue = (current_task.request.delivery_info or {}).get("routing_key")
     try:
-        deliver_email.delay(email.pk)
+        deliver_email.apply_async((email.pk,), queue=queue)
     except Exception as error:  # the broker is down: the sweeper delivers it later
         logger.warning(
             "Outbox email %s (%s) left to the sweeper: %s.",

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app
+from core.outbox import outbox_sweep
 from training.models import Enrolment
-from training.services import enrolment_confirmations_send_pending
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,9 +39,9 @@ def dead_mail_server(settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
 
 
-def _sweep_later():
-    later = timezone.now() + datetime.timedelta(minutes=10)
-    return enrolment_confirmations_send_pending(now=later, grace=datetime.timedelta(minutes=5))
+def _sweep_later(minutes=10):
+    """The outbox's sweeper, run as beat would some minutes from now."""
+    return outbox_sweep(now=timezone.now() + datetime.timedelta(minutes=minutes))
 
 
 @pytest.mark.policy("F1")
@@ -123,55 +123,21 @@ def test_with_the_mail_server_down_the_registration_stands_and_the_email_is_retr
     assert _sweep_later() == (0, 1)
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert _sweep_later() == (1, 0)
-    assert _sweep_later() == (0, 0)
+    assert _sweep_later(minutes=30) == (1, 0)
+    assert _sweep_later(minutes=60) == (0, 0)
     assert len(mail.outbox) == 1
+    assert Enrolment.objects.get().confirmation == Enrolment.Confirmation.SENT
 
 
-def test_addresses_that_keep_failing_do_not_hold_back_the_others(session, settings):
-    from smtplib import SMTPRecipientsRefused
+def test_an_address_the_outbox_gives_up_on_is_shown_as_failed_to_staff(
+    client, session, form_data, settings
+):
+    settings.EMAIL_BACKEND = "tests.mail_backends.RefusingBackend"
+    settings.REFUSED_ADDRESSES = ["alice.lambert@example.org"]
 
-    from tests.factories import EnrolmentFactory, TraineeFactory
-    from training import services
+    register(client, session, form_data)
 
-    created = timezone.now() - datetime.timedelta(hours=1)
-    bad = [
-        EnrolmentFactory(
-            session=session,
-            trainee=TraineeFactory(email=f"bad{n}@example.org"),
-            confirmation=Enrolment.Confirmation.PENDING,
-        )
-        for n in range(3)
-    ]
-    good = EnrolmentFactory(session=session, confirmation=Enrolment.Confirmation.PENDING)
-    Enrolment.objects.update(created_at=created)
-    original = services.enrolment_confirmation_send
-
-    def refusing_bad_addresses(*, enrolment_id, now):
-        if enrolment_id in {e.pk for e in bad}:
-            raise SMTPRecipientsRefused({"bad@example.org": (550, b"no such user")})
-        return original(enrolment_id=enrolment_id, now=now)
-
-    services.enrolment_confirmation_send = refusing_bad_addresses
-    try:
-        services.enrolment_confirmations_send_pending(
-            now=timezone.now(), grace=datetime.timedelta(minutes=5), batch_size=3
-        )
-        sent, failed = services.enrolment_confirmations_send_pending(
-            now=timezone.now(), grace=datetime.timedelta(minutes=5), batch_size=3
-        )
-        good.refresh_from_db()
-        assert good.confirmation == Enrolment.Confirmation.SENT
-
-        Enrolment.objects.filter(pk__in=[e.pk for e in bad]).update(
-            confirmation_attempts=services.CONFIRMATION_MAX_ATTEMPTS - 1
-        )
-        services.enrolment_confirmations_send_pending(
-            now=timezone.now(), grace=datetime.timedelta(minutes=5)
-        )
-    finally:
-        services.enrolment_confirmation_send = original
-    statuses = set(
-        Enrolment.objects.filter(pk__in=[e.pk for e in bad]).values_list("confirmation", flat=True)
-    )
-    assert statuses == {Enrolment.Confirmation.FAILED}
+    enrolment = Enrolment.objects.get()
+    assert enrolment.confirmation == Enrolment.Confirmation.FAILED
+    assert enrolment.confirmation_attempts == 1
+    assert mail.outbox == []

@@ -10,7 +10,6 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from config.celery import app
 from core.outbox import outbox_sweep
 from training.models import Enrolment
 
@@ -19,24 +18,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def register(client, session, data, **headers):
     return client.post(reverse("trainees:register", args=[session.pk]), data, **headers)
-
-
-@pytest.fixture
-def dead_broker():
-    """A broker nobody listens on: publishing fails with a real connection error."""
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = "redis://127.0.0.1:1/0", False
-    app.amqp._producer_pool = app._pool = None  # forget connections to the real broker
-    yield
-    app.conf.broker_url, app.conf.task_always_eager = saved
-    app.amqp._producer_pool = app._pool = None
-
-
-@pytest.fixture
-def dead_mail_server(settings):
-    """SMTP on a port nobody listens on: sending fails with a real connection error."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
 
 
 def _sweep_later(minutes=10):

@@ -151,18 +151,29 @@ def _open_request(email="eve@example.org", kind="access"):
     )
 
 
+def _registration_form(**fields):
+    return {
+        "surname": "Lambert",
+        "first_name": "Alice",
+        "email": "alice.lambert@example.org",
+        "phone": "+33 6 12 34 56 78",
+        "postal_address": "3 rue des Lilas, 69003 Lyon",
+        "registering_as": "individual",
+        "employer_name": "",
+        "occupation": "Technicienne",
+        "diplomas_and_skills": "",
+        "food_allergies": "",
+        "disability_adaptations": "",
+        **fields,
+    }
+
+
 def _register(world):
-    return world.client.post(
-        reverse("trainees:register", args=[world.session.pk]),
-        {
-            "surname": "Lambert",
-            "first_name": "Alice",
-            "email": "alice.lambert@example.org",
-            "registering_as": "individual",
-            "food_allergies": "",
-            "disability_adaptations": "",
-        },
+    response = world.client.post(
+        reverse("trainees:register", args=[world.session.pk]), _registration_form()
     )
+    assert response.status_code == 302
+    return response
 
 
 def _employer_enrols(world):
@@ -343,16 +354,12 @@ def test_no_email_carries_an_allergy_or_a_disability_value(client, session):
     session.save()
     client.post(
         reverse("trainees:register", args=[session.pk]),
-        {
-            "surname": "Lambert",
-            "first_name": "Alice",
-            "email": "alice.lambert@example.org",
-            "registering_as": "individual",
-            "food_allergies": "Arachides",
-            "allergies_consent": "on",
-            "disability_adaptations": "Fauteuil roulant",
-            "disability_consent": "on",
-        },
+        _registration_form(
+            food_allergies="Arachides",
+            allergies_consent="on",
+            disability_adaptations="Fauteuil roulant",
+            disability_consent="on",
+        ),
     )
 
     stored = list(OutboxEmail.objects.values_list("subject", "body", "alternatives"))

@@ -158,10 +158,11 @@ def outbox_sweep(*, now: datetime.datetime, batch_size: int = 200) -> tuple[int,
     """
     due = outbox_due(now=now).order_by("attempts", "created_at")
     sent = failed = 0
-    for email_id in list(due.values_list("pk", flat=True)[:batch_size]):
+    for email_id, attempts in list(due.values_list("pk", "attempts")[:batch_size]):
         if outbox_deliver(email_id=email_id, now=now):
             sent += 1
-        elif OutboxEmail.objects.filter(pk=email_id, sent_at__isnull=True).exists():
+        # Not sent: failed now, or skipped (another worker holds it, or sent it meanwhile).
+        elif OutboxEmail.objects.filter(pk=email_id, attempts__gt=attempts).exists():
             failed += 1
     if sent or failed:
         logger.info("Outbox sweep: %s sent, %s not sent.", sent, failed)

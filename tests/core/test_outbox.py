@@ -190,3 +190,22 @@ def test_the_dpo_finds_exports_and_erases_a_persons_emails():
     assert exported["emails"][0]["body"] == "Découvrez nos sessions."
     assert counts == {"erase": 1}
     assert list(OutboxEmail.objects.values_list("email", flat=True)) == ["gus@example.org"]
+
+
+def test_the_kernel_imports_no_other_app_of_the_project():
+    import ast
+    from pathlib import Path
+
+    from django.conf import settings
+
+    core = Path(__file__).resolve().parents[2] / "core"
+    ours = {app for app in settings.INSTALLED_APPS if "." not in app} - {"core"}
+    imported = set()
+    for path in core.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+
+    assert imported & ours == set()

@@ -122,3 +122,19 @@ def test_an_address_the_outbox_gives_up_on_is_shown_as_failed_to_staff(
     assert enrolment.confirmation == Enrolment.Confirmation.FAILED
     assert enrolment.confirmation_attempts == 1
     assert mail.outbox == []
+
+
+def test_a_confirmation_left_to_send_before_the_outbox_existed_is_handed_to_it(session):
+    from tests.factories import EnrolmentFactory
+    from training.services import enrolment_confirmations_to_outbox
+
+    enrolment = EnrolmentFactory(session=session, confirmation=Enrolment.Confirmation.PENDING)
+    Enrolment.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    grace, within = datetime.timedelta(minutes=5), datetime.timedelta(days=2)
+
+    assert enrolment_confirmations_to_outbox(now=timezone.now(), grace=grace, within=within) == 1
+    assert enrolment_confirmations_to_outbox(now=timezone.now(), grace=grace, within=within) == 0
+
+    assert [m.to for m in mail.outbox] == [[enrolment.trainee.email]]
+    enrolment.refresh_from_db()
+    assert enrolment.confirmation == Enrolment.Confirmation.SENT

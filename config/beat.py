@@ -27,7 +27,19 @@ def beat_schedule(*, retention_run_at: str) -> dict:
             "task": "training.tasks.complete_ended_enrolments",
             "schedule": crontab(hour=1, minute=30),
         },
-        # The outbox sweeper: emails the broker or the mail server held back.
+        # The outbox sweeper (core/outbox.py): every email the broker or the mail
+        # server held back, whatever sent it.
+        "sweep-outbox": {
+            "task": "core.tasks.sweep_outbox",
+            "schedule": crontab(minute="*"),
+        },
+        # Offer campaigns that the broker or a dead worker left half-way go on.
+        "resume-campaigns": {
+            "task": "consent.tasks.resume_campaigns",
+            "schedule": crontab(minute="*/5"),
+        },
+        # Confirmations and information notices recorded before the outbox existed
+        # are handed to it.
         "send-pending-confirmations": {
             "task": "training.tasks.send_pending_confirmations",
             "schedule": crontab(minute="*/5"),

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "core",
     "clients",
     "trainees",
     "training",
@@ -251,6 +252,7 @@ RETENTION_BATCH_PAUSE = env.float("RETENTION_BATCH_PAUSE", default=0.0)
 # Erasure follows this order: enrolments go before the trainee they point to.
 PRIVACY_PROVIDERS = [
     "training.privacy.EnrolmentsProvider",
+    "dpo_requests.outbox_privacy.OutboxProvider",
     "trainees.privacy.TraineesProvider",
     "clients.privacy.ClientContactsProvider",
     "consent.privacy.ConsentProvider",
@@ -312,6 +314,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # sweeper catches up.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
+# The outbox (core/outbox.py): every email is stored first, sent by a worker after
+# commit, and swept up every minute if the broker or the mail server held it back.
+# Sent (or abandoned) emails are deleted after OUTBOX_KEEP_DAYS; after
+# OUTBOX_MAX_ATTEMPTS failures (about a day, the delay growing to an hour) one is
+# given up. The sweeper leaves an email this many seconds to its own task first.
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=30)
+OUTBOX_GRACE_SECONDS = env.int("OUTBOX_GRACE_SECONDS", default=60)
 # The beat schedule lives in code (config/beat.py).
 CELERY_BEAT_SCHEDULE = beat_schedule(retention_run_at=RETENTION_RUN_AT)
 

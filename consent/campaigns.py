@@ -3,7 +3,6 @@ anything. Every email goes through consent.emails.marketing_message (unsubscribe
 
 import datetime
 import logging
-from smtplib import SMTPRecipientsRefused
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -12,6 +11,7 @@ from django.utils import timezone
 from consent.emails import marketing_message
 from consent.models import Campaign, CampaignRecipient
 from consent.selectors import communication_allowed_among
+from core.outbox import email_enqueue
 from training.selectors import trainees_not_for_offers
 
 logger = logging.getLogger(__name__)
@@ -30,20 +30,46 @@ def campaign_address(*, campaign: Campaign, trainees=(), contacts=()) -> int:
 
 
 def campaign_start(*, campaign: Campaign, now: datetime.datetime) -> None:
-    """Hand the campaign to a worker once this transaction commits."""
+    """Hand the campaign to a worker once this transaction commits. With the broker
+    down, the campaign stays "sending" and campaigns_resume picks it up."""
     from consent.tasks import send_campaign
 
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENDING)
     Campaign.objects.filter(pk=campaign.pk, started_at__isnull=True).update(started_at=now)
-    transaction.on_commit(lambda: send_campaign.delay(campaign.pk))
+
+    def queue() -> None:
+        try:
+            send_campaign.delay(campaign.pk)
+        except Exception as error:  # the broker is down
+            logger.warning(
+                "Campaign %s left to the resumer: %s.", campaign.pk, type(error).__name__
+            )
+
+    transaction.on_commit(queue)
+
+
+def campaigns_resume(*, now: datetime.datetime, grace: datetime.timedelta) -> int:
+    """Go on with campaigns left "sending" for longer than ``grace`` with recipients
+    still to send (a task never queued, or a worker that died); returns how many."""
+    stalled = Campaign.objects.filter(
+        status=Campaign.Status.SENDING,
+        started_at__lt=now - grace,
+        recipients__status=CampaignRecipient.Status.PENDING,
+    ).distinct()
+    ids = list(stalled.values_list("pk", flat=True))
+    for campaign_id in ids:
+        campaign_send(campaign_id=campaign_id)
+    return len(ids)
 
 
 def campaign_send(*, campaign_id: int, batch_size: int = 100) -> tuple[int, int]:
-    """Send to every recipient still to send, batch by batch; returns (sent, skipped).
+    """Hand every recipient still to send to the outbox, batch by batch; returns (sent,
+    skipped).
 
-    Resumable and idempotent: each recipient is marked in the transaction that sends its
-    email, so a worker that dies mid-way resumes where it stopped and a second run sends
-    nothing twice (at worst the one email in flight when a worker died goes again).
+    Resumable and idempotent: each recipient is marked in the transaction that stores
+    its email, so a worker that dies mid-way resumes where it stopped and a second run
+    stores nothing twice. The outbox delivers; if the mail server refuses an address,
+    campaign_recipient_refused marks that recipient.
     """
     campaign = Campaign.objects.get(pk=campaign_id)
     pending = CampaignRecipient.objects.filter(
@@ -66,24 +92,31 @@ def campaign_send(*, campaign_id: int, batch_size: int = 100) -> tuple[int, int]
                     continue
                 person = recipient.trainee or recipient.contact
                 if person.email.lower() in allowed and recipient.trainee_id not in excluded:
-                    try:
-                        _message(campaign, person).send()
-                    except SMTPRecipientsRefused:
-                        recipient.status = CampaignRecipient.Status.FAILED
-                    else:
-                        recipient.status = CampaignRecipient.Status.SENT
-                        sent += 1
+                    recipient.outbox_email = email_enqueue(
+                        message=_message(campaign, person), kind="campaign.offer"
+                    )
+                    recipient.status = CampaignRecipient.Status.SENT
+                    sent += 1
                 else:
                     recipient.status = CampaignRecipient.Status.SKIPPED
                     skipped += 1
                 recipient.done_at = timezone.now()
-                recipient.save(update_fields=["status", "done_at"])
+                recipient.save(update_fields=["status", "done_at", "outbox_email"])
         campaign_progress_update(campaign_id=campaign.pk)
     Campaign.objects.filter(pk=campaign.pk).update(
         status=Campaign.Status.DONE, finished_at=timezone.now()
     )
     logger.info("Campaign %s: %s sent, %s skipped.", campaign.pk, sent, skipped)
     return sent, skipped
+
+
+def campaign_recipient_refused(*, email) -> None:
+    """The outbox gave up on a campaign email (the mail server refused the address):
+    its recipient says so, and the campaign's counts follow."""
+    recipients = CampaignRecipient.objects.filter(outbox_email=email)
+    for campaign_id in set(recipients.values_list("campaign_id", flat=True)):
+        recipients.filter(campaign_id=campaign_id).update(status=CampaignRecipient.Status.FAILED)
+        campaign_progress_update(campaign_id=campaign_id)
 
 
 def campaign_progress_update(*, campaign_id: int) -> None:

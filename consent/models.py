@@ -200,6 +200,10 @@ class CampaignRecipient(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     done_at = models.DateTimeField(_("when"), null=True, blank=True)
+    # The email in the outbox: if the mail server refuses it, this recipient is marked so.
+    outbox_email = models.ForeignKey(
+        "core.OutboxEmail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("campaign recipient")

@@ -47,3 +47,19 @@ def object_to_marketing(
     """An objection (Art. 21) covers every offer, prospecting and newsletter email."""
     for purpose in sorted(MARKETING):
         consent_withdraw(email=email, purpose=purpose, channel=channel, now=now)
+
+
+def self_service_link_send(*, email: str, language: str) -> bool:
+    """Email a fresh self-service link, through the outbox, if the address is on file;
+    False if it is not (the caller says the same thing either way)."""
+    from consent.emails import self_service_link_message
+    from consent.selectors import address_on_file, person_language
+    from core.outbox import email_enqueue
+
+    if not address_on_file(email=email):
+        return False
+    message = self_service_link_message(
+        email=email, language=person_language(email=email, default=language)
+    )
+    email_enqueue(message=message, kind="consent.self_service_link")
+    return True

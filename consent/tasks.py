@@ -1,28 +1,25 @@
+import datetime
 from smtplib import SMTPException
 
 from celery import shared_task
 from django.core import signing
+from django.db import transaction
+from django.utils import timezone
 
-from consent.campaigns import campaign_send
-from consent.emails import self_service_link_message
-from consent.selectors import address_on_file, person_language
+from consent.campaigns import campaign_send, campaigns_resume
+from consent.self_service import self_service_link_send
 from consent.tokens import self_service_token_read
 
 
-@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=30, max_retries=5)
+@shared_task
 def send_self_service_link(token: str, language: str) -> bool:
-    """Email a fresh self-service link, if the address is on file. Takes a token, not the
-    address, so that no address sits in the broker or in worker logs."""
+    """Left for the tasks queued before the outbox existed: the email goes to the outbox."""
     try:
         email = self_service_token_read(token)
     except signing.BadSignature:
         return False
-    if not address_on_file(email=email):
-        return False
-    self_service_link_message(
-        email=email, language=person_language(email=email, default=language)
-    ).send()
-    return True
+    with transaction.atomic():
+        return self_service_link_send(email=email, language=language)
 
 
 @shared_task(
@@ -31,3 +28,9 @@ def send_self_service_link(token: str, language: str) -> bool:
 def send_campaign(campaign_id: int) -> tuple[int, int]:
     """Send an offer campaign; a retry resumes where the last attempt stopped."""
     return campaign_send(campaign_id=campaign_id)
+
+
+@shared_task
+def resume_campaigns() -> int:
+    """Every few minutes: go on with campaigns the broker or a dead worker left behind."""
+    return campaigns_resume(now=timezone.now(), grace=datetime.timedelta(minutes=5))

@@ -9,10 +9,9 @@ from django.views.decorators.http import require_http_methods
 from consent.forms import ChoiceForm, LinkRequestForm
 from consent.models import ConsentRecord
 from consent.selectors import CONSENT_BASED, MARKETING, policy_version_current, subject_purposes
-from consent.self_service import consent_withdraw
+from consent.self_service import consent_withdraw, self_service_link_send
 from consent.services import consent_give
-from consent.tasks import send_self_service_link
-from consent.tokens import self_service_token_make, self_service_token_read, unsubscribe_token_read
+from consent.tokens import self_service_token_read, unsubscribe_token_read
 from retention.schedule import RULES, self_expiring
 from trainees.throttle import client_address, throttle_allow
 
@@ -86,13 +85,9 @@ def link_request(request):
         limit = settings.REGISTRATION_SUBMISSIONS_PER_HOUR
         if not throttle_allow(scope="link-request", ident=client_address(request), limit=limit):
             return render(request, "429.html", status=429)
-        token = self_service_token_make(email=form.cleaned_data["email"])
-        try:
-            send_self_service_link.delay(token, translation.get_language())
-        except Exception:  # the broker is down: the person may ask again
-            return render(
-                request, "consent/link_request.html", {"form": form, "failed": True}, status=503
-            )
+        self_service_link_send(
+            email=form.cleaned_data["email"], language=translation.get_language()
+        )
         return render(request, "consent/link_request.html", {"sent": True})
     return render(request, "consent/link_request.html", {"form": form})
 

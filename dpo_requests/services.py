@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consent.addresses import email_normalise
+from core.outbox import email_enqueue
 from dpo_requests.audit import audit_record
 from dpo_requests.models import Request
 from dpo_requests.providers import KEEP, providers
@@ -30,9 +31,25 @@ def months_after(day: datetime.date, months: int) -> datetime.date:
 
 
 def _email_on_commit(request: Request, template: str, **extra) -> None:
-    from dpo_requests.tasks import send_request_email
+    """The email about this step, rendered now in the person's language (or, forwarded,
+    the client contact's) and stored in the outbox with the step itself: it leaves once
+    the step commits, and neither a broker nor a mail server outage loses it."""
+    from dpo_requests.emails import request_message
 
-    transaction.on_commit(lambda: send_request_email.delay(request.pk, template, extra))
+    if template == "forwarded_client":
+        from clients.selectors import contact_by_id
+
+        contact = contact_by_id(contact_id=extra["contact_id"])
+        message = request_message(
+            request=request,
+            template=template,
+            to=[contact.email],
+            language=contact.language,
+            extra={"contact": contact},
+        )
+    else:
+        message = request_message(request=request, template=template, extra=extra)
+    email_enqueue(message=message, kind=f"dsr.{template}")
 
 
 def _refuse_unless(request: Request, *statuses, kinds=None) -> None:
@@ -179,7 +196,14 @@ def request_export_start(*, request: Request, actor, now) -> None:
 
     _refuse_unless(request, *ACTIONABLE, kinds=(K.ACCESS, K.PORTABILITY))
     audit_record(actor=actor, action="export_requested", obj=request)
-    transaction.on_commit(lambda: build_export.delay(request.pk))
+
+    def queue() -> None:
+        try:
+            build_export.delay(request.pk)
+        except Exception as error:  # the broker is down: the DPO asks again once it is back
+            logger.warning("Export of request %s not queued: %s.", request.pk, type(error).__name__)
+
+    transaction.on_commit(queue)
 
 
 def _exports_delete(*, email: str) -> None:
@@ -317,16 +341,15 @@ def request_restrict(*, request: Request, actor, reason: str, now) -> None:
 
 
 def restriction_lift(*, request: Request, actor, now) -> int:
-    """Art. 18(3): the person is told before the restriction is lifted; then it is."""
-    from dpo_requests.emails import request_message
-
+    """Art. 18(3): the person is told when the restriction is lifted: the email is
+    stored in the outbox with the lifting, so one never happens without the other."""
     today = timezone.localdate(now)
     if request.kind != K.RESTRICTION or not any(
         p.restricted(email=request.email, today=today) for p in providers()
     ):
         raise ValidationError(_("There is no restriction in force to lift."))
-    request_message(request=request, template="restriction_lifted").send()
     with transaction.atomic():
+        _email_on_commit(request, "restriction_lifted")
         lifted = sum(p.lift_restriction(email=request.email, now=now) for p in providers())
         audit_record(
             actor=actor, action="restriction_lifted", obj=request, note=f"{lifted} hold(s)"

@@ -2,11 +2,12 @@ from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from dpo_requests.emails import request_message
+from core.outbox import email_enqueue
 from dpo_requests.models import Request
 from dpo_requests.selectors import requests_due_soon
 from dpo_requests.services import export_build
@@ -14,24 +15,13 @@ from dpo_requests.services import export_build
 RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": 30, "max_retries": 8}
 
 
-@shared_task(**RETRY)
+@shared_task
 def send_request_email(request_id: int, template: str, extra: dict) -> None:
-    """One email about a request, to the person (or, forwarded, to the client)."""
-    from clients.selectors import contact_by_id
+    """Left for the tasks queued before the outbox existed: the email goes to the outbox."""
+    from dpo_requests.services import _email_on_commit
 
-    request = Request.objects.get(pk=request_id)
-    if template == "forwarded_client":
-        contact = contact_by_id(contact_id=extra["contact_id"])
-        message = request_message(
-            request=request,
-            template=template,
-            to=[contact.email],
-            language=contact.language,
-            extra={"contact": contact},
-        )
-    else:
-        message = request_message(request=request, template=template, extra=extra)
-    message.send()
+    with transaction.atomic():
+        _email_on_commit(Request.objects.get(pk=request_id), template, **extra)
 
 
 @shared_task(acks_late=True, **RETRY)
@@ -54,10 +44,10 @@ def remind_due_soon() -> int:
                 "count": len(due),
                 "days": settings.DSR_DUE_SOON_DAYS,
             }
-        send_mail(
+        message = EmailMessage(
             subject=subject,
-            message="\n".join(lines) + f"\n\n{settings.SITE_URL}/backoffice/requests/",
-            from_email=None,
-            recipient_list=[settings.ORGANISATION["dpo_email"]],
+            body="\n".join(lines) + f"\n\n{settings.SITE_URL}/backoffice/requests/",
+            to=[settings.ORGANISATION["dpo_email"]],
         )
+        email_enqueue(message=message, kind="dsr.due_soon")
     return len(due)

@@ -70,3 +70,20 @@ def purge_expired_sessions(*, now, batch_size: int, dry_run=False, progress=None
         if progress:
             progress(len(keys))
     return PurgeResult(deleted)
+
+
+def purge_outbox(*, now, batch_size: int, dry_run=False, progress=None):
+    """An email sent (or given up) is kept a few days, to answer "did you send it?",
+    then deleted: it holds an address and what we wrote (settings.OUTBOX_KEEP_DAYS)."""
+    from core.models import OutboxEmail
+    from core.outbox import outbox_kept_due
+
+    return purge(
+        outbox_kept_due(now=now),
+        lambda ids: OutboxEmail.objects.filter(pk__any_of=ids).delete()[0],
+        today=timezone.localdate(now),
+        email_path="email",
+        batch_size=batch_size,
+        dry_run=dry_run,
+        progress=progress,
+    )

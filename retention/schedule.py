@@ -20,6 +20,7 @@ from consent.services import (
     purge_consent_proofs,
 )
 from cookies.services import consent_log_due, purge_consent_log
+from core.outbox import outbox_kept_due
 from dpo_requests.retention import (
     closed_requests_due,
     purge_closed_requests,
@@ -34,6 +35,7 @@ from retention.purges import (
     purge_admin_history,
     purge_ended_holds,
     purge_expired_sessions,
+    purge_outbox,
     sessions_expired_due,
 )
 from trainees.services import (
@@ -240,6 +242,17 @@ RULES += [
         policy=_("§7: access control to IT systems."),
         apply=purge_expired_sessions,
         due=lambda today, now: sessions_expired_due(now=now),
+    ),
+    Rule(
+        name="outbox",
+        data=_("Emails sent to people (address, subject and text)"),
+        legal_basis=CONTRACT,
+        trigger=_("the email is sent, or given up"),
+        period=lambda: _("%(days)d days") % {"days": settings.OUTBOX_KEEP_DAYS},
+        action=DELETE,
+        policy=_("§7: a copy of an email is kept only to check that it was delivered."),
+        apply=purge_outbox,
+        due=lambda today, now: outbox_kept_due(now=now),
     ),
 ]
 BY_NAME = {rule.name: rule for rule in RULES}

@@ -126,3 +126,21 @@ def session(db):
         meals_provided=True,
         trainer="Nadia Benali",
     )
+
+
+@pytest.fixture
+def dead_broker():
+    """A broker nobody listens on: publishing fails with a real connection error."""
+    from tests.outages import broker_down
+
+    with broker_down():
+        yield
+
+
+@pytest.fixture
+def dead_mail_server():
+    """SMTP on a port nobody listens on: sending fails with a real connection error."""
+    from tests.outages import mail_server_down
+
+    with mail_server_down():
+        yield

@@ -146,8 +146,8 @@ class Enrolment(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    # An outbox in two fields: a registration commits with its email "to send"; the
-    # email task, or the sweeper if the broker or mail server was down, sends it later.
+    # A registration commits with its email "to send", stored in the outbox; once the
+    # outbox sends it (or gives up), these fields say so (training.services).
     confirmation = models.CharField(
         _("confirmation email"),
         max_length=10,
@@ -157,6 +157,15 @@ class Enrolment(models.Model):
     confirmation_sent_at = models.DateTimeField(_("confirmation sent on"), null=True, blank=True)
     confirmation_attempts = models.PositiveSmallIntegerField(
         _("failed sending attempts"), default=0
+    )
+    # The email in the outbox (core/outbox.py), whose fate the two fields above follow.
+    confirmation_email = models.ForeignKey(
+        "core.OutboxEmail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     # Once the training is no longer managed, the enrolment moves to the restricted
     # archive: kept only as evidence the law requires, out of the staff's daily views.

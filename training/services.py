@@ -6,12 +6,14 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Organisation
+from core.models import OutboxEmail
+from core.outbox import email_enqueue
 from retention.batches import purge, years_before
 from trainees.models import Trainee
 from trainees.services import sensitive_needs_drop_allergies
@@ -20,8 +22,8 @@ from training.selectors import enrolment_refusal, session_seats_taken
 
 logger = logging.getLogger(__name__)
 
-# With the sweeper every 5 minutes, about a day of retries before giving up.
-CONFIRMATION_MAX_ATTEMPTS = 288
+# The outbox's labels for the emails sent from here.
+CONFIRMATION_KIND, NOTICE_KIND = "enrolment.confirmation", "enrolment.processor_notice"
 
 
 class EnrolmentRefused(ValidationError):
@@ -143,84 +145,59 @@ def enrolments_complete_ended(*, today: datetime.date) -> int:
 
 
 def enrolment_confirmation_queue(*, enrolment: Enrolment) -> None:
-    """Once the registration commits, hand its confirmation email to a worker.
-
-    If the broker is down the registration stands: the email stays "to send" and the
-    sweeper (enrolment_confirmations_send_pending) sends it later.
-    """
-
-    def queue() -> None:
-        from training.tasks import send_enrolment_confirmation
-
-        try:
-            send_enrolment_confirmation.delay(enrolment.pk)
-        except Exception as error:  # broker down, or mail down when tasks run in-process
-            logger.warning(
-                "Confirmation email of enrolment %s deferred to the sweeper (%s).",
-                enrolment.pk,
-                type(error).__name__,
-            )
-
-    transaction.on_commit(queue)
-
-
-def enrolment_confirmation_send(*, enrolment_id: int, now: datetime.datetime) -> bool:
-    """Send one pending confirmation email; False if there was nothing to send.
-
-    The row stays locked while the email goes out, so two workers never both send it;
-    if the mail server fails, the transaction rolls back and it stays "to send".
-    """
+    """Store the registration's confirmation email in the outbox, with the registration:
+    it leaves once both commit, and neither a broker nor a mail server outage loses it."""
     from training.emails import enrolment_confirmation_message
 
-    with transaction.atomic():
-        enrolment = (
-            Enrolment.objects.select_for_update(of=("self",))
-            .select_related("trainee", "session__course")
-            .filter(pk=enrolment_id, confirmation=Enrolment.Confirmation.PENDING)
-            .first()
-        )
-        if enrolment is None:
-            return False
-        enrolment_confirmation_message(enrolment=enrolment).send()
-        enrolment.confirmation = Enrolment.Confirmation.SENT
-        enrolment.confirmation_sent_at = now
-        enrolment.save(update_fields=["confirmation", "confirmation_sent_at", "updated_at"])
-    return True
-
-
-def enrolment_confirmations_send_pending(
-    *, now: datetime.datetime, grace: datetime.timedelta, batch_size: int = 100
-) -> tuple[int, int]:
-    """Send confirmations still "to send" after ``grace``; returns (sent, failed).
-
-    The least-tried go first, so a few addresses that always fail cannot hold back the
-    others; after CONFIRMATION_MAX_ATTEMPTS failures an email is marked failed for staff.
-    """
-    pending = (
-        Enrolment.objects.filter(
-            confirmation=Enrolment.Confirmation.PENDING, created_at__lt=now - grace
-        )
-        .order_by("confirmation_attempts", "created_at")
-        .values_list("pk", flat=True)[:batch_size]
+    email = email_enqueue(
+        message=enrolment_confirmation_message(enrolment=enrolment),
+        kind=CONFIRMATION_KIND,
     )
-    sent = failed = 0
-    for enrolment_id in list(pending):
-        try:
-            sent += enrolment_confirmation_send(enrolment_id=enrolment_id, now=now)
-        except Exception as error:  # the mail server is still down, or refuses the address
-            failed += 1
-            logger.warning(
-                "Confirmation email of enrolment %s still not sent (%s).",
-                enrolment_id,
-                type(error).__name__,
+    enrolment.confirmation, enrolment.confirmation_email = Enrolment.Confirmation.PENDING, email
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        confirmation=Enrolment.Confirmation.PENDING, confirmation_email=email
+    )
+
+
+def enrolment_confirmation_outcome(*, email: OutboxEmail) -> None:
+    """The outbox sent the confirmation, or gave up on it: the enrolment says so, for
+    staff (called by the outbox's signals, in the transaction that records the outcome)."""
+    if email.status == OutboxEmail.Status.SENT:
+        outcome = {
+            "confirmation": Enrolment.Confirmation.SENT,
+            "confirmation_sent_at": email.sent_at,
+        }
+    else:
+        outcome = {"confirmation": Enrolment.Confirmation.FAILED}
+    Enrolment.objects.filter(
+        confirmation_email=email, confirmation=Enrolment.Confirmation.PENDING
+    ).update(**outcome, confirmation_attempts=email.attempts, updated_at=timezone.now())
+
+
+def enrolment_confirmations_to_outbox(
+    *, now: datetime.datetime, grace: datetime.timedelta, within: datetime.timedelta
+) -> int:
+    """Confirmations "to send" that are not in the outbox (recorded before it existed)
+    go there, for enrolments made within ``within``; returns how many."""
+    missing = Enrolment.objects.filter(
+        confirmation=Enrolment.Confirmation.PENDING,
+        confirmation_email__isnull=True,
+        created_at__lt=now - grace,
+        created_at__gte=now - within,
+    )
+    queued = 0
+    for enrolment_id in list(missing.values_list("pk", flat=True)[:500]):
+        with transaction.atomic():
+            enrolment = (
+                missing.select_for_update(skip_locked=True, of=("self",))
+                .select_related("trainee", "session__course")
+                .filter(pk=enrolment_id)
+                .first()
             )
-            Enrolment.objects.filter(pk=enrolment_id).update(
-                confirmation_attempts=F("confirmation_attempts") + 1
-            )
-            Enrolment.objects.filter(
-                pk=enrolment_id, confirmation_attempts__gte=CONFIRMATION_MAX_ATTEMPTS
-            ).update(confirmation=Enrolment.Confirmation.FAILED)
-    return sent, failed
+            if enrolment is not None:
+                enrolment_confirmation_queue(enrolment=enrolment)
+                queued += 1
+    return queued
 
 
 def _processor_notice_due():
@@ -232,71 +209,39 @@ def _processor_notice_due():
     )
 
 
-def processor_notice_queue(*, enrolment: Enrolment) -> None:
-    """A client registered this trainee: once committed, tell them (GDPR Art. 14) unless
-    the client does it itself or they were told already. The sweeper catches up if the
-    broker is down."""
-
-    def queue() -> None:
-        from training.tasks import send_processor_notice
-
-        try:
-            send_processor_notice.delay(enrolment.pk)
-        except Exception as error:
-            logger.warning(
-                "Information notice of enrolment %s deferred to the sweeper (%s).",
-                enrolment.pk,
-                type(error).__name__,
-            )
-
-    if _processor_notice_due().filter(pk=enrolment.pk).exists():
-        transaction.on_commit(queue)
-
-
-def processor_notice_send(*, enrolment_id: int, now: datetime.datetime) -> bool:
-    """Send the information notice for this enrolment's trainee, once per trainee and
-    client; if the mail server fails, the transaction rolls back and it stays due."""
+def processor_notice_queue(*, enrolment: Enrolment) -> bool:
+    """A client registered this trainee: tell them (GDPR Art. 14) unless the client does
+    it itself or they were told already. The notice is stored in the outbox with the
+    enrolment, and the record that they were told with it; False if nothing was due."""
     from training.emails import processor_notice_message
 
-    with transaction.atomic():
-        enrolment = (
-            _processor_notice_due()
-            .select_related("trainee", "client", "session__course")
-            .filter(pk=enrolment_id)
-            .first()
-        )
-        if enrolment is None:
-            return False
-        # The unique row is the lock: a second worker's insert waits, then fails.
-        notice, created = ProcessorNotice.objects.get_or_create(
-            trainee_id=enrolment.trainee_id,
-            client_id=enrolment.client_id,
-            defaults={"sent_at": now},
-        )
-        if not created:
-            return False
-        processor_notice_message(enrolment=enrolment).send()
+    if not _processor_notice_due().filter(pk=enrolment.pk).exists():
+        return False
+    try:
+        # The unique row is the lock: a concurrent enrolment's insert waits, then fails.
+        with transaction.atomic():
+            ProcessorNotice.objects.create(
+                trainee_id=enrolment.trainee_id,
+                client_id=enrolment.client_id,
+                sent_at=timezone.now(),
+            )
+    except IntegrityError:
+        return False
+    email_enqueue(message=processor_notice_message(enrolment=enrolment), kind=NOTICE_KIND)
     return True
 
 
-def processor_notices_send_pending(
+def processor_notices_to_outbox(
     *, now: datetime.datetime, grace: datetime.timedelta, within: datetime.timedelta
-) -> tuple[int, int]:
-    """Send notices the broker or mail server held back, for enrolments made within
-    ``within`` (an old enrolment is not worth a late notice); returns (sent, failed)."""
+) -> int:
+    """Notices still due (enrolments recorded before the outbox existed) go there, for
+    enrolments made within ``within`` (an old enrolment is not worth a late notice)."""
     due = _processor_notice_due().filter(created_at__lt=now - grace, created_at__gte=now - within)
-    sent = failed = 0
-    for enrolment_id in list(due.values_list("pk", flat=True)[:100]):
-        try:
-            sent += processor_notice_send(enrolment_id=enrolment_id, now=now)
-        except Exception as error:
-            failed += 1
-            logger.warning(
-                "Information notice of enrolment %s still not sent (%s).",
-                enrolment_id,
-                type(error).__name__,
-            )
-    return sent, failed
+    queued = 0
+    for enrolment in due.select_related("trainee", "client", "session__course")[:500]:
+        with transaction.atomic():
+            queued += processor_notice_queue(enrolment=enrolment)
+    return queued
 
 
 # Kept on an archived trainee: what attendance sheets, certificates and inspections

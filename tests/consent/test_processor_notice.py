@@ -94,20 +94,25 @@ def test_self_registration_needs_no_such_notice(django_capture_on_commit_callbac
     assert mail.outbox == []
 
 
-def test_with_the_broker_down_the_sweeper_sends_the_notice_later(db):
+def test_a_notice_due_from_before_the_outbox_is_handed_to_it(
+    db, django_capture_on_commit_callbacks
+):
     import datetime
 
-    from training.services import processor_notices_send_pending
+    from training.models import ProcessorNotice
+    from training.services import processor_notices_to_outbox
 
     acme = OrganisationFactory()
-    enrolment = enrolment_create(  # no commit in this test: nothing was queued
+    enrolment = enrolment_create(  # no commit in this test: nothing was sent
         trainee=TraineeFactory(), session=SessionFactory(), source=EMPLOYER, client=acme
     )
+    ProcessorNotice.objects.all().delete()  # as if recorded before the outbox existed
     later = timezone.now() + datetime.timedelta(minutes=10)
 
-    sent = processor_notices_send_pending(
-        now=later, grace=datetime.timedelta(minutes=5), within=datetime.timedelta(days=30)
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = processor_notices_to_outbox(
+            now=later, grace=datetime.timedelta(minutes=5), within=datetime.timedelta(days=30)
+        )
 
-    assert sent == (1, 0)
+    assert queued == 1
     assert [m.to for m in mail.outbox] == [[enrolment.trainee.email]]

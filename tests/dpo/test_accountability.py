@@ -30,6 +30,7 @@ PERSONAL = {
     "address_hash",
 }
 PROJECT_APPS = {
+    "core",
     "clients",
     "trainees",
     "training",
@@ -257,7 +258,9 @@ def test_nobody_without_the_dpo_permission_acts_on_a_request(client, alice, eve)
 
 
 @pytest.mark.policy("G7")
-def test_the_dpo_hears_each_morning_of_requests_due_within_a_week(db):
+def test_the_dpo_hears_each_morning_of_requests_due_within_a_week(
+    db, django_capture_on_commit_callbacks
+):
     today = timezone.localdate()
     for days, status in ((3, "open"), (6, "extended"), (20, "open"), (2, "done")):
         Request.objects.create(
@@ -270,7 +273,8 @@ def test_the_dpo_hears_each_morning_of_requests_due_within_a_week(db):
             due_on=today + datetime.timedelta(days=days),
         )
 
-    assert remind_due_soon() == 2
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        assert remind_due_soon() == 2
 
     [reminder] = mail.outbox
     assert reminder.to == ["dpo@example.org"]

@@ -10,9 +10,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from config.celery import app
+from core.outbox import outbox_sweep
 from training.models import Enrolment
-from training.services import enrolment_confirmations_send_pending
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,27 +20,9 @@ def register(client, session, data, **headers):
     return client.post(reverse("trainees:register", args=[session.pk]), data, **headers)
 
 
-@pytest.fixture
-def dead_broker():
-    """A broker nobody listens on: publishing fails with a real connection error."""
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = "redis://127.0.0.1:1/0", False
-    app.amqp._producer_pool = app._pool = None  # forget connections to the real broker
-    yield
-    app.conf.broker_url, app.conf.task_always_eager = saved
-    app.amqp._producer_pool = app._pool = None
-
-
-@pytest.fixture
-def dead_mail_server(settings):
-    """SMTP on a port nobody listens on: sending fails with a real connection error."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
-
-
-def _sweep_later():
-    later = timezone.now() + datetime.timedelta(minutes=10)
-    return enrolment_confirmations_send_pending(now=later, grace=datetime.timedelta(minutes=5))
+def _sweep_later(minutes=10):
+    """The outbox's sweeper, run as beat would some minutes from now."""
+    return outbox_sweep(now=timezone.now() + datetime.timedelta(minutes=minutes))
 
 
 @pytest.mark.policy("F1")
@@ -123,55 +104,37 @@ def test_with_the_mail_server_down_the_registration_stands_and_the_email_is_retr
     assert _sweep_later() == (0, 1)
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert _sweep_later() == (1, 0)
-    assert _sweep_later() == (0, 0)
+    assert _sweep_later(minutes=30) == (1, 0)
+    assert _sweep_later(minutes=60) == (0, 0)
     assert len(mail.outbox) == 1
+    assert Enrolment.objects.get().confirmation == Enrolment.Confirmation.SENT
 
 
-def test_addresses_that_keep_failing_do_not_hold_back_the_others(session, settings):
-    from smtplib import SMTPRecipientsRefused
+def test_an_address_the_outbox_gives_up_on_is_shown_as_failed_to_staff(
+    client, session, form_data, settings
+):
+    settings.EMAIL_BACKEND = "tests.mail_backends.RefusingBackend"
+    settings.REFUSED_ADDRESSES = ["alice.lambert@example.org"]
 
-    from tests.factories import EnrolmentFactory, TraineeFactory
-    from training import services
+    register(client, session, form_data)
 
-    created = timezone.now() - datetime.timedelta(hours=1)
-    bad = [
-        EnrolmentFactory(
-            session=session,
-            trainee=TraineeFactory(email=f"bad{n}@example.org"),
-            confirmation=Enrolment.Confirmation.PENDING,
-        )
-        for n in range(3)
-    ]
-    good = EnrolmentFactory(session=session, confirmation=Enrolment.Confirmation.PENDING)
-    Enrolment.objects.update(created_at=created)
-    original = services.enrolment_confirmation_send
+    enrolment = Enrolment.objects.get()
+    assert enrolment.confirmation == Enrolment.Confirmation.FAILED
+    assert enrolment.confirmation_attempts == 1
+    assert mail.outbox == []
 
-    def refusing_bad_addresses(*, enrolment_id, now):
-        if enrolment_id in {e.pk for e in bad}:
-            raise SMTPRecipientsRefused({"bad@example.org": (550, b"no such user")})
-        return original(enrolment_id=enrolment_id, now=now)
 
-    services.enrolment_confirmation_send = refusing_bad_addresses
-    try:
-        services.enrolment_confirmations_send_pending(
-            now=timezone.now(), grace=datetime.timedelta(minutes=5), batch_size=3
-        )
-        sent, failed = services.enrolment_confirmations_send_pending(
-            now=timezone.now(), grace=datetime.timedelta(minutes=5), batch_size=3
-        )
-        good.refresh_from_db()
-        assert good.confirmation == Enrolment.Confirmation.SENT
+def test_a_confirmation_left_to_send_before_the_outbox_existed_is_handed_to_it(session):
+    from tests.factories import EnrolmentFactory
+    from training.services import enrolment_confirmations_to_outbox
 
-        Enrolment.objects.filter(pk__in=[e.pk for e in bad]).update(
-            confirmation_attempts=services.CONFIRMATION_MAX_ATTEMPTS - 1
-        )
-        services.enrolment_confirmations_send_pending(
-            now=timezone.now(), grace=datetime.timedelta(minutes=5)
-        )
-    finally:
-        services.enrolment_confirmation_send = original
-    statuses = set(
-        Enrolment.objects.filter(pk__in=[e.pk for e in bad]).values_list("confirmation", flat=True)
-    )
-    assert statuses == {Enrolment.Confirmation.FAILED}
+    enrolment = EnrolmentFactory(session=session, confirmation=Enrolment.Confirmation.PENDING)
+    Enrolment.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    grace, within = datetime.timedelta(minutes=5), datetime.timedelta(days=2)
+
+    assert enrolment_confirmations_to_outbox(now=timezone.now(), grace=grace, within=within) == 1
+    assert enrolment_confirmations_to_outbox(now=timezone.now(), grace=grace, within=within) == 0
+
+    assert [m.to for m in mail.outbox] == [[enrolment.trainee.email]]
+    enrolment.refresh_from_db()
+    assert enrolment.confirmation == Enrolment.Confirmation.SENT

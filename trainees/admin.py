@@ -65,6 +65,14 @@ class SensitiveNeedsAdmin(admin.ModelAdmin):
             return self.readonly_fields
         return ["enrolment", *self.readonly_fields]
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only (the DPO): the consent boxes are inputs, not facts; the consent
+            # dates below say when consent was given.
+            return [f for f in fields if f not in ("allergies_consent", "disability_consent")]
+        return fields
+
     def changelist_view(self, request, extra_context=None):
         audit_record(
             actor=request.user, action="sensitive_listed", object_type="trainees.sensitiveneeds"

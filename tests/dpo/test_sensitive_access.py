@@ -1,0 +1,86 @@
+"""Sensitive needs in the admin, role by role: the DPO reads them (view only), logistics
+reads and changes them, everyone else is refused; the audit log tells a look from a
+refusal."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import EnrolmentFactory
+from trainees.services import sensitive_needs_record
+
+pytestmark = pytest.mark.policy("S4")
+
+
+@pytest.fixture
+def needs(db):
+    return sensitive_needs_record(
+        enrolment=EnrolmentFactory(),
+        food_allergies="Arachides",
+        allergies_consent=True,
+        disability_adaptations="Interprète LSF",
+        disability_consent=True,
+        now=timezone.now(),
+    )
+
+
+@pytest.fixture
+def mia(db) -> User:
+    """Mia, of marketing: prospecting and offers, never health data."""
+    user = User.objects.create_user("mia", password="x", is_staff=True)
+    user.groups.set(Group.objects.filter(name="Marketing"))
+    return user
+
+
+def test_the_dpo_reads_one_persons_needs_without_being_able_to_change_them(client, dpo, needs):
+    client.force_login(dpo)
+
+    page = client.get(reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Arachides" in html and "Interprète LSF" in html
+    assert 'name="food_allergies"' not in html  # read, not an input
+    refused = client.post(
+        reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]),
+        {"food_allergies": "Rien", "allergies_consent": "on"},
+    )
+    assert refused.status_code == 403
+    needs.refresh_from_db()
+    assert needs.food_allergies == "Arachides"
+
+
+def test_the_dpo_lists_the_needs(client, dpo, needs):
+    client.force_login(dpo)
+
+    assert client.get(reverse("admin:trainees_sensitiveneeds_changelist")).status_code == 200
+
+
+def test_logistics_still_read_and_change_the_needs(client, bob, needs):
+    client.force_login(bob)
+
+    page = client.get(reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]))
+
+    assert page.status_code == 200 and 'name="food_allergies"' in page.content.decode()
+
+
+@pytest.mark.parametrize("who", ["alice", "charlie", "mia"])
+def test_everyone_else_is_refused_the_needs(client, request, who, needs):
+    client.force_login(request.getfixturevalue(who))
+
+    change = client.get(reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]))
+    listing = client.get(reverse("admin:trainees_sensitiveneeds_changelist"))
+
+    assert change.status_code == listing.status_code == 403
+
+
+def test_the_dpo_sees_when_consent_was_given_not_an_empty_box(client, dpo, needs):
+    client.force_login(dpo)
+
+    html = client.get(
+        reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk])
+    ).content.decode()
+
+    assert "field-allergies_consent_at" in html
+    assert "field-allergies_consent " not in html and 'field-allergies_consent"' not in html

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
+from dpo_requests.models import AuditEntry
 from tests.factories import EnrolmentFactory
 from trainees.services import sensitive_needs_record
 
@@ -84,3 +85,66 @@ def test_the_dpo_sees_when_consent_was_given_not_an_empty_box(client, dpo, needs
 
     assert "field-allergies_consent_at" in html
     assert "field-allergies_consent " not in html and 'field-allergies_consent"' not in html
+
+
+def _logged(user) -> list[tuple[str, str, str]]:
+    return list(
+        AuditEntry.objects.filter(actor=user)
+        .order_by("pk")
+        .values_list("action", "object_type", "object_id")
+    )
+
+
+@pytest.mark.parametrize("who", ["alice", "mia"])
+def test_a_refused_look_is_logged_as_a_refusal_never_as_a_view(client, request, who, needs):
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+
+    client.get(reverse("admin:trainees_sensitiveneeds_changelist"))
+    client.get(reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]))
+
+    assert _logged(user) == [
+        ("sensitive_refused", "trainees.sensitiveneeds", ""),
+        ("sensitive_refused", "trainees.sensitiveneeds", str(needs.pk)),
+    ]
+    assert not AuditEntry.objects.exclude(note="").exists()
+
+
+def test_a_permitted_look_is_logged_as_a_view(client, dpo, needs):
+    client.force_login(dpo)
+
+    client.get(reverse("admin:trainees_sensitiveneeds_changelist"))
+    client.get(reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]))
+
+    assert _logged(dpo) == [
+        ("sensitive_listed", "trainees.sensitiveneeds", ""),
+        ("sensitive_viewed", "trainees.sensitiveneeds", str(needs.pk)),
+    ]
+
+
+def test_a_change_the_dpo_may_not_make_is_a_refusal_and_no_view(client, dpo, needs):
+    client.force_login(dpo)
+
+    client.post(
+        reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]),
+        {"food_allergies": "Rien", "allergies_consent": "on"},
+    )
+
+    assert _logged(dpo) == [("sensitive_refused", "trainees.sensitiveneeds", str(needs.pk))]
+
+
+def test_a_page_for_needs_that_do_not_exist_logs_no_view(client, bob, needs):
+    client.force_login(bob)
+
+    client.get(reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk + 1000]))
+
+    assert _logged(bob) == []
+
+
+def test_an_enrolment_page_with_a_malformed_id_is_no_error_and_no_view(client, bob, needs):
+    client.force_login(bob)
+
+    response = client.get(reverse("admin:training_enrolment_change", args=["not-a-number"]))
+
+    assert response.status_code == 302  # the admin's "does not exist" message
+    assert _logged(bob) == []

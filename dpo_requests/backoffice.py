@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from consent.selectors import consent_counts
@@ -41,9 +42,12 @@ DPO = "dpo_requests.handle_request"
 
 
 def dpo_only(view):
-    """Signed-in staff with the DPO permission; others are sent to sign in, or refused."""
-    return login_required(
-        permission_required(DPO, raise_exception=True)(view), login_url="admin:login"
+    """Signed-in staff with the DPO permission; others are sent to sign in, or refused.
+    Every page here shows people's data: no browser or proxy may keep a copy."""
+    return never_cache(
+        login_required(
+            permission_required(DPO, raise_exception=True)(view), login_url="admin:login"
+        )
     )
 
 

@@ -4,8 +4,10 @@ to the person in their language (dpo_requests/emails.py)."""
 import datetime
 import json
 import logging
+import os
 import secrets
 import zipfile
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -191,6 +193,15 @@ def _exports_delete(*, email: str) -> None:
     made.update(export_file="", export_expires_at=None)
 
 
+def _exports_folder() -> Path:
+    """The archives' folder, and the private root above it, open to their owner only."""
+    folder = settings.PRIVATE_FILES_ROOT / "exports"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for made in (settings.PRIVATE_FILES_ROOT, folder):
+        os.chmod(made, 0o700)  # mkdir's mode yields to the umask, and skips existing ones
+    return folder
+
+
 def export_build(*, request_id: int, now) -> str:
     """Write the person's data as JSON (portable) and a readable summary (their
     language) into a zip in the private files folder; returns the file's name. With
@@ -236,10 +247,15 @@ def export_build(*, request_id: int, now) -> str:
                 "generated_at": now,
             },
         )
-    folder = settings.PRIVATE_FILES_ROOT / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _exports_folder()
     name = f"{secrets.token_urlsafe(24)}.zip"
-    with zipfile.ZipFile(folder / name, "w", zipfile.ZIP_DEFLATED) as archive:
+    # Health data in plain text, kept up to DSR_EXPORT_DAYS: readable by the app's own
+    # user only, like a backup, whatever the umask.
+    handle = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with (
+        os.fdopen(handle, "wb") as file,
+        zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2, default=str))
         archive.writestr("summary.html", summary)
     with transaction.atomic():

@@ -26,6 +26,7 @@ from dpo_requests.models import AuditEntry, Request
 from dpo_requests.providers import providers
 from dpo_requests.register import register_rows
 from dpo_requests.selectors import (
+    address_changes_recent,
     breaches_open,
     erasure_plan,
     processor_clients,
@@ -33,6 +34,7 @@ from dpo_requests.selectors import (
     request_queue,
     requests_due_soon,
     requests_per_month,
+    subject_holds_sensitive,
     subject_records,
 )
 from retention.selectors import purge_log_latest
@@ -130,6 +132,8 @@ def detail(request, pk: int):
     restricted = dsr.kind == Request.Kind.RESTRICTION and any(
         p.restricted(email=dsr.email, today=today) for p in providers()
     )
+    exporting = dsr.kind in (Request.Kind.ACCESS, Request.Kind.PORTABILITY)
+    since = timezone.now() - datetime.timedelta(days=settings.DSR_ADDRESS_CHANGE_DAYS)
     return render(
         request,
         "backoffice/request.html",
@@ -140,6 +144,9 @@ def detail(request, pk: int):
             "blocked": services.erasure_blocked(email=dsr.email, today=today) if erasure else [],
             "restricted": restricted,
             "clients": clients,
+            "address_changes": address_changes_recent(records=records, since=since),
+            "address_changes_days": settings.DSR_ADDRESS_CHANGE_DAYS,
+            "asks_identity": exporting and subject_holds_sensitive(email=dsr.email),
             "forms": {
                 "extend": ExtendForm(),
                 "refuse": ReasonForm(),
@@ -182,7 +189,12 @@ def act(request, pk: int):
                 request=dsr, actor=actor, client_id=form.cleaned_data["client"], now=now
             )
         elif action == "export":
-            services.request_export_start(request=dsr, actor=actor, now=now)
+            services.request_export_start(
+                request=dsr,
+                actor=actor,
+                now=now,
+                identity_checked=request.POST.get("identity_checked") == "on",
+            )
         elif action == "erase":
             services.request_erase(request=dsr, actor=actor, now=now)
         elif action == "object":

@@ -17,10 +17,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consent.addresses import email_normalise
-from dpo_requests.audit import audit_record
+from dpo_requests.audit import IDENTITY_CONFIRMED, audit_record
 from dpo_requests.models import Request
 from dpo_requests.providers import KEEP, providers
-from dpo_requests.selectors import erasure_plan, subject_export, subject_records
+from dpo_requests.selectors import (
+    erasure_plan,
+    identity_confirmed,
+    subject_export,
+    subject_holds_sensitive,
+    subject_records,
+)
 from retention.batches import months_before
 
 logger = logging.getLogger(__name__)
@@ -175,11 +181,22 @@ def request_close_forwarded(*, request: Request, actor, note: str, now) -> Reque
     return request
 
 
-def request_export_start(*, request: Request, actor, now) -> None:
-    """Access or portability: a worker builds the archive, then the person gets a link."""
+def request_export_start(*, request: Request, actor, now, identity_checked: bool = False) -> None:
+    """Access or portability: a worker builds the archive, then the person gets a link.
+    Health data goes only once the DPO says they checked who is asking: an address
+    proves control of a mailbox, not identity (staff may have put it on the record)."""
     from dpo_requests.tasks import build_export
 
     _refuse_unless(request, *ACTIONABLE, kinds=(K.ACCESS, K.PORTABILITY))
+    if subject_holds_sensitive(email=request.email):
+        if not identity_checked:
+            raise ValidationError(
+                _(
+                    "This archive would hold allergy or disability data: confirm that you "
+                    "checked the identity of the person asking, then build it."
+                )
+            )
+        audit_record(actor=actor, action=IDENTITY_CONFIRMED, obj=request)
     audit_record(actor=actor, action="export_requested", obj=request)
     transaction.on_commit(lambda: build_export.delay(request.pk))
 
@@ -210,6 +227,11 @@ def export_build(*, request_id: int, now) -> str:
     from dpo_requests.register import register_rows
 
     request = Request.objects.get(pk=request_id)
+    if subject_holds_sensitive(email=request.email) and not identity_confirmed(request=request):
+        # Health data arrived after the DPO pressed the button without an identity check:
+        # nothing goes; the request stays open and its page asks for the check.
+        audit_record(actor=None, action="export_withheld", obj=request)
+        return ""
     records = subject_records(email=request.email)
     with translation.override(request.language):
         about = [

@@ -10,7 +10,7 @@ from consent.models import ConsentRecord
 from dpo_requests.audit import audit_record
 from trainees.models import SensitiveNeeds, Trainee
 from trainees.selectors import trainees_in_daily_use
-from trainees.services import sensitive_needs_record
+from trainees.services import sensitive_needs_record, trainee_staff_save
 from training.forms import SensitiveNeedsAdminForm
 
 
@@ -33,6 +33,14 @@ class TraineeAdmin(admin.ModelAdmin):
             [ConsentRecord.Purpose.TRAINEE_OFFERS, ConsentRecord.Purpose.NEWSLETTER], "trainees"
         )
     ]
+
+    def save_model(self, request, obj, form, change):
+        trainee_staff_save(
+            trainee=obj,
+            previous_email=form.initial.get("email", "") if change else "",
+            actor=request.user,
+            now=timezone.now(),
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         trainee = self.get_object(request, object_id)

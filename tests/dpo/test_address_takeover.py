@@ -213,3 +213,38 @@ def test_the_dpo_reads_the_warning_in_french(client, alice, dpo, eve):
 
     assert "a été modifiée par notre équipe" in page.content.decode()
     assert "J'ai vérifié l'identité" in page.content.decode().replace("&#x27;", "'")
+
+
+def _form_data(form) -> dict:
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is not None:
+            key = form.add_prefix(name)
+            data[key] = [str(v) for v in value] if isinstance(value, list) else str(value)
+    return data
+
+
+def test_a_contact_changed_on_its_organisations_page_is_audited_and_told(client, dpo, alice):
+    contact = ClientContactFactory(email="rh@acme.example", language="en")
+    organisation = contact.organisation
+    client.force_login(alice)  # training staff manage clients and their contacts
+    url = reverse("admin:clients_organisation_change", args=[organisation.pk])
+    page = client.get(url)
+    data = _form_data(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(_form_data(formset.management_form))
+        for form in formset.forms:
+            data.update(_form_data(form))
+    data[f"{formset.prefix}-0-email"] = ATTACKER
+    mail.outbox.clear()
+
+    assert client.post(url, data).status_code == 302
+
+    contact.refresh_from_db()
+    assert contact.email == ATTACKER
+    [changed] = AuditEntry.objects.filter(action="email_changed_by_staff")
+    assert (changed.actor, changed.object_id) == (alice, str(contact.pk))
+    [notice] = mail.outbox
+    assert notice.to == ["rh@acme.example"] and "was changed by our staff" in notice.body

@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.utils import timezone
 
 from clients.models import ClientContact, Organisation
-from clients.services import organisation_save
+from clients.services import client_contact_staff_save, organisation_save
 from consent.admin import address_campaign_action
 from consent.history import consent_history_html
 from consent.models import ConsentRecord
@@ -31,6 +32,21 @@ class OrganisationAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         organisation_save(organisation=obj, changed=set(form.changed_data), actor=request.user)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ClientContact:
+            return super().save_formset(request, form, formset, change)
+        # Contacts edited here go through the same service as on their own page.
+        previous = {f.instance.pk: f.initial.get("email", "") for f in formset.initial_forms}
+        for contact in formset.save(commit=False):
+            client_contact_staff_save(
+                contact=contact,
+                previous_email=previous.get(contact.pk, ""),
+                actor=request.user,
+                now=timezone.now(),
+            )
+        for contact in formset.deleted_objects:
+            contact.delete()
+
 
 @admin.register(ClientContact)
 class ClientContactAdmin(admin.ModelAdmin):
@@ -45,6 +61,14 @@ class ClientContactAdmin(admin.ModelAdmin):
             [ConsentRecord.Purpose.CLIENT_PROSPECTING, ConsentRecord.Purpose.NEWSLETTER], "contacts"
         )
     ]
+
+    def save_model(self, request, obj, form, change):
+        client_contact_staff_save(
+            contact=obj,
+            previous_email=form.initial.get("email", "") if change else "",
+            actor=request.user,
+            now=timezone.now(),
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         contact = self.get_object(request, object_id)

@@ -26,6 +26,7 @@ class ClientContactsProvider(Provider):
                 _("client contact"),
                 c.pk,
                 f"{c.first_name} {c.surname} · {c.job_title or c.get_department_display()} · {c.organisation}",
+                model="clients.clientcontact",
             )
             for c in self._contacts(email)
         ]

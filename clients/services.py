@@ -7,6 +7,9 @@ from django.utils import timezone
 
 from clients.models import ClientContact, Organisation
 from consent.addresses import email_normalise
+from consent.emails import address_changed_message
+from core.outbox import email_enqueue
+from dpo_requests.audit import EMAIL_CHANGED_BY_STAFF, audit_record
 from retention.batches import purge, years_before
 
 
@@ -16,6 +19,24 @@ def organisation_create(**fields) -> Organisation:
     organisation.full_clean()
     organisation.save()
     return organisation
+
+
+@transaction.atomic
+def client_contact_staff_save(
+    *, contact: ClientContact, previous_email: str, actor, now
+) -> ClientContact:
+    """Save a contact as staff edited them; a new address is audited and the previous
+    one told (whoever controls the address receives the person's rights answers)."""
+    contact.save()
+    if previous_email and email_normalise(previous_email) != email_normalise(contact.email):
+        audit_record(actor=actor, action=EMAIL_CHANGED_BY_STAFF, obj=contact)
+        email_enqueue(
+            message=address_changed_message(
+                previous_email=previous_email, language=contact.language, changed_at=now
+            ),
+            kind="staff.email_changed",
+        )
+    return contact
 
 
 @transaction.atomic

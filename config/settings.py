@@ -264,6 +264,10 @@ PRIVACY_PROVIDERS = [
 DSR_DUE_SOON_DAYS = env.int("DSR_DUE_SOON_DAYS", default=7)
 DSR_EXPORT_DAYS = env.int("DSR_EXPORT_DAYS", default=30)
 DSR_VERIFY_LINK_HOURS = env.int("DSR_VERIFY_LINK_HOURS", default=72)
+
+# Staff changes of an address within this many days are shown on a request's page: the
+# address may be in someone else's hands (the previous one is told; see README).
+DSR_ADDRESS_CHANGE_DAYS = env.int("DSR_ADDRESS_CHANGE_DAYS", default=30)
 PRIVATE_FILES_ROOT = Path(env.str("PRIVATE_FILES_ROOT", default=str(BASE_DIR / "private")))
 # Where `manage.py backup create` writes by default. Backups hold encrypted data as
 # ciphertext only; CRYPTOGRAPHY_KEY is never in them and must be kept elsewhere.

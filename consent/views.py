@@ -3,6 +3,7 @@ from django.core import signing
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -36,6 +37,7 @@ def _link_invalid(request, status=400):
     return render(request, "consent/link_invalid.html", {"form": LinkRequestForm()}, status=status)
 
 
+@never_cache  # a person's consents: a shared computer's cache must not keep them
 @require_http_methods(["GET", "POST"])
 def manage(request, token: str):
     """A person's consents and objections, from a signed link: each one changes in a click."""
@@ -77,6 +79,7 @@ def manage(request, token: str):
     )
 
 
+@never_cache  # the address typed in comes back in the form
 @require_http_methods(["GET", "POST"])
 def link_request(request):
     """Ask for a fresh link. The answer never says whether the address is known."""

@@ -6,6 +6,10 @@ from django.utils import timezone
 
 from dpo_requests.models import AuditEntry
 
+# Actions read back by the product itself (the others are free-form, for the DPO's eyes).
+EMAIL_CHANGED_BY_STAFF = "email_changed_by_staff"
+IDENTITY_CONFIRMED = "identity_confirmed"
+
 
 def audit_record(
     *, actor, action: str, obj=None, object_type: str = "", object_id="", note: str = ""

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from consent.selectors import consent_counts
@@ -25,6 +26,7 @@ from dpo_requests.models import AuditEntry, Request
 from dpo_requests.providers import providers
 from dpo_requests.register import register_rows
 from dpo_requests.selectors import (
+    address_changes_recent,
     breaches_open,
     erasure_plan,
     processor_clients,
@@ -32,6 +34,7 @@ from dpo_requests.selectors import (
     request_queue,
     requests_due_soon,
     requests_per_month,
+    subject_holds_sensitive,
     subject_records,
 )
 from retention.selectors import purge_log_latest
@@ -41,9 +44,12 @@ DPO = "dpo_requests.handle_request"
 
 
 def dpo_only(view):
-    """Signed-in staff with the DPO permission; others are sent to sign in, or refused."""
-    return login_required(
-        permission_required(DPO, raise_exception=True)(view), login_url="admin:login"
+    """Signed-in staff with the DPO permission; others are sent to sign in, or refused.
+    Every page here shows people's data: no browser or proxy may keep a copy."""
+    return never_cache(
+        login_required(
+            permission_required(DPO, raise_exception=True)(view), login_url="admin:login"
+        )
     )
 
 
@@ -126,6 +132,8 @@ def detail(request, pk: int):
     restricted = dsr.kind == Request.Kind.RESTRICTION and any(
         p.restricted(email=dsr.email, today=today) for p in providers()
     )
+    exporting = dsr.kind in (Request.Kind.ACCESS, Request.Kind.PORTABILITY)
+    since = timezone.now() - datetime.timedelta(days=settings.DSR_ADDRESS_CHANGE_DAYS)
     return render(
         request,
         "backoffice/request.html",
@@ -136,6 +144,9 @@ def detail(request, pk: int):
             "blocked": services.erasure_blocked(email=dsr.email, today=today) if erasure else [],
             "restricted": restricted,
             "clients": clients,
+            "address_changes": address_changes_recent(records=records, since=since),
+            "address_changes_days": settings.DSR_ADDRESS_CHANGE_DAYS,
+            "asks_identity": exporting and subject_holds_sensitive(email=dsr.email),
             "forms": {
                 "extend": ExtendForm(),
                 "refuse": ReasonForm(),
@@ -178,7 +189,12 @@ def act(request, pk: int):
                 request=dsr, actor=actor, client_id=form.cleaned_data["client"], now=now
             )
         elif action == "export":
-            services.request_export_start(request=dsr, actor=actor, now=now)
+            services.request_export_start(
+                request=dsr,
+                actor=actor,
+                now=now,
+                identity_checked=request.POST.get("identity_checked") == "on",
+            )
         elif action == "erase":
             services.request_erase(request=dsr, actor=actor, now=now)
         elif action == "object":

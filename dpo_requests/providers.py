@@ -29,6 +29,9 @@ class Record:
     role: str = "controller"
     client_id: int | None = None
     client: str = ""
+    # The model's label ("trainees.trainee"), as the audit log names objects: how the
+    # request's page finds staff changes of the record's address.
+    model: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,6 +62,10 @@ class Provider:
         raise NotImplementedError
 
     # Optional: most apps have nothing to do for these.
+    def sensitive(self, *, email: str) -> bool:
+        """Whether the export holds special-category data (Art. 9: health)."""
+        return False
+
     def holds(self, *, email: str, today: datetime.date) -> list[str]:
         """Why this person's data may not be erased now (active legal holds)."""
         return []

@@ -4,8 +4,10 @@ to the person in their language (dpo_requests/emails.py)."""
 import datetime
 import json
 import logging
+import os
 import secrets
 import zipfile
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,10 +18,16 @@ from django.utils.translation import gettext as _
 
 from consent.addresses import email_normalise
 from core.outbox import email_enqueue
-from dpo_requests.audit import audit_record
+from dpo_requests.audit import IDENTITY_CONFIRMED, audit_record
 from dpo_requests.models import Request
 from dpo_requests.providers import KEEP, providers
-from dpo_requests.selectors import erasure_plan, subject_export, subject_records
+from dpo_requests.selectors import (
+    erasure_plan,
+    identity_confirmed,
+    subject_export,
+    subject_holds_sensitive,
+    subject_records,
+)
 from retention.batches import months_before
 
 logger = logging.getLogger(__name__)
@@ -190,11 +198,22 @@ def request_close_forwarded(*, request: Request, actor, note: str, now) -> Reque
     return request
 
 
-def request_export_start(*, request: Request, actor, now) -> None:
-    """Access or portability: a worker builds the archive, then the person gets a link."""
+def request_export_start(*, request: Request, actor, now, identity_checked: bool = False) -> None:
+    """Access or portability: a worker builds the archive, then the person gets a link.
+    Health data goes only once the DPO says they checked who is asking: an address
+    proves control of a mailbox, not identity (staff may have put it on the record)."""
     from dpo_requests.tasks import build_export
 
     _refuse_unless(request, *ACTIONABLE, kinds=(K.ACCESS, K.PORTABILITY))
+    if subject_holds_sensitive(email=request.email):
+        if not identity_checked:
+            raise ValidationError(
+                _(
+                    "This archive would hold allergy or disability data: confirm that you "
+                    "checked the identity of the person asking, then build it."
+                )
+            )
+        audit_record(actor=actor, action=IDENTITY_CONFIRMED, obj=request)
     audit_record(actor=actor, action="export_requested", obj=request)
 
     def queue() -> None:
@@ -215,6 +234,15 @@ def _exports_delete(*, email: str) -> None:
     made.update(export_file="", export_expires_at=None)
 
 
+def _exports_folder() -> Path:
+    """The archives' folder, and the private root above it, open to their owner only."""
+    folder = settings.PRIVATE_FILES_ROOT / "exports"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for made in (settings.PRIVATE_FILES_ROOT, folder):
+        os.chmod(made, 0o700)  # mkdir's mode yields to the umask, and skips existing ones
+    return folder
+
+
 def export_build(*, request_id: int, now) -> str:
     """Write the person's data as JSON (portable) and a readable summary (their
     language) into a zip in the private files folder; returns the file's name. With
@@ -223,6 +251,11 @@ def export_build(*, request_id: int, now) -> str:
     from dpo_requests.register import register_rows
 
     request = Request.objects.get(pk=request_id)
+    if subject_holds_sensitive(email=request.email) and not identity_confirmed(request=request):
+        # Health data arrived after the DPO pressed the button without an identity check:
+        # nothing goes; the request stays open and its page asks for the check.
+        audit_record(actor=None, action="export_withheld", obj=request)
+        return ""
     records = subject_records(email=request.email)
     with translation.override(request.language):
         about = [
@@ -260,10 +293,15 @@ def export_build(*, request_id: int, now) -> str:
                 "generated_at": now,
             },
         )
-    folder = settings.PRIVATE_FILES_ROOT / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _exports_folder()
     name = f"{secrets.token_urlsafe(24)}.zip"
-    with zipfile.ZipFile(folder / name, "w", zipfile.ZIP_DEFLATED) as archive:
+    # Health data in plain text, kept up to DSR_EXPORT_DAYS: readable by the app's own
+    # user only, like a backup, whatever the umask.
+    handle = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with (
+        os.fdopen(handle, "wb") as file,
+        zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2, default=str))
         archive.writestr("summary.html", summary)
     with transaction.atomic():

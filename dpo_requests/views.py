@@ -5,6 +5,7 @@ from django.core import signing
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from consent.tokens import email_token_read
@@ -56,6 +57,7 @@ def verify(request, token: str):
     return render(request, "dpo_requests/verified.html", {"dsr": verified})
 
 
+@never_cache  # the person's whole file, health data included: no cache keeps a copy
 def download(request, token: str):
     """The person's archive, through the link emailed to them, while it lasts."""
     found = _read(token, use=DOWNLOAD_USE, seconds=settings.DSR_EXPORT_DAYS * 24 * 3600)

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from retention.schedule import RULES, self_expiring
 from retention.selectors import holds_active, purge_log_latest
@@ -9,6 +10,7 @@ from retention.services import retention_forecast
 FORECAST_DAYS = 90
 
 
+@never_cache  # held records and counts per person's data: back-office, never cached
 @permission_required("retention.view_purgelog", raise_exception=True)
 def overview(request):
     """The DPO's view of retention: the schedule, the last runs, what falls due soon."""

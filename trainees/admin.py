@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +10,7 @@ from consent.models import ConsentRecord
 from dpo_requests.audit import audit_record
 from trainees.models import SensitiveNeeds, Trainee
 from trainees.selectors import trainees_in_daily_use
-from trainees.services import sensitive_needs_record
+from trainees.services import sensitive_needs_record, trainee_staff_save
 from training.forms import SensitiveNeedsAdminForm
 
 
@@ -31,6 +33,14 @@ class TraineeAdmin(admin.ModelAdmin):
             [ConsentRecord.Purpose.TRAINEE_OFFERS, ConsentRecord.Purpose.NEWSLETTER], "trainees"
         )
     ]
+
+    def save_model(self, request, obj, form, change):
+        trainee_staff_save(
+            trainee=obj,
+            previous_email=form.initial.get("email", "") if change else "",
+            actor=request.user,
+            now=timezone.now(),
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         trainee = self.get_object(request, object_id)
@@ -65,20 +75,44 @@ class SensitiveNeedsAdmin(admin.ModelAdmin):
             return self.readonly_fields
         return ["enrolment", *self.readonly_fields]
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only (the DPO): the consent boxes are inputs, not facts; the consent
+            # dates below say when consent was given.
+            return [f for f in fields if f not in ("allergies_consent", "disability_consent")]
+        return fields
+
     def changelist_view(self, request, extra_context=None):
-        audit_record(
-            actor=request.user, action="sensitive_listed", object_type="trainees.sensitiveneeds"
-        )
+        # A look is logged once the permission let it happen; a refused one as a refusal,
+        # so that the log never shows a view nobody had.
+        if not self.has_view_or_change_permission(request):
+            self._audit(request, "sensitive_refused")
+            raise PermissionDenied
+        self._audit(request, "sensitive_listed")
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        needs = self.get_object(request, unquote(object_id))
+        allowed = (
+            self.has_change_permission(request, needs)
+            if request.method == "POST"
+            else self.has_view_or_change_permission(request, needs)
+        )
+        if not allowed:
+            self._audit(request, "sensitive_refused", object_id=needs.pk if needs else "")
+            raise PermissionDenied
+        if needs is not None:
+            self._audit(request, "sensitive_viewed", object_id=needs.pk)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _audit(self, request, action: str, object_id="") -> None:
         audit_record(
             actor=request.user,
-            action="sensitive_viewed",
+            action=action,
             object_type="trainees.sensitiveneeds",
             object_id=object_id,
         )
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

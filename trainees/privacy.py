@@ -56,6 +56,7 @@ class TraineesProvider(Provider):
                 role="processor" if processor else "controller",
                 client_id=trainee.employer_id if processor else None,
                 client=trainee.employer.name if processor and trainee.employer else "",
+                model="trainees.trainee",
             )
         ]
         for needs in self._needs(email):
@@ -71,9 +72,13 @@ class TraineesProvider(Provider):
                     _("special needs"),
                     needs.pk,
                     f"{needs.enrolment.session.course.title}: {what}",
+                    model="trainees.sensitiveneeds",
                 )
             )
         return records
+
+    def sensitive(self, *, email):
+        return any(n.food_allergies or n.disability_adaptations for n in self._needs(email))
 
     def export(self, *, email):
         trainee = self._trainee(email)

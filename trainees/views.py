@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from trainees.forms import RegistrationForm
@@ -24,6 +25,7 @@ def _public_refusal(refusal: ValidationError) -> str:
     return " ".join(refusal.messages)
 
 
+@never_cache  # sent back with its errors, the form holds what the person typed, needs too
 @require_http_methods(["GET", "POST"])
 def register(request, pk: int):
     """The public registration form for one session still open for registration."""
@@ -54,6 +56,7 @@ def register(request, pk: int):
     return render(request, "trainees/register.html", {"session": session, "form": form})
 
 
+@never_cache  # the registration path keeps one rule
 def registered(request, pk: int):
     """What happens after a registration."""
     session = get_object_or_404(session_list_with_seats(), pk=pk)

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -192,15 +193,19 @@ class EnrolmentAdmin(RefusalAsMessage, admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Every sight of sensitive data is audited: this page shows the enrolment's needs.
+        # Logged only once the permissions let the page show (a refused look is no view).
+        enrolment = self.get_object(request, unquote(object_id))
         if (
-            request.user.has_perm(SENSITIVE_VIEW)
-            and SensitiveNeeds.objects.filter(enrolment_id=object_id).exists()
+            enrolment is not None
+            and request.user.has_perm(SENSITIVE_VIEW)
+            and self.has_view_or_change_permission(request, enrolment)
+            and SensitiveNeeds.objects.filter(enrolment=enrolment).exists()
         ):
             audit_record(
                 actor=request.user,
                 action="sensitive_viewed",
                 object_type="training.enrolment",
-                object_id=object_id,
+                object_id=enrolment.pk,
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

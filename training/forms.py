@@ -96,8 +96,11 @@ class SensitiveNeedsInlineForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["allergies_consent"].initial = bool(self.instance.allergies_consent_at)
         self.fields["disability_consent"].initial = bool(self.instance.disability_consent_at)
+        # With the view permission alone (the DPO) the admin builds this form without the
+        # model fields: it shows them read-only instead.
         for name in ("food_allergies", "disability_adaptations"):
-            self.fields[name].max_length = 1000
+            if name in self.fields:
+                self.fields[name].max_length = 1000
 
 
 class SensitiveNeedsAdminForm(SensitiveNeedsInlineForm):

@@ -24,6 +24,14 @@ def dpo(db):
     return user
 
 
+@pytest.fixture
+def _run_on_commit(django_capture_on_commit_callbacks, monkeypatch):
+    """Emails and tasks queued on commit run at once, as a worker would soon after."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda fn, using=None, robust=False: fn())
+
+
 @pytest.fixture(autouse=True)
 def _private_files(settings, tmp_path):
     settings.PRIVATE_FILES_ROOT = tmp_path / "private"

@@ -77,7 +77,7 @@ def test_access_and_portability_give_a_json_file_and_a_summary_in_the_persons_la
     dsr = submit_and_verify(client, kind="portability", email="eve@example.org")
     client.force_login(dpo)
 
-    act(client, dsr, "export")
+    act(client, dsr, "export", identity_checked="on")
 
     dsr.refresh_from_db()
     assert dsr.status == Request.Status.DONE

@@ -142,7 +142,7 @@ def test_erasure_removes_offers_received_and_earlier_archives(client, dpo, eve, 
     CampaignRecipient.objects.create(campaign=campaign, trainee=eve, status="sent")
     access = submit_and_verify(client, kind="access", email="eve@example.org")
     client.force_login(dpo)
-    act(client, access, "export")
+    act(client, access, "export", identity_checked="on")
     access.refresh_from_db()
     archive = settings.PRIVATE_FILES_ROOT / "exports" / access.export_file
     assert archive.exists()

@@ -82,6 +82,7 @@ DECLARED = {
     "training/emails.py:processor_notice_message:EmailMultiAlternatives": ["employer_enrolment"],
     "consent/emails.py:marketing_message:EmailMultiAlternatives": ["campaign"],
     "consent/emails.py:self_service_link_message:EmailMultiAlternatives": ["self_service_link"],
+    "consent/emails.py:address_changed_message:EmailMultiAlternatives": ["staff_changes_address"],
     "consent/campaigns.py:campaign_start.queue:delay": ["campaign"],
     "dpo_requests/emails.py:request_message:EmailMultiAlternatives": [
         "rights_request",
@@ -234,6 +235,21 @@ def _dpo_acts(action, **data):
     return act
 
 
+def _staff_changes_an_address(world):
+    """Training staff correct a trainee's address in the admin: the previous one is told."""
+    trainee = TraineeFactory(email="hal@example.org")
+    world.client.force_login(_staff("tom", "Équipe formation"))
+    return world.client.post(
+        reverse("admin:trainees_trainee_change", args=[trainee.pk]),
+        {
+            "surname": trainee.surname,
+            "first_name": trainee.first_name,
+            "email": "hal.new@example.org",
+            "language": "fr",
+        },
+    )
+
+
 def _remind_the_dpo(world):
     from dpo_requests.tasks import remind_due_soon
 
@@ -259,6 +275,9 @@ STORIES = {
         _dpo_acts("export"), "dsr.export_ready", "eve@example.org", _dpo_acts("export")
     ),
     "dpo_reminder": Story(_remind_the_dpo, "dsr.due_soon", "dpo@example.org"),
+    "staff_changes_address": Story(
+        _staff_changes_an_address, "staff.email_changed", "hal@example.org"
+    ),
 }
 OUTAGES = {"broker": broker_down, "mail server": mail_server_down}
 

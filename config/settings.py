@@ -252,6 +252,7 @@ RETENTION_BATCH_PAUSE = env.float("RETENTION_BATCH_PAUSE", default=0.0)
 PRIVACY_PROVIDERS = [
     "training.privacy.EnrolmentsProvider",
     "trainees.privacy.TraineesProvider",
+    "trainees.privacy.PendingRegistrationsProvider",
     "clients.privacy.ClientContactsProvider",
     "consent.privacy.ConsentProvider",
     "retention.privacy.HoldsProvider",

@@ -358,3 +358,31 @@ def test_the_registration_form_reveals_nothing_either(client, register, session,
 
     assert response.status_code == 302
     assert response["Location"] == reverse("trainees:registered", args=[session.pk])
+
+
+@pytest.mark.policy("S4")
+@pytest.mark.policy("G1")
+def test_the_dpo_and_the_access_export_see_only_that_a_registration_awaits(
+    register, session, attack
+):
+    from dpo_requests.selectors import subject_export, subject_records
+
+    register(session, attack)
+
+    records = [r for rs in subject_records(email=attack["email"]).values() for r in rs]
+    export = subject_export(email=attack["email"])
+    shown = repr(records) + repr(export)
+    assert "Arachides" not in shown and "Fauteuil" not in shown and "Intrus" not in shown
+    assert '"registrations_awaiting_confirmation": 1' in shown.replace("'", '"')
+
+
+@pytest.mark.policy("G3")
+def test_an_erasure_deletes_registrations_awaiting_confirmation(register, session, attack):
+    from trainees.privacy import PendingRegistrationsProvider
+
+    register(session, attack)
+
+    erased = PendingRegistrationsProvider().erase(email=attack["email"], now=timezone.now())
+
+    assert list(erased.values()) == [1]
+    assert not PendingRegistration.objects.exists()

@@ -254,6 +254,7 @@ PRIVACY_PROVIDERS = [
     "training.privacy.EnrolmentsProvider",
     "dpo_requests.outbox_privacy.OutboxProvider",
     "trainees.privacy.TraineesProvider",
+    "trainees.privacy.PendingRegistrationsProvider",
     "clients.privacy.ClientContactsProvider",
     "consent.privacy.ConsentProvider",
     "retention.privacy.HoldsProvider",
@@ -275,6 +276,9 @@ BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
 
 # Public forms: at most this many valid submissions per client address per hour.
 REGISTRATION_SUBMISSIONS_PER_HOUR = env.int("REGISTRATION_SUBMISSIONS_PER_HOUR", default=10)
+# Self-registration: a submission holds its seat this many hours while it waits for the
+# address's owner to confirm it from the emailed link; unconfirmed, it is released.
+REGISTRATION_CONFIRM_HOURS = env.int("REGISTRATION_CONFIRM_HOURS", default=48)
 # How many reverse proxies stand in front of the app (each appends to X-Forwarded-For);
 # 0 means the app faces visitors directly. Throttling counts the visitor's address.
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)

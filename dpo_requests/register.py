@@ -46,7 +46,7 @@ ACTIVITIES = [
         ),
         _("Controller (self-registration) or processor for the employer client (Art. 28)"),
         (INTERNAL, SUB, PARTNER, PUBLIC),
-        ("training-archive", "training-records"),
+        ("unconfirmed-registrations", "training-archive", "training-records"),
     ),
     Activity(
         "special_needs",

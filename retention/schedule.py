@@ -38,6 +38,10 @@ from retention.purges import (
     purge_outbox,
     sessions_expired_due,
 )
+from trainees.registration import (
+    purge_unconfirmed_registrations,
+    unconfirmed_registrations_due,
+)
 from trainees.services import (
     purge_sensitive_needs,
     purge_trainee_prospects,
@@ -196,6 +200,18 @@ RULES += [
         policy=_("§8: requests are answered once we know they come from the person."),
         apply=purge_unverified_requests,
         due=lambda today, now: unverified_requests_due(now=now),
+    ),
+    Rule(
+        name="unconfirmed-registrations",
+        data=_("Registrations whose email address was never confirmed, with their needs"),
+        # Steps taken at the person's request before a contract (Art. 6(1)(b)).
+        legal_basis=CONTRACT,
+        trigger=_("the registration"),
+        period=lambda: _("%(hours)d hours") % {"hours": settings.REGISTRATION_CONFIRM_HOURS},
+        action=DELETE,
+        policy=_("§2: nothing is recorded in a person's name until they confirm their address."),
+        apply=purge_unconfirmed_registrations,
+        due=lambda today, now: unconfirmed_registrations_due(now=now),
     ),
     Rule(
         name="answered-requests",

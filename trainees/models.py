@@ -101,3 +101,56 @@ class SensitiveNeeds(models.Model):
 
     def __str__(self) -> str:
         return str(_("Needs for enrolment #%(id)s") % {"id": self.enrolment_id})
+
+
+class PendingRegistration(models.Model):
+    """A registration from the public form that the address's owner has not confirmed yet.
+
+    Nothing attached to the address changes until its owner follows the link emailed to
+    it: until then the submission lives here, holding its seat until ``expires_at``. The
+    sensitive needs are encrypted like SensitiveNeeds and shown to no one (no admin, no
+    export): only the confirmation moves them to the enrolment, and the retention job
+    deletes unconfirmed ones. Only a hash of the emailed token is stored.
+    """
+
+    session = models.ForeignKey(
+        "training.Session",
+        on_delete=models.CASCADE,
+        related_name="pending_registrations",
+        verbose_name=_("session"),
+    )
+    email = models.EmailField(_("email"))
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    # The identity fields the person typed, as RegistrationDetails names them.
+    details = models.JSONField(_("details"), default=dict)
+    food_allergies = EncryptedTextField(_("food allergies"), null=True, blank=True)
+    allergies_consent = models.BooleanField(_("allergy consent"), default=False)
+    disability_adaptations = EncryptedTextField(_("disability adaptations"), null=True, blank=True)
+    disability_consent = models.BooleanField(_("disability consent"), default=False)
+    objects_to_offers = models.BooleanField(_("objects to offers"), default=False)
+    accepts_subsidiary_offers = models.BooleanField(
+        _("accepts subsidiaries' offers"), default=False
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("registration awaiting confirmation")
+        verbose_name_plural = _("registrations awaiting confirmation")
+        constraints = [
+            # One held seat per address and session: submitting again replaces the first.
+            models.UniqueConstraint(fields=["session", "email"], name="pending_one_per_address"),
+            models.CheckConstraint(
+                name="pending_allergies_need_consent",
+                condition=models.Q(food_allergies__isnull=True) | models.Q(allergies_consent=True),
+            ),
+            models.CheckConstraint(
+                name="pending_disability_needs_consent",
+                condition=models.Q(disability_adaptations__isnull=True)
+                | models.Q(disability_consent=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Registration awaiting confirmation #%(id)s") % {"id": self.pk})

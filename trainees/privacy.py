@@ -7,7 +7,7 @@ from consent.addresses import email_normalise
 from dpo_requests.audit import admin_history_redact
 from dpo_requests.providers import ANONYMISE, ERASE, Planned, Provider, Record
 from retention.batches import years_before
-from trainees.models import SensitiveNeeds, Trainee
+from trainees.models import PendingRegistration, SensitiveNeeds, Trainee
 
 # At an erasure, a trainee kept as attendance evidence keeps only name and email.
 _CLEARED = {
@@ -165,3 +165,39 @@ class TraineesProvider(Provider):
             return {ERASE: needs, ANONYMISE: 1}
         trainee.delete()
         return {ERASE: needs + 1}
+
+
+class PendingRegistrationsProvider(Provider):
+    """Registrations awaiting their owner's confirmation. Nothing in them was confirmed as
+    the person's, and their needs are seen by no one: the DPO and the export see how
+    many there are and for which session, never what they say. They expire by
+    themselves (REGISTRATION_CONFIRM_HOURS); an erasure deletes them at once."""
+
+    label = _("Registrations awaiting confirmation")
+    models = (PendingRegistration,)
+
+    def _pending(self, email):
+        return PendingRegistration.objects.filter(email=email_normalise(email)).select_related(
+            "session__course"
+        )
+
+    def records(self, *, email):
+        return [
+            Record(
+                self.label,
+                _("registration awaiting confirmation"),
+                pending.pk,
+                f"{pending.session.course.title} · {pending.session.start_date.isoformat()}",
+            )
+            for pending in self._pending(email)
+        ]
+
+    def export(self, *, email):
+        count = self._pending(email).count()
+        return {"registrations_awaiting_confirmation": count} if count else {}
+
+    def erasure_plan(self, *, email, today):
+        return [Planned(record, ERASE) for record in self.records(email=email)]
+
+    def erase(self, *, email, now):
+        return {ERASE: self._pending(email).delete()[0]}

@@ -1,8 +1,19 @@
-"""Self-registration: a person registers on a session from the public form."""
+"""Self-registration: a person registers on a session from the public form.
+
+Anyone can type any address into the form, so a submission changes nothing attached to
+that address: it becomes a PendingRegistration that holds a seat, and an email to the
+address says what happened. Only its owner, following the emailed link and pressing
+"Confirm", turns it into a trainee, an enrolment, sensitive needs and consents. An
+objection to offers is the one exception: it applies at once, since it only ever stops
+processing.
+"""
 
 import dataclasses
 import datetime
+import hashlib
+import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,11 +23,12 @@ from consent.addresses import email_normalise
 from consent.models import ConsentRecord
 from consent.selectors import consent_state
 from consent.services import consent_record
-from trainees.models import Trainee
-from trainees.services import sensitive_needs_record
-from training.models import Enrolment
-from training.selectors import session_is_open
-from training.services import enrolment_confirmation_queue, enrolment_create
+from core.outbox import email_enqueue
+from trainees.models import PendingRegistration, Trainee
+from trainees.services import sensitive_needs_record, sensitive_needs_validate
+from training.models import Enrolment, Session
+from training.selectors import session_is_open, session_seats_taken
+from training.services import EnrolmentRefused, enrolment_confirmation_queue, enrolment_create
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -39,17 +51,31 @@ class RegistrationDetails:
     accepts_subsidiary_offers: bool = False
 
 
-@dataclasses.dataclass(frozen=True)
-class Registration:
-    enrolment: Enrolment
-    # The address was already on file and the details typed differ from ours: we kept ours.
-    kept_known_details: bool
-
-
 class RegistrationClosed(ValidationError):
     """The session has started: it no longer takes registrations."""
 
 
+class Outcome:
+    """What a submission or a confirmation came to. Said only in the email, or on the
+    page the emailed link opens: never on the page after submitting."""
+
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    ALREADY_ENROLLED = "already_enrolled"
+    FULL = "full"
+    CONFIRMED = "confirmed"
+    CLOSED = "closed"
+    EXPIRED = "expired"
+    INVALID = "invalid"
+
+
+@dataclasses.dataclass(frozen=True)
+class Confirmation:
+    outcome: str
+    session: Session | None = None
+    enrolment: Enrolment | None = None
+
+
+# Fields of the trainee's record the form fills in.
 _IDENTITY = (
     "surname",
     "first_name",
@@ -60,101 +86,260 @@ _IDENTITY = (
 )
 
 
-@transaction.atomic
-def trainee_register(
-    *, session, details: RegistrationDetails, language: str, now: datetime.datetime
-) -> Registration:
-    """A person registers themself on a session: all of it is stored, or nothing is.
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
-    The organisation is controller for this enrolment. An address already on file keeps
-    the data already there (an unverified form must not overwrite a person's record);
-    only empty fields are filled in, and the person is told.
+
+@transaction.atomic
+def registration_submit(
+    *, session, details: RegistrationDetails, language: str, now: datetime.datetime
+) -> str:
+    """A submission of the public form: returns its Outcome, which only the email tells.
+
+    A new registration holds its seat for REGISTRATION_CONFIRM_HOURS and waits for the
+    address's owner to confirm; an address already enrolled, or a full session, is told
+    so by email. The session row lock (the one enrolment_create takes) makes the seat
+    count and the hold one step.
     """
     if not session_is_open(session=session, today=timezone.localdate(now)):
         raise RegistrationClosed(
             _("This session has started: registration is closed."), code="closed"
         )
-    email = email_normalise(details.email)
-    trainee, created = _trainee_for(email=email, details=details, language=language)
-    kept = not created and any(
-        getattr(trainee, field) != getattr(details, field).strip()
-        for field in _IDENTITY
-        if getattr(details, field).strip()
+    sensitive_needs_validate(
+        meals_provided=session.meals_provided,
+        food_allergies=details.food_allergies.strip(),
+        allergies_consent=details.allergies_consent,
+        disability_adaptations=details.disability_adaptations.strip(),
+        disability_consent=details.disability_consent,
     )
-    if not created:
-        for field in _IDENTITY:
-            if not getattr(trainee, field):
-                setattr(trainee, field, getattr(details, field).strip())
-        # The latest registration's language is the one the person reads now.
-        trainee.language = language
-        trainee.full_clean()
-        trainee.save()
+    email = email_normalise(details.email)
+    session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
+    if details.objects_to_offers:
+        # Stopping processing needs no proof of identity: it applies at once.
+        consent_record(
+            email=email,
+            purpose=ConsentRecord.Purpose.TRAINEE_OFFERS,
+            action=ConsentRecord.Action.OBJECTED,
+            channel=ConsentRecord.Channel.REGISTRATION_FORM,
+            at=now,
+        )
+    from trainees.emails import registration_outcome_message
 
+    enrolled = Enrolment.objects.filter(trainee__email__iexact=email, session=session).exclude(
+        status=Enrolment.Status.CANCELLED
+    )
+    seat_free = session_seats_taken(session_id=session.pk, except_email=email) < session.capacity
+    if enrolled.exists():
+        outcome, token = Outcome.ALREADY_ENROLLED, None
+        if seat_free:
+            # The public seat count must drop as it would for an unknown address, or
+            # it would tell whoever typed the address that its owner is enrolled. The
+            # hold keeps nothing from the form, and its link is never sent.
+            _pending_save(session=session, email=email, details=None, language=language, now=now)
+    elif not seat_free:
+        outcome, token = Outcome.FULL, None
+    else:
+        outcome, token = (
+            Outcome.AWAITING_CONFIRMATION,
+            _pending_save(
+                session=session, email=email, details=details, language=language, now=now
+            ),
+        )
+    email_enqueue(
+        message=registration_outcome_message(
+            outcome=outcome,
+            session=session,
+            email=email,
+            language=language,
+            token=token,
+        ),
+        kind=f"registration.{outcome}",
+    )
+    return outcome
+
+
+def _pending_save(*, session, email, details: RegistrationDetails | None, language, now) -> str:
+    """Hold a seat for this submission; returns the token for the emailed link.
+
+    A second submission of the same address replaces the first (and its link): the
+    address holds one seat at most. Without ``details``, a hold and nothing else.
+    """
+    token = secrets.token_urlsafe(32)
+    PendingRegistration.objects.filter(session=session, email=email).delete()
+    if details is None:
+        PendingRegistration.objects.create(
+            session=session,
+            email=email,
+            language=language,
+            token_hash=_token_hash(token),
+            created_at=now,
+            expires_at=now + datetime.timedelta(hours=settings.REGISTRATION_CONFIRM_HOURS),
+        )
+        return token
+    allergies = details.food_allergies.strip() if details.allergies_consent else ""
+    adaptations = details.disability_adaptations.strip() if details.disability_consent else ""
+    pending = PendingRegistration(
+        session=session,
+        email=email,
+        language=language,
+        details={field: getattr(details, field).strip() for field in (*_IDENTITY, "employer_name")},
+        food_allergies=allergies or None,
+        allergies_consent=details.allergies_consent,
+        disability_adaptations=adaptations or None,
+        disability_consent=details.disability_consent,
+        objects_to_offers=details.objects_to_offers,
+        accepts_subsidiary_offers=details.accepts_subsidiary_offers,
+        token_hash=_token_hash(token),
+        created_at=now,
+        expires_at=now + datetime.timedelta(hours=settings.REGISTRATION_CONFIRM_HOURS),
+    )
+    pending.full_clean()
+    pending.save()
+    return token
+
+
+def registration_pending_for(*, token: str, now: datetime.datetime) -> Confirmation:
+    """What the emailed link leads to, without changing anything (a GET)."""
+    pending = (
+        PendingRegistration.objects.select_related("session__course")
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
+    if pending is None:
+        return Confirmation(Outcome.INVALID)
+    if pending.expires_at <= now:
+        return Confirmation(Outcome.EXPIRED, session=pending.session)
+    return Confirmation(Outcome.AWAITING_CONFIRMATION, session=pending.session)
+
+
+@transaction.atomic
+def registration_confirm(*, token: str, now: datetime.datetime) -> Confirmation:
+    """The address's owner confirms: everything the form asked for is applied together,
+    or (if the enrolment is refused) nothing but the removal of the submission.
+
+    The session row is locked before the submission's, in the order registration_submit
+    takes them, so a confirmation and a new submission never deadlock.
+    """
+    found = PendingRegistration.objects.filter(token_hash=_token_hash(token)).first()
+    if found is None:
+        return Confirmation(Outcome.INVALID)
+    session = Session.objects.select_for_update().select_related("course").get(pk=found.session_id)
+    pending = PendingRegistration.objects.select_for_update().filter(pk=found.pk).first()
+    if pending is None:  # confirmed (or replaced) by a click that got the lock first
+        return Confirmation(Outcome.INVALID)
+    # Gone either way: confirmed, or never to be. Its seat is freed before the enrolment
+    # below counts the seats.
+    pending.delete()
+    if pending.expires_at <= now:
+        return Confirmation(Outcome.EXPIRED, session=session)
+    if not session_is_open(session=session, today=timezone.localdate(now)):
+        return Confirmation(Outcome.CLOSED, session=session)
+    try:
+        with transaction.atomic():
+            enrolment = _apply(pending=pending, session=session, now=now)
+    except EnrolmentRefused as refusal:
+        return Confirmation(refusal.code, session=session)
+    return Confirmation(Outcome.CONFIRMED, session=session, enrolment=enrolment)
+
+
+def _apply(*, pending: PendingRegistration, session: Session, now) -> Enrolment:
+    trainee = _trainee_for(pending=pending)
     enrolment = enrolment_create(
         trainee=trainee,
         session=session,
         source=Enrolment.Source.SELF,
-        employer_name=details.employer_name.strip(),
+        employer_name=pending.details.get("employer_name", ""),
         confirmation=Enrolment.Confirmation.PENDING,
     )
     sensitive_needs_record(
         enrolment=enrolment,
-        food_allergies=details.food_allergies,
-        allergies_consent=details.allergies_consent,
-        disability_adaptations=details.disability_adaptations,
-        disability_consent=details.disability_consent,
+        food_allergies=pending.food_allergies or "",
+        allergies_consent=pending.allergies_consent,
+        disability_adaptations=pending.disability_adaptations or "",
+        disability_consent=pending.disability_consent,
         now=now,
         channel=ConsentRecord.Channel.REGISTRATION_FORM,
     )
-    _record_offers_choice(email=email, trainee=trainee, details=details, now=now)
+    _record_offers_choice(pending=pending, trainee=trainee, now=now)
     enrolment_confirmation_queue(enrolment=enrolment)
-    return Registration(enrolment=enrolment, kept_known_details=kept)
+    return enrolment
 
 
-def _trainee_for(*, email: str, details: RegistrationDetails, language: str):
-    """The trainee with this address, created if new; (trainee, created)."""
-    trainee = Trainee.objects.filter(email__iexact=email).first()
-    if trainee is not None:
-        return trainee, False
-    trainee = Trainee(email=email, language=language)
+def _trainee_for(*, pending: PendingRegistration) -> Trainee:
+    """The trainee with this address, created if new, in the language just chosen.
+
+    An address already on file keeps the details already there (the person corrects
+    them from their own page, which the confirmation email links to): only empty
+    fields are filled in.
+    """
+    trainee = Trainee.objects.filter(email__iexact=pending.email).first()
+    if trainee is None:
+        trainee = Trainee(email=pending.email)
+        try:
+            # Two confirmations of one new address (two sessions) at once: the second
+            # insert waits for the first, fails on the unique address, and takes it.
+            with transaction.atomic():
+                _fill(trainee, pending)
+                trainee.save()
+            return trainee
+        except IntegrityError:
+            trainee = Trainee.objects.get(email__iexact=pending.email)
+    _fill(trainee, pending)
+    trainee.save()
+    return trainee
+
+
+def _fill(trainee: Trainee, pending: PendingRegistration) -> None:
     for field in _IDENTITY:
-        setattr(trainee, field, getattr(details, field).strip())
+        if not getattr(trainee, field):
+            setattr(trainee, field, pending.details.get(field, ""))
+    # The latest registration's language is the one the person reads now.
+    trainee.language = pending.language
     trainee.full_clean()
-    try:
-        # A double click sends the same new address twice at once: the second insert
-        # waits for the first, fails on the unique address, and takes that trainee.
-        with transaction.atomic():
-            trainee.save()
-    except IntegrityError:
-        return Trainee.objects.get(email__iexact=email), False
-    return trainee, True
 
 
-def _record_offers_choice(*, email, trainee, details, now) -> None:
+def _record_offers_choice(*, pending: PendingRegistration, trainee, now) -> None:
     offers, actions = ConsentRecord.Purpose.TRAINEE_OFFERS, ConsentRecord.Action
-    if details.objects_to_offers:
-        action = actions.OBJECTED
-    elif offers not in consent_state(email=email):
-        # Informed here for the first time and not objecting. A form left unticked never
-        # lifts an earlier objection: only the person, on their own page, can do that.
-        action = actions.GIVEN
-    else:
-        action = None
-    if action:
+    # An objection was recorded when the form was sent. Informed here for the first time
+    # and not objecting: consent given. A form left unticked never lifts an earlier
+    # objection: only the person, on their own page, can do that.
+    if not pending.objects_to_offers and offers not in consent_state(email=pending.email):
         consent_record(
-            email=email,
+            email=pending.email,
             trainee=trainee,
             purpose=offers,
-            action=action,
+            action=actions.GIVEN,
             channel=ConsentRecord.Channel.REGISTRATION_FORM,
             at=now,
         )
-    if details.accepts_subsidiary_offers:
+    if pending.accepts_subsidiary_offers:
         consent_record(
-            email=email,
+            email=pending.email,
             trainee=trainee,
             purpose=ConsentRecord.Purpose.SUBSIDIARY_OFFERS,
             action=actions.GIVEN,
             channel=ConsentRecord.Channel.REGISTRATION_FORM,
             at=now,
         )
+
+
+def unconfirmed_registrations_due(*, now: datetime.datetime):
+    """Submissions whose owner never confirmed, past their expiry."""
+    return PendingRegistration.objects.filter(expires_at__lte=now)
+
+
+def purge_unconfirmed_registrations(*, now, batch_size: int, dry_run=False, progress=None):
+    """An unconfirmed submission is no registration: once its link expired it goes, with
+    its encrypted needs; the purge log keeps the count only."""
+    from retention.batches import purge
+
+    return purge(
+        unconfirmed_registrations_due(now=now),
+        lambda ids: PendingRegistration.objects.filter(pk__any_of=ids).delete()[0],
+        today=timezone.localdate(now),
+        # Nothing in it was ever confirmed as the person's: no hold applies to it.
+        email_path=None,
+        batch_size=batch_size,
+        dry_run=dry_run,
+        progress=progress,
+    )

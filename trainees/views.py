@@ -2,27 +2,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from trainees.forms import RegistrationForm
-from trainees.registration import trainee_register
+from trainees.registration import (
+    Outcome,
+    registration_confirm,
+    registration_pending_for,
+    registration_submit,
+)
 from trainees.throttle import client_address, throttle_allow
+from training.models import Session
 from training.selectors import session_is_open, session_list_with_seats
-
-
-def _public_refusal(refusal: ValidationError) -> str:
-    """What the service's refusal means for the person at the form."""
-    code = getattr(refusal, "code", None)
-    if code == "already_enrolled":
-        return _(
-            "This email address is already registered for this session. If you did not "
-            "receive the confirmation email, write to us at %(email)s."
-        ) % {"email": settings.ORGANISATION["email"]}
-    if code == "full":
-        return _("This session has just filled up: no seat is left.")
-    return " ".join(refusal.messages)
 
 
 @never_cache  # sent back with its errors, the form holds what the person typed, needs too
@@ -41,23 +33,61 @@ def register(request, pk: int):
         if not throttle_allow(scope="registration", ident=client_address(request), limit=limit):
             return render(request, "429.html", status=429)
         try:
-            trainee_register(
+            registration_submit(
                 session=session,
                 details=form.details(),
                 language=translation.get_language(),
                 now=timezone.now(),
             )
         except ValidationError as refusal:
-            form.add_error(None, _public_refusal(refusal))
+            # Refusals about the session or the form only, never about the address.
+            form.add_error(None, " ".join(refusal.messages))
         else:
-            # Whether we knew the address is not said here (it would tell anyone who
-            # types it): the confirmation email, which only its owner reads, says it.
+            # The same page whatever became of it (awaiting confirmation, already
+            # enrolled, full): the email, which only the address's owner reads, says it.
             return redirect("trainees:registered", pk=session.pk)
     return render(request, "trainees/register.html", {"session": session, "form": form})
 
 
 @never_cache  # the registration path keeps one rule
 def registered(request, pk: int):
-    """What happens after a registration."""
-    session = get_object_or_404(session_list_with_seats(), pk=pk)
-    return render(request, "trainees/registered.html", {"session": session})
+    """What happens after a registration: check your email.
+
+    No seat count here: read straight after submitting, it would tell whether the
+    submission took a seat (and so something about the address)."""
+    session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
+    return render(
+        request,
+        "trainees/registered.html",
+        {"session": session, "hours": settings.REGISTRATION_CONFIRM_HOURS},
+    )
+
+
+# What each outcome of a confirmation answers: a page, and its status.
+_CONFIRM_PAGES = {
+    Outcome.CONFIRMED: 200,
+    Outcome.INVALID: 404,
+    Outcome.EXPIRED: 410,
+    Outcome.CLOSED: 410,
+    Outcome.ALREADY_ENROLLED: 409,
+    Outcome.FULL: 409,
+}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, token: str):
+    """The link emailed to the address: GET shows a button, only its POST confirms, so
+    that a mail scanner fetching the link confirms nothing."""
+    now = timezone.now()
+    if request.method == "POST":
+        found = registration_confirm(token=token, now=now)
+    else:
+        found = registration_pending_for(token=token, now=now)
+    status = _CONFIRM_PAGES.get(found.outcome, 200)
+    return render(
+        request,
+        "trainees/confirm.html",
+        {"outcome": found.outcome, "session": found.session, "enrolment": found.enrolment},
+        status=status,
+    )

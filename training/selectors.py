@@ -2,17 +2,37 @@
 
 import datetime
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from trainees.models import PendingRegistration
 from training.models import Enrolment, Session
+
+
+def _pending_holds(*, now: datetime.datetime | None = None):
+    """Registrations awaiting their owner's confirmation hold a seat until they expire:
+    an expired one holds nothing, whether or not the retention job has deleted it yet."""
+    return PendingRegistration.objects.filter(expires_at__gt=now or timezone.now())
 
 
 def session_list_with_seats() -> QuerySet[Session]:
     """Sessions annotated with ``seats_taken`` and ``seats_left``, in one query."""
-    taken = Count("enrolments", filter=Q(enrolments__status__in=Enrolment.SEAT_HOLDING))
+    enrolled = Count("enrolments", filter=Q(enrolments__status__in=Enrolment.SEAT_HOLDING))
+    # A subquery, not a second join: joining both would multiply the counts.
+    held = (
+        _pending_holds()
+        .filter(session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Session.objects.select_related("course")
-        .annotate(seats_taken=taken)
+        .annotate(
+            seats_taken=enrolled + Coalesce(Subquery(held, output_field=IntegerField()), Value(0))
+        )
         .annotate(seats_left=F("capacity") - F("seats_taken"))
     )
 
@@ -27,11 +47,17 @@ def session_list_upcoming(*, today: datetime.date) -> QuerySet[Session]:
     return session_list_with_seats().filter(start_date__gt=today).order_by("start_date", "pk")
 
 
-def session_seats_taken(*, session_id: int) -> int:
-    """How many enrolments hold a seat on this session."""
-    return Enrolment.objects.filter(
+def session_seats_taken(*, session_id: int, except_email: str | None = None) -> int:
+    """How many seats of this session are taken: by enrolments, and by registrations
+    awaiting confirmation (but the one of ``except_email``, which its new submission
+    replaces)."""
+    enrolled = Enrolment.objects.filter(
         session_id=session_id, status__in=Enrolment.SEAT_HOLDING
     ).count()
+    held = _pending_holds().filter(session_id=session_id)
+    if except_email is not None:
+        held = held.exclude(email=except_email)
+    return enrolled + held.count()
 
 
 def enrolment_refusal(*, trainee_id: int | None, session: Session) -> str | None:

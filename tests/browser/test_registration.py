@@ -1,16 +1,17 @@
 """A person registers in a real Chromium: with a mouse, with the keyboard only, and with
-a mistake the form explains next to the field."""
+a mistake the form explains next to the field; then confirms from the emailed link."""
 
 import datetime
 import re
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import CourseFactory, SessionFactory
-from trainees.models import SensitiveNeeds, Trainee
+from trainees.models import PendingRegistration, SensitiveNeeds, Trainee
 from training.models import Enrolment
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -45,6 +46,13 @@ def fill_identity(page: Page) -> None:
     page.get_by_label(re.compile(r"^Profession")).fill("Technicienne")
 
 
+def emailed_link(live_server, email: str) -> str:
+    """The confirmation link of the last email to the address, on the live server."""
+    [body] = [m.body for m in mail.outbox if m.to == [email]][-1:]
+    link = re.search(r"http://testserver(/register/confirm/\S+/)", body).group(1)
+    return live_server.url + link
+
+
 @pytest.mark.policy("S2")
 def test_a_person_registers_with_a_consented_allergy(page: Page, live_server, session):
     open_the_form(page, live_server)
@@ -55,8 +63,13 @@ def test_a_person_registers_with_a_consented_allergy(page: Page, live_server, se
     page.screenshot(path=ARTIFACTS / "registration-form-fr.png", full_page=True)
     page.get_by_role("button", name="S'inscrire").click()
 
-    expect(page.get_by_role("heading", name="Inscription reçue")).to_be_visible()
+    expect(page.get_by_role("heading", name="Consultez vos e-mails")).to_be_visible()
     expect(page.get_by_text("Ce qui va se passer")).to_be_visible()
+    assert not Enrolment.objects.exists() and not SensitiveNeeds.objects.exists()
+    page.goto(emailed_link(live_server, "alice@example.org"))
+    page.get_by_role("button", name="Confirmer mon inscription").click()
+
+    expect(page.get_by_role("heading", name="Inscription confirmée")).to_be_visible()
     enrolment = Enrolment.objects.get()
     assert enrolment.trainee.surname == "Lambert"
     assert SensitiveNeeds.objects.get().food_allergies == "Arachides"
@@ -114,7 +127,88 @@ def test_the_form_can_be_completed_with_the_keyboard_only(page: Page, live_serve
     page.keyboard.press("Space")
     tab_to(page, "button.button[type=submit]")
     page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Consultez vos e-mails")).to_be_visible()
 
-    expect(page.get_by_role("heading", name="Inscription reçue")).to_be_visible()
+    page.goto(emailed_link(live_server, "bruno@example.org"))
+    tab_to(page, "button.button[type=submit]")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Inscription confirmée")).to_be_visible()
     enrolment = Enrolment.objects.select_related("trainee").get()
     assert (enrolment.trainee.surname, enrolment.employer_name) == ("Garnier", "Acme Industrie")
+
+
+@pytest.mark.policy("F1")
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        (
+            "fr-FR",
+            {
+                "register": "S'inscrire",
+                "check": "Consultez vos e-mails",
+                "subject": "Confirmez votre inscription",
+                "confirm": "Confirmer mon inscription",
+                "confirmed": "Inscription confirmée",
+                "unusable": "Ce lien ne peut pas être utilisé",
+            },
+        ),
+        (
+            "en-GB",
+            {
+                "register": "Register",
+                "check": "Check your email",
+                "subject": "Confirm your registration",
+                "confirm": "Confirm my registration",
+                "confirmed": "Registration confirmed",
+                "unusable": "This link cannot be used",
+            },
+        ),
+    ],
+)
+def test_register_then_confirm_from_the_emailed_link(
+    browser: Browser, live_server, session, locale, text
+):
+    """The whole path a new person takes, in each language, with a screenshot per step."""
+    lang = locale[:2]
+    page = browser.new_context(locale=locale).new_page()
+    page.goto(f"{live_server.url}/sessions/{session.pk}/register/")
+    fields = {
+        "#id_surname": "Lambert",
+        "#id_first_name": "Alice",
+        "#id_email": "alice@example.org",
+        "#id_phone": "06 12 34 56 78",
+        "#id_postal_address": "3 rue des Lilas, 69003 Lyon",
+        "#id_occupation": "Technicienne",
+        "#id_food_allergies": "Arachides",
+    }
+    for selector, value in fields.items():
+        page.locator(selector).fill(value)
+    page.locator("#id_allergies_consent").check()
+    page.get_by_role("button", name=text["register"], exact=True).click()
+
+    expect(page.get_by_role("heading", name=text["check"])).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"registration-check-email-{lang}.png", full_page=True)
+    assert not Trainee.objects.exists() and not SensitiveNeeds.objects.exists()
+    [message] = mail.outbox
+    assert message.subject.startswith(text["subject"])
+
+    link = emailed_link(live_server, "alice@example.org")
+    page.goto(link)
+    expect(page.get_by_role("heading", name=text["subject"])).to_be_visible()
+    page.screenshot(path=ARTIFACTS / f"registration-confirm-{lang}.png", full_page=True)
+    assert PendingRegistration.objects.exists()  # opening the link confirmed nothing
+    page.get_by_role("button", name=text["confirm"]).click()
+
+    expect(page.get_by_role("heading", name=text["confirmed"])).to_be_visible()
+    page.screenshot(path=ARTIFACTS / f"registration-confirmed-{lang}.png", full_page=True)
+    enrolment = Enrolment.objects.select_related("trainee").get()
+    assert enrolment.trainee.language == lang
+    assert SensitiveNeeds.objects.get().food_allergies == "Arachides"
+    assert not PendingRegistration.objects.exists()
+
+    page.goto(link)  # the link is used up
+    expect(page.get_by_role("heading", name=text["unusable"])).to_be_visible()
+    assert Enrolment.objects.count() == 1
+    page.context.close()

@@ -1,5 +1,6 @@
-"""The confirmation email: sent after the registration commits, in the trainee's language,
-and never lost when the broker or the mail server is down."""
+"""The confirmation email: sent once the registration is confirmed from the emailed link
+and committed, in the trainee's language, and never lost when the broker or the mail
+server is down."""
 
 import datetime
 import re
@@ -11,13 +12,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.outbox import outbox_sweep
+from tests.public.conftest import confirm_link
 from training.models import Enrolment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def register(client, session, data, **headers):
-    return client.post(reverse("trainees:register", args=[session.pk]), data, **headers)
+    """Send the form, then confirm from the emailed link; the emails are in mail.outbox."""
+    response = client.post(reverse("trainees:register", args=[session.pk]), data, **headers)
+    if response.status_code == 302:
+        response = client.post(confirm_link(data["email"]), **headers)
+    return response
 
 
 def _sweep_later(minutes=10):
@@ -29,7 +35,8 @@ def _sweep_later(minutes=10):
 def test_the_confirmation_goes_out_in_french_with_text_and_html(client, session, form_data):
     register(client, session, form_data)
 
-    [message] = mail.outbox
+    confirm_your_registration, message = mail.outbox
+    assert "/register/confirm/" in confirm_your_registration.body
     html = message.alternatives[0][0]
     assert message.to == ["alice.lambert@example.org"]
     assert message.subject.startswith("Votre inscription : Sauveteur secouriste du travail")
@@ -45,7 +52,7 @@ def test_the_confirmation_goes_out_in_french_with_text_and_html(client, session,
 def test_an_english_speaker_gets_it_in_english(client, session, form_data):
     register(client, session, form_data, HTTP_ACCEPT_LANGUAGE="en")
 
-    [message] = mail.outbox
+    message = mail.outbox[-1]
     assert message.subject.startswith("Your registration: Sauveteur secouriste du travail")
     assert "Hello Alice," in message.body
     assert "Hello Alice," in message.alternatives[0][0]
@@ -58,7 +65,7 @@ def test_it_links_to_the_privacy_policy_and_a_signed_page_to_manage_consents(
     form_data.update(no_offers="on")
     register(client, session, form_data, HTTP_ACCEPT_LANGUAGE="en")
 
-    body = mail.outbox[0].body
+    body = mail.outbox[-1].body
     privacy, manage = re.findall(r"http://testserver\S+", body)
     assert privacy == "http://testserver" + reverse("consent:privacy")
     manage_path = urlparse(manage).path
@@ -81,25 +88,38 @@ def test_the_email_leaves_only_after_the_registration_is_committed(client, sessi
 def test_with_the_broker_down_the_registration_stands_and_the_email_follows_later(
     client, session, form_data, dead_broker
 ):
-    response = register(client, session, form_data)
+    submitted = client.post(reverse("trainees:register", args=[session.pk]), form_data)
 
-    assert response.status_code == 302
+    assert submitted.status_code == 302
+    assert mail.outbox == []  # "confirm your registration" waits in the outbox
+    assert _sweep_later() == (1, 0)
+
+    response = client.post(confirm_link(form_data["email"]))
+
+    assert response.status_code == 200
     enrolment = Enrolment.objects.get()
     assert enrolment.confirmation == Enrolment.Confirmation.PENDING
-    assert mail.outbox == []
-
-    assert _sweep_later() == (1, 0)
     assert len(mail.outbox) == 1
+
+    assert _sweep_later(minutes=20) == (1, 0)
+    assert len(mail.outbox) == 2
     enrolment.refresh_from_db()
     assert enrolment.confirmation == Enrolment.Confirmation.SENT
 
 
 def test_with_the_mail_server_down_the_registration_stands_and_the_email_is_retried(
-    client, session, form_data, dead_mail_server, settings
+    client, session, form_data, settings
 ):
-    response = register(client, session, form_data)
+    client.post(reverse("trainees:register", args=[session.pk]), form_data)
+    link = confirm_link(form_data["email"])
+    mail.outbox.clear()
+    # Now SMTP on a port nobody listens on: sending fails with a real connection error.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
 
-    assert response.status_code == 302
+    response = client.post(link)
+
+    assert response.status_code == 200
     assert Enrolment.objects.get().confirmation == Enrolment.Confirmation.PENDING
     assert _sweep_later() == (0, 1)
 
@@ -113,10 +133,14 @@ def test_with_the_mail_server_down_the_registration_stands_and_the_email_is_retr
 def test_an_address_the_outbox_gives_up_on_is_shown_as_failed_to_staff(
     client, session, form_data, settings
 ):
+    client.post(reverse("trainees:register", args=[session.pk]), form_data)
+    link = confirm_link(form_data["email"])
+    # The address took the confirmation link, then its server refuses our mail for good.
     settings.EMAIL_BACKEND = "tests.mail_backends.RefusingBackend"
     settings.REFUSED_ADDRESSES = ["alice.lambert@example.org"]
+    mail.outbox.clear()
 
-    register(client, session, form_data)
+    client.post(link)
 
     enrolment = Enrolment.objects.get()
     assert enrolment.confirmation == Enrolment.Confirmation.FAILED

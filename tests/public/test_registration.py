@@ -4,21 +4,18 @@ import datetime
 import re
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from consent.models import ConsentRecord
 from tests.factories import EnrolmentFactory, SessionFactory, TraineeFactory
-from trainees.models import SensitiveNeeds, Trainee
+from trainees.models import PendingRegistration, SensitiveNeeds, Trainee
 from training.models import Enrolment
 
 pytestmark = pytest.mark.django_db
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-def register(client, session, data, **headers):
-    return client.post(reverse("trainees:register", args=[session.pk]), data, **headers)
 
 
 def nothing_stored():
@@ -27,16 +24,19 @@ def nothing_stored():
         or Enrolment.objects.exists()
         or SensitiveNeeds.objects.exists()
         or ConsentRecord.objects.exists()
+        or PendingRegistration.objects.exists()
     )
 
 
 @pytest.mark.policy("R1")
 @pytest.mark.policy("P1")
-def test_a_person_registers_and_we_are_controller(client, session, form_data):
-    response = register(client, session, form_data)
-
+def test_a_person_registers_and_we_are_controller(register, confirm, session, form_data):
+    response = register(session, form_data)
     assert response.status_code == 302
     assert response["Location"] == reverse("trainees:registered", args=[session.pk])
+
+    confirm(form_data["email"])
+
     enrolment = Enrolment.objects.select_related("trainee").get()
     assert enrolment.session == session
     assert enrolment.source == Enrolment.Source.SELF
@@ -45,13 +45,14 @@ def test_a_person_registers_and_we_are_controller(client, session, form_data):
     assert enrolment.trainee.language == "fr"
 
 
-def test_the_page_after_registering_says_what_happens_next(client, session, form_data):
-    response = register(client, session, form_data, follow=True, **EN)
+def test_the_page_after_registering_says_to_check_the_email(client, register, session, form_data):
+    response = register(session, form_data, **EN)
+    page = client.get(response["Location"], **EN)
 
-    html = response.content.decode()
-    assert "Registration received" in html
+    html = page.content.decode()
+    assert "Check your email" in html
     assert "What happens next" in html
-    assert "confirmation email" in html
+    assert "confirm your registration within 48 hours" in html
 
 
 @pytest.mark.policy("D3")
@@ -81,11 +82,11 @@ def test_every_field_says_whether_it_is_mandatory_and_why_it_is_asked(client, se
 
 @pytest.mark.policy("D4")
 def test_without_mandatory_data_the_registration_is_refused_and_nothing_stored(
-    client, session, form_data
+    register, session, form_data
 ):
     form_data.update(surname="", email="")
 
-    response = register(client, session, form_data, **EN)
+    response = register(session, form_data, **EN)
 
     assert response.status_code == 200
     assert response.context["form"].errors["surname"] == ["This field is required."]
@@ -93,14 +94,17 @@ def test_without_mandatory_data_the_registration_is_refused_and_nothing_stored(
 
 
 @pytest.mark.policy("S1")
-def test_allergies_are_not_even_asked_when_the_session_has_no_meals(client, form_data):
+def test_allergies_are_not_even_asked_when_the_session_has_no_meals(
+    client, register_and_confirm, form_data
+):
     no_meals = SessionFactory(meals_provided=False)
 
     page = client.get(reverse("trainees:register", args=[no_meals.pk]))
     form_data.update(food_allergies="Gluten", allergies_consent="on")
-    register(client, no_meals, form_data)
+    register_and_confirm(no_meals, form_data)
 
     assert "food_allergies" not in page.content.decode()
+    assert Enrolment.objects.exists()
     assert not SensitiveNeeds.objects.exists()
 
 
@@ -117,10 +121,10 @@ def test_the_consent_boxes_are_separate_and_unticked(client, session):
 
 @pytest.mark.policy("S2")
 @pytest.mark.policy("D4")
-def test_allergy_text_without_consent_is_refused_next_to_the_field(client, session, form_data):
+def test_allergy_text_without_consent_is_refused_next_to_the_field(register, session, form_data):
     form_data.update(food_allergies="Arachides")
 
-    response = register(client, session, form_data, **EN)
+    response = register(session, form_data, **EN)
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -131,10 +135,10 @@ def test_allergy_text_without_consent_is_refused_next_to_the_field(client, sessi
 
 
 @pytest.mark.policy("S2")
-def test_consent_without_text_stores_nothing_sensitive(client, session, form_data):
+def test_consent_without_text_stores_nothing_sensitive(register_and_confirm, session, form_data):
     form_data.update(allergies_consent="on", disability_consent="on")
 
-    register(client, session, form_data)
+    register_and_confirm(session, form_data)
 
     assert Enrolment.objects.exists()
     assert not SensitiveNeeds.objects.exists()
@@ -145,7 +149,7 @@ def test_consent_without_text_stores_nothing_sensitive(client, session, form_dat
 @pytest.mark.policy("S2")
 @pytest.mark.policy("S3")
 def test_needs_given_with_consent_are_stored_encrypted_with_their_consent_recorded(
-    client, session, form_data
+    register_and_confirm, session, form_data
 ):
     form_data.update(
         food_allergies="Arachides",
@@ -154,7 +158,7 @@ def test_needs_given_with_consent_are_stored_encrypted_with_their_consent_record
         disability_consent="on",
     )
 
-    register(client, session, form_data)
+    register_and_confirm(session, form_data)
 
     needs = SensitiveNeeds.objects.get()
     assert needs.food_allergies == "Arachides"
@@ -172,16 +176,19 @@ def test_needs_given_with_consent_are_stored_encrypted_with_their_consent_record
 
 
 @pytest.mark.policy("P3")
-def test_the_trainee_can_object_to_offers_right_on_the_form(client, session, form_data):
+def test_the_trainee_can_object_to_offers_right_on_the_form(register, confirm, session, form_data):
     before = timezone.now()
     form_data.update(no_offers="on")
 
-    register(client, session, form_data)
+    register(session, form_data)
 
+    # An objection only stops processing: it needs no confirmation and applies at once.
     record = ConsentRecord.objects.get(purpose=ConsentRecord.Purpose.TRAINEE_OFFERS)
     assert record.action == ConsentRecord.Action.OBJECTED
     assert record.at >= before
-    assert record.trainee.email == "alice.lambert@example.org"
+    assert record.email == "alice.lambert@example.org"
+    confirm(form_data["email"])
+    assert ConsentRecord.objects.filter(purpose=ConsentRecord.Purpose.TRAINEE_OFFERS).count() == 1
 
 
 @pytest.mark.policy("P3")
@@ -194,24 +201,26 @@ def test_the_form_says_offers_come_from_us_and_our_french_subsidiaries(client, s
 
 
 @pytest.mark.policy("P3")
-def test_offers_from_subsidiaries_need_their_own_consent(client, session, form_data):
+def test_offers_from_subsidiaries_need_their_own_consent(register_and_confirm, session, form_data):
     from consent.selectors import communication_allowed
 
-    register(client, session, form_data)
+    register_and_confirm(session, form_data)
     assert not communication_allowed(email="alice.lambert@example.org", purpose="subsidiary_offers")
     assert communication_allowed(email="alice.lambert@example.org", purpose="trainee_offers")
 
     other = SessionFactory()
-    register(client, other, {**form_data, "subsidiary_offers": "on"})
+    register_and_confirm(other, {**form_data, "subsidiary_offers": "on"})
     assert communication_allowed(email="alice.lambert@example.org", purpose="subsidiary_offers")
 
 
-def test_registering_for_an_employer_needs_its_name(client, session, form_data):
+def test_registering_for_an_employer_needs_its_name(
+    register, register_and_confirm, session, form_data
+):
     form_data.update(registering_as="employee")
 
-    refused = register(client, session, form_data, **EN)
+    refused = register(session, form_data, **EN)
     form_data.update(employer_name="Acme Industrie")
-    register(client, session, form_data)
+    register_and_confirm(session, form_data)
 
     assert "Name your employer" in refused.content.decode()
     enrolment = Enrolment.objects.get()
@@ -219,37 +228,41 @@ def test_registering_for_an_employer_needs_its_name(client, session, form_data):
     assert enrolment.role == Enrolment.Role.CONTROLLER
 
 
-def test_a_full_session_gives_a_clear_message_and_stores_nothing(client, form_data):
+def test_a_full_session_is_said_by_email_and_nothing_is_stored(client, register, form_data):
     full = SessionFactory(capacity=1)
     EnrolmentFactory(session=full)
 
-    response = register(client, full, form_data, **EN)
+    register(full, form_data, **EN)
 
-    assert "This session is full" in response.content.decode()
+    page = client.get(reverse("trainees:register", args=[full.pk]), **EN)
+    assert "This session is full" in page.content.decode()
+    assert "This session is full" in mail.outbox[-1].body
     assert Trainee.objects.count() == 1  # the one already enrolled
     assert full.enrolments.count() == 1
+    assert not PendingRegistration.objects.exists()
 
 
-def test_a_second_registration_of_the_same_email_gives_a_message_and_no_duplicate(
-    client, session, form_data
+def test_a_second_registration_of_the_same_email_is_told_by_email_and_no_duplicate(
+    register, register_and_confirm, session, form_data
 ):
-    register(client, session, form_data)
+    register_and_confirm(session, form_data)
     form_data.update(email="ALICE.LAMBERT@example.org ")
 
-    response = register(client, session, form_data, **EN)
+    response = register(session, form_data, **EN)
 
-    assert "This email address is already registered for this session" in response.content.decode()
+    assert response.status_code == 302
+    assert "You are already enrolled on this session" in mail.outbox[-1].body
     assert Enrolment.objects.count() == 1
     assert Trainee.objects.count() == 1
 
 
 def test_a_known_address_registering_again_does_not_overwrite_the_record(
-    client, session, form_data
+    register_and_confirm, session, form_data
 ):
     known = TraineeFactory(email="alice.lambert@example.org", surname="Lambert", phone="0102030405")
     form_data.update(surname="Someone Else", phone="0999999999")
 
-    register(client, session, form_data)
+    register_and_confirm(session, form_data)
 
     known.refresh_from_db()
     assert known.surname == "Lambert"
@@ -271,7 +284,7 @@ def test_a_session_that_has_started_is_closed_for_registration(client, form_data
     started = SessionFactory(start_date=start, end_date=start + datetime.timedelta(days=2))
 
     page = client.get(reverse("trainees:register", args=[started.pk]), **EN)
-    post = register(client, started, form_data)
+    post = client.post(reverse("trainees:register", args=[started.pk]), form_data)
 
     assert page.status_code == post.status_code == 410
     assert "registration is closed" in page.content.decode()
@@ -318,58 +331,55 @@ def test_a_post_without_csrf_token_is_refused_with_a_page_and_nothing_stored(ses
     ],
 )
 def test_bad_input_gets_a_clear_message_and_nothing_is_stored(
-    client, session, form_data, field, value, message
+    register, session, form_data, field, value, message
 ):
     form_data[field] = value
 
-    response = register(client, session, form_data, **EN)
+    response = register(session, form_data, **EN)
 
     assert response.status_code == 200
     assert message in response.content.decode()
     assert nothing_stored()
 
 
-def test_repeated_submissions_from_one_address_are_throttled(client, session, form_data, settings):
+def test_repeated_submissions_from_one_address_are_throttled(
+    register, session, form_data, settings
+):
     settings.REGISTRATION_SUBMISSIONS_PER_HOUR = 3
     for n in range(3):
-        assert (
-            register(client, session, {**form_data, "email": f"p{n}@example.org"}).status_code
-            == 302
-        )
+        assert register(session, {**form_data, "email": f"p{n}@example.org"}).status_code == 302
 
-    response = register(client, session, {**form_data, "email": "p4@example.org"}, **EN)
+    response = register(session, {**form_data, "email": "p4@example.org"}, **EN)
 
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
-    assert Enrolment.objects.count() == 3
+    assert PendingRegistration.objects.count() == 3
     other_address = register(
-        client, session, {**form_data, "email": "p5@example.org"}, REMOTE_ADDR="10.0.0.9"
+        session, {**form_data, "email": "p5@example.org"}, REMOTE_ADDR="10.0.0.9"
     )
     assert other_address.status_code == 302
 
 
-def test_typing_mistakes_do_not_count_against_the_limit(client, session, form_data, settings):
+def test_typing_mistakes_do_not_count_against_the_limit(register, session, form_data, settings):
     settings.REGISTRATION_SUBMISSIONS_PER_HOUR = 1
     for _ in range(5):
-        assert register(client, session, {**form_data, "email": "wrong@"}).status_code == 200
+        assert register(session, {**form_data, "email": "wrong@"}).status_code == 200
 
-    assert register(client, session, form_data).status_code == 302
+    assert register(session, form_data).status_code == 302
 
 
-def test_behind_a_proxy_each_visitor_has_their_own_limit(client, session, form_data, settings):
+def test_behind_a_proxy_each_visitor_has_their_own_limit(register, session, form_data, settings):
     settings.REGISTRATION_SUBMISSIONS_PER_HOUR, settings.TRUSTED_PROXIES = 1, 1
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
 
-    first = register(client, session, form_data, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+    first = register(session, form_data, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
     second = register(
-        client,
         session,
         {**form_data, "email": "bob@example.org"},
         HTTP_X_FORWARDED_FOR="spoofed, 198.51.100.7",
         **proxy,
     )
     third = register(
-        client,
         session,
         {**form_data, "email": "eve@example.org"},
         HTTP_X_FORWARDED_FOR="198.51.100.7",
@@ -379,7 +389,7 @@ def test_behind_a_proxy_each_visitor_has_their_own_limit(client, session, form_d
     assert (first.status_code, second.status_code, third.status_code) == (302, 302, 429)
 
 
-def test_with_the_cache_down_registrations_still_go_through(client, session, form_data, settings):
+def test_with_the_cache_down_registrations_still_go_through(register, session, form_data, settings):
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -387,10 +397,10 @@ def test_with_the_cache_down_registrations_still_go_through(client, session, for
         }
     }
 
-    response = register(client, session, form_data)
+    response = register(session, form_data)
 
     assert response.status_code == 302
-    assert Enrolment.objects.count() == 1
+    assert PendingRegistration.objects.count() == 1
 
 
 def test_the_catalogue_lists_upcoming_sessions_with_seats_left(client, session):

@@ -78,7 +78,13 @@ def _mail_sites() -> set[str]:
 
 # Every place that sends or queues mail → the stories that prove it survives an outage.
 DECLARED = {
-    "training/emails.py:enrolment_confirmation_message:EmailMultiAlternatives": ["registration"],
+    "trainees/emails.py:registration_outcome_message:EmailMultiAlternatives": [
+        "registration",
+        "registration_again",
+    ],
+    "training/emails.py:enrolment_confirmation_message:EmailMultiAlternatives": [
+        "registration_confirmed"
+    ],
     "training/emails.py:processor_notice_message:EmailMultiAlternatives": ["employer_enrolment"],
     "consent/emails.py:marketing_message:EmailMultiAlternatives": ["campaign"],
     "consent/emails.py:self_service_link_message:EmailMultiAlternatives": ["self_service_link"],
@@ -125,6 +131,8 @@ class Story:
     to: str
     # Once the service is back: what beat or the person does before the sweeper runs.
     recover: Callable = lambda world: None
+    # What happened before the outage.
+    before: Callable = lambda world: None
 
 
 @dataclasses.dataclass
@@ -175,6 +183,31 @@ def _register(world):
     )
     assert response.status_code == 302
     return response
+
+
+def _register_again(world):
+    """Someone registers an address already enrolled: the email says so (no link)."""
+    from tests.factories import EnrolmentFactory
+
+    trainee = TraineeFactory(email="alice.lambert@example.org")
+    EnrolmentFactory(trainee=trainee, session=world.session)
+    return _register(world)
+
+
+def _confirm(world):
+    """The owner follows the link of the email that waited in the outbox."""
+    import re
+
+    with_link = OutboxEmail.objects.get(kind="registration.awaiting_confirmation")
+    path = re.search(r"http://testserver(/register/confirm/\S+/)", with_link.body).group(1)
+    return world.client.post(path)
+
+
+def _submitted_earlier(world):
+    """The form was sent, and its link delivered, while every service was up."""
+    _register(world)
+    outbox_sweep(now=timezone.now() + datetime.timedelta(minutes=2))
+    mail.outbox.clear()
 
 
 def _employer_enrols(world):
@@ -258,7 +291,15 @@ def _remind_the_dpo(world):
 
 
 STORIES = {
-    "registration": Story(_register, "enrolment.confirmation", "alice.lambert@example.org"),
+    "registration": Story(
+        _register, "registration.awaiting_confirmation", "alice.lambert@example.org"
+    ),
+    "registration_again": Story(
+        _register_again, "registration.already_enrolled", "alice.lambert@example.org"
+    ),
+    "registration_confirmed": Story(
+        _confirm, "enrolment.confirmation", "alice.lambert@example.org", before=_submitted_earlier
+    ),
     "employer_enrolment": Story(
         _employer_enrols, "enrolment.processor_notice", "employee@example.org"
     ),
@@ -290,6 +331,7 @@ def test_each_email_survives_an_outage_and_the_sweeper_delivers_it(
     settings.PRIVATE_FILES_ROOT = tmp_path
     world, story = World(client=client, session=session), STORIES[story]
     caplog.set_level(logging.INFO)
+    story.before(world)
 
     with OUTAGES[outage]():
         response = story.act(world)

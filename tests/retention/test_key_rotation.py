@@ -131,7 +131,8 @@ def test_a_value_the_app_saved_meanwhile_is_not_overwritten(db, settings, old_ke
     needs.save()
 
     field = SensitiveNeeds._meta.get_field("food_allergies")
-    assert _compare_and_set(SensitiveNeeds, field, needs.pk, old=read_by_the_rotation, new=stale) == 0
+    swaps = [(needs.pk, read_by_the_rotation, stale)]
+    assert _compare_and_set(SensitiveNeeds, field, swaps) == 0
     assert SensitiveNeeds.objects.get(pk=needs.pk).food_allergies == "Lait"
 
 

@@ -62,9 +62,7 @@ def test_a_backup_records_by_fingerprint_the_keys_its_values_need(backup_dir, ol
     assert f"Keys its encrypted values need: {key_fingerprint(old_key)}" in capsys.readouterr().out
 
 
-def test_backup_check_says_which_keys_each_kept_backup_needs(
-    backup_dir, settings, old_key, capsys
-):
+def test_backup_check_says_which_keys_each_kept_backup_needs(backup_dir, settings, old_key, capsys):
     needs_recorded()
     backup_create(path=backup_dir / "formation-1-before.backup")
     settings.CRYPTOGRAPHY_KEYS = [NEW_KEY, old_key]  # a new key in front, then rotated

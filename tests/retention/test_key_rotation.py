@@ -4,6 +4,7 @@ leaves every value readable and a re-run finishes the job."""
 
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -215,6 +216,8 @@ def test_a_rotation_killed_mid_run_leaves_every_value_readable_and_a_rerun_finis
         # says where the rotation is.
         seen = b""
         while rotation.poll() is None:
+            readable, _, _ = select.select([rotation.stderr], [], [], 60)
+            assert readable, "the rotation printed no progress for a minute"
             seen += os.read(rotation.stderr.fileno(), 4096)
             done = [int(n.replace(b",", b"")) for n in re.findall(rb"\(([\d,]+)/", seen)]
             if done and done[-1] >= ROWS // 5:

@@ -4,6 +4,7 @@ import argparse
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from retention.keys import RotationError, encryption_rotate, encryption_rows, encryption_status
 from trainees.encryption import Keyring
@@ -37,10 +38,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         self._keys()
-        if action == "status":
-            self._status()
-        else:
-            self._rotate(options["batch_size"])
+        try:
+            if action == "status":
+                self._status()
+            else:
+                self._rotate(options["batch_size"])
+        except DatabaseError as error:
+            raise CommandError(
+                f"The database cannot be read ({type(error).__name__}): it cannot be reached, "
+                "or has no tables yet (run 'migrate' first). Batches done so far are kept."
+            ) from None
 
     def _keys(self):
         fingerprints = Keyring.configured().fingerprints
@@ -83,11 +90,11 @@ class Command(BaseCommand):
     def _status(self):
         fingerprints = Keyring.configured().fingerprints
         heads = "".join(f"{f'key {n} {fp}':>16}" for n, fp in enumerate(fingerprints, 1))
-        self.stdout.write(f"{'column':44}{heads}{'no key':>10}")
+        self.stdout.write(f"{'column':48}{heads}{'no key':>10}")
         unreadable = 0
         for count in encryption_status():
             cells = "".join(f"{n:>16,}" for n in count.by_key)
-            self.stdout.write(f"{count.column:44}{cells}{count.unreadable:>10,}")
+            self.stdout.write(f"{count.column:48}{cells}{count.unreadable:>10,}")
             unreadable += count.unreadable
         if unreadable:
             raise CommandError(

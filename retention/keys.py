@@ -142,16 +142,22 @@ def _compare_and_set(model, field, swaps: list[tuple]) -> int:
         quote(field.column),
         quote(model._meta.pk.column),
     )
-    cases = " ".join(f"WHEN {pk} = %s THEN %s" for _ in swaps)
-    still = " OR ".join(f"({pk} = %s AND {column} = %s)" for _ in swaps)
-    params = [p for key, _old, new in swaps for p in (key, new)]
-    params += [p for key, old, _new in swaps for p in (key, old)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {column} = CASE {cases} END WHERE {still}",  # noqa: S608
-            params,
-        )
-        return cursor.rowcount
+    written = 0
+    # At most 1,000 values a statement: 4,000 parameters, well within what SQLite and
+    # PostgreSQL's protocol accept, whatever --batch-size is.
+    for start in range(0, len(swaps), 1000):
+        chunk = swaps[start : start + 1000]
+        cases = " ".join(f"WHEN {pk} = %s THEN %s" for _ in chunk)
+        still = " OR ".join(f"({pk} = %s AND {column} = %s)" for _ in chunk)
+        params = [p for key, _old, new in chunk for p in (key, new)]
+        params += [p for key, old, _new in chunk for p in (key, old)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {column} = CASE {cases} END WHERE {still}",  # noqa: S608
+                params,
+            )
+            written += cursor.rowcount
+    return written
 
 
 def encryption_status() -> list[KeyCount]:

@@ -217,8 +217,10 @@ def test_a_file_that_is_not_a_whole_backup_changes_nothing(tmp_path, damage):
 def no_scratch_left() -> bool:
     if connection.vendor != "postgresql":
         return not Path(f"{connection.settings_dict['NAME']}.restore").exists()
+    # This database's scratch only: other test databases share the server.
+    scratch = f"{connection.settings_dict['NAME']}__restore_scratch"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname LIKE %s", ["%restore_scratch"])
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [scratch])
         return cursor.fetchone() is None
 
 

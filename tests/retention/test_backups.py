@@ -291,7 +291,11 @@ def test_a_restore_while_the_app_is_connected_is_refused_and_changes_nothing(
 
     assert Trainee.objects.filter(email="after@example.org").exists()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", ["%restore%"])
+        live = connection.settings_dict["NAME"]  # other test databases share the server
+        cursor.execute(
+            "SELECT datname FROM pg_database WHERE datname IN (%s, %s)",
+            [f"{live}__restore_scratch", f"{live}__before_restore"],
+        )
         assert cursor.fetchall() == []  # no scratch database left behind
 
 

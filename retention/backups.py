@@ -82,7 +82,11 @@ def _run(command: list[str]) -> subprocess.CompletedProcess:
 
 
 def backup_create(*, path: Path) -> Path:
-    """Write a backup of the whole database to ``path``, readable by its owner only."""
+    """Write a backup of the whole database to ``path``, readable by its owner only,
+    with the manifest of the keys its encrypted values need beside it."""
+    # Imported here, not at the top: backup_keys reads backups with this module's tools.
+    from retention.backup_keys import backup_manifest_write, manifest_path
+
     if path.exists():
         raise BackupError(f"{path} already exists: choose another file.")
     try:
@@ -106,10 +110,14 @@ def backup_create(*, path: Path) -> Path:
                 connection.connection.backup(target)
             finally:
                 target.close()
+        os.chmod(path, 0o600)
+        # Which keys its values need, read back from the file just written (a file that
+        # cannot be read back is no backup): SECURITY.md, key rotation.
+        backup_manifest_write(path)
     except BaseException:
         path.unlink(missing_ok=True)
+        manifest_path(path).unlink(missing_ok=True)
         raise
-    os.chmod(path, 0o600)
     return path
 
 

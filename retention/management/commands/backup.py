@@ -1,6 +1,8 @@
 """Backups: take one, restore one (re-applying the rights exercised since), or check
-that the configured keys read every encrypted value."""
+that the configured keys read every encrypted value and say which keys each kept backup
+needs."""
 
+import json
 import signal
 import sys
 from pathlib import Path
@@ -9,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from retention.backup_keys import backup_keys_check, backups_kept, keys_needed, manifest_path
 from retention.backups import BackupError, backup_create, backup_restore, encrypted_values_check
 
 
@@ -18,7 +21,9 @@ class Command(BaseCommand):
         "online backup) readable by its owner only; 'restore FILE' puts one back, then "
         "re-applies erasures, opt-outs and holds the backup predates and runs the "
         "retention schedule; 'check' decrypts every encrypted value with the configured "
-        "keys. Backups hold encrypted data as ciphertext: keep CRYPTOGRAPHY_KEY apart."
+        "keys and says which keys each kept backup (BACKUP_DIR, or the files given) "
+        "needs, failing if one needs a key no longer configured. Backups hold encrypted "
+        "data as ciphertext: keep CRYPTOGRAPHY_KEY apart."
     )
 
     def add_arguments(self, parser):
@@ -28,7 +33,10 @@ class Command(BaseCommand):
         restore = sub.add_parser("restore", help="replace the database with a backup")
         restore.add_argument("file", type=Path)
         restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-        sub.add_parser("check", help="decrypt every encrypted value with the configured keys")
+        check = sub.add_parser(
+            "check", help="decrypt every value; say which keys each kept backup needs"
+        )
+        check.add_argument("files", nargs="*", type=Path, help="backups (default: BACKUP_DIR)")
 
     def handle(self, *args, action, **options):
         try:
@@ -41,6 +49,11 @@ class Command(BaseCommand):
         path = output or Path(settings.BACKUP_DIR) / f"formation-{stamp}.backup"
         backup_create(path=path)
         self.stdout.write(f"Backup written: {path} ({path.stat().st_size:,} bytes, mode 600).")
+        keys = json.loads(manifest_path(path).read_text())["keys"]
+        self.stdout.write(
+            f"Keys its encrypted values need: {', '.join(keys) or 'none'} "
+            f"(written in {manifest_path(path).name}, kept beside it)."
+        )
         self.stdout.write(
             "Encrypted data is in it as ciphertext: keep CRYPTOGRAPHY_KEY apart from it."
         )
@@ -80,9 +93,45 @@ class Command(BaseCommand):
             f"Encrypted values readable with the configured keys: {report.encrypted_values}."
         )
 
-    def _check(self, **options):
+    def _check(self, files=(), **options):
         count = encrypted_values_check()
         self.stdout.write(f"Encrypted values readable with the configured keys: {count}.")
+        paths = list(files) or backups_kept()
+        where = "given" if files else f"in {settings.BACKUP_DIR}"
+        self.stdout.write(f"Backups {where}: {len(paths)}.")
+        backups = backup_keys_check(paths)
+        keys = keys_needed(backups)
+        for backup in backups:
+            needs = [
+                f"{key.fingerprint} (key {key.number}, {n:,} values)"
+                for key, n in zip(keys, backup.by_key, strict=True)
+                if n
+            ]
+            if backup.unreadable:
+                named = ", ".join(backup.missing) or "a key no manifest names"
+                needs.append(f"{named}: NOT CONFIGURED ({backup.unreadable:,} values)")
+            self.stdout.write(f"  {backup.path.name}: needs {', '.join(needs) or 'no key'}")
+            if not backup.manifest_agrees:
+                self.stderr.write(
+                    f"  {backup.path.name}: its manifest does not match the backup's contents "
+                    "(the contents count)."
+                )
+        for key in keys:
+            if key.needed_by:
+                users = ", ".join(key.needed_by)
+                self.stdout.write(f"Key {key.number} ({key.fingerprint}) is needed by: {users}.")
+            elif key.number > 1:
+                self.stdout.write(
+                    f"Key {key.number} ({key.fingerprint}) is needed by nothing kept: "
+                    "it may be removed."
+                )
+        short = [backup.path.name for backup in backups if backup.unreadable]
+        if short:
+            raise CommandError(
+                f"Kept backups need a key no longer in CRYPTOGRAPHY_KEY: {', '.join(short)}. "
+                "Put that key back (behind the first), or delete those backups once they "
+                "are past their retention."
+            )
 
 
 def _interrupt(signum, frame):

@@ -122,7 +122,7 @@ class PendingRegistration(models.Model):
     email = models.EmailField(_("email"))
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     # The identity fields the person typed, as RegistrationDetails names them.
-    details = models.JSONField(_("details"), default=dict)
+    details = models.JSONField(_("details"), default=dict, blank=True)
     food_allergies = EncryptedTextField(_("food allergies"), null=True, blank=True)
     allergies_consent = models.BooleanField(_("allergy consent"), default=False)
     disability_adaptations = EncryptedTextField(_("disability adaptations"), null=True, blank=True)

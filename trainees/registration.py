@@ -86,6 +86,14 @@ _IDENTITY = (
 )
 
 
+# The outbox's label of each email a submission sends.
+_EMAIL_KINDS = {
+    Outcome.AWAITING_CONFIRMATION: "registration.confirm",
+    Outcome.ALREADY_ENROLLED: "registration.already_enrolled",
+    Outcome.FULL: "registration.full",
+}
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -153,7 +161,7 @@ def registration_submit(
             language=language,
             token=token,
         ),
-        kind=f"registration.{outcome}",
+        kind=_EMAIL_KINDS[outcome],
     )
     return outcome
 

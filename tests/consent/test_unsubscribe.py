@@ -7,6 +7,7 @@ from consent.models import ConsentRecord, Suppression
 from consent.selectors import communication_allowed
 from consent.tokens import unsubscribe_token_make
 from tests.factories import SessionFactory, TraineeFactory
+from tests.public.conftest import confirm_link
 from trainees.models import Trainee
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,9 @@ def test_a_tampered_unsubscribe_link_is_refused_with_a_page(client, db):
 
 
 @pytest.mark.policy("P5")
-def test_suppression_survives_deletion_reimport_and_registration(client, db):
+def test_suppression_survives_deletion_reimport_and_registration(
+    client, db, django_capture_on_commit_callbacks
+):
     client.post(
         url(), data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
     )
@@ -61,18 +64,20 @@ def test_suppression_survives_deletion_reimport_and_registration(client, db):
 
     TraineeFactory(email="Alice@Example.org")  # imported again
     session = SessionFactory()
-    client.post(
-        reverse("trainees:register", args=[session.pk]),
-        {
-            "surname": "Lambert",
-            "first_name": "Alice",
-            "email": "alice@example.org",
-            "phone": "0612345678",
-            "postal_address": "Lyon",
-            "registering_as": "individual",
-            "occupation": "Tech",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("trainees:register", args=[session.pk]),
+            {
+                "surname": "Lambert",
+                "first_name": "Alice",
+                "email": "alice@example.org",
+                "phone": "0612345678",
+                "postal_address": "Lyon",
+                "registering_as": "individual",
+                "occupation": "Tech",
+            },
+        )
+    client.post(confirm_link("alice@example.org"))  # and she confirms it
 
     assert ConsentRecord.objects.get().action == "given"  # the form informed her again
     assert not communication_allowed(email="alice@example.org", purpose=OFFERS)

@@ -386,3 +386,22 @@ def test_an_erasure_deletes_registrations_awaiting_confirmation(register, sessio
 
     assert list(erased.values()) == [1]
     assert not PendingRegistration.objects.exists()
+
+
+@pytest.mark.policy("D2")
+def test_a_registration_awaiting_confirmation_holds_only_what_the_form_asks(
+    register, session, attack
+):
+    register(session, attack)
+
+    pending = PendingRegistration.objects.get()
+    assert set(pending.details) == {
+        "surname",
+        "first_name",
+        "phone",
+        "postal_address",
+        "occupation",
+        "diplomas_and_skills",
+        "employer_name",
+    }
+    assert pending.details["surname"] == "Intrus"  # as typed, applied to no one

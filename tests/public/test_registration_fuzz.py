@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from consent.models import ConsentRecord
@@ -38,6 +38,19 @@ fields = st.fixed_dictionaries(
 )
 
 
+VALID = {
+    "surname": "Lambert",
+    "first_name": "Alice",
+    "email": "alice@example.org",
+    "phone": "0612345678",
+    "postal_address": "Lyon",
+    "registering_as": "individual",
+    "employer_name": "",
+    "occupation": "Technicienne",
+    "diplomas_and_skills": "",
+    "food_allergies": "",
+    "disability_adaptations": "",
+}
 MODELS = (Trainee, Enrolment, SensitiveNeeds, ConsentRecord, PendingRegistration)
 
 
@@ -50,6 +63,9 @@ def _counts():
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=fields)
+# Valid submissions, so that the confirmation is always tried too.
+@example(data=VALID)
+@example(data={**VALID, "food_allergies": "Gluten", "allergies_consent": "on", "no_offers": "on"})
 def test_any_input_gets_a_page_and_a_whole_registration_or_nothing(
     client, session, data, django_capture_on_commit_callbacks
 ):
@@ -63,6 +79,7 @@ def test_any_input_gets_a_page_and_a_whole_registration_or_nothing(
     assert response.status_code in (200, 302)
     after = _counts()
     if response.status_code == 200:
+        event("refused with a message")
         assert after == before
         return
     # Sent, not confirmed: nothing in anyone's name but an objection, which applies at once.
@@ -77,11 +94,13 @@ def test_any_input_gets_a_page_and_a_whole_registration_or_nothing(
     pending.full_clean()
     link = re.search(r"http://testserver(/register/confirm/\S+/)", mail.outbox[-1].body)
     if link is None:  # an address this run already enrolled: told so, nothing to confirm
+        event("told it is already enrolled")
         return
 
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = client.post(link.group(1))
 
+    event("held, then confirmed")
     assert confirmed.status_code == 200
     enrolment = Enrolment.objects.select_related("trainee").latest("pk")
     trainee = enrolment.trainee

@@ -161,9 +161,7 @@ TEMPLATES = [
 
 # Empty when not given: a production start then refuses to run (config/production.py).
 DATABASE_URL = _secret("DATABASE_URL") or ""
-DATABASES = {
-    "default": env.db_url_config(DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-}
+DATABASES = {"default": env.db_url_config(DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a Celery worker process started by a test sees the same data.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
@@ -307,12 +305,16 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = _bool("SECURE_HSTS_PRELOAD", default=False)
-SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else [
-    # security.W021 asks for HSTS preload. Not preloading is a deliberate default: once on
-    # the browsers' list, a domain and every subdomain are HTTPS-only for months after
-    # leaving it, a commitment only the organisation can make (SECURE_HSTS_PRELOAD=true).
-    "security.W021",
-]
+SILENCED_SYSTEM_CHECKS = (
+    []
+    if SECURE_HSTS_PRELOAD
+    else [
+        # security.W021 asks for HSTS preload. Not preloading is a deliberate default: once on
+        # the browsers' list, a domain and every subdomain are HTTPS-only for months after
+        # leaving it, a commitment only the organisation can make (SECURE_HSTS_PRELOAD=true).
+        "security.W021",
+    ]
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -25,9 +25,11 @@ def csp_violations(page: Page) -> list[str]:
     violations: list[str] = []
     page.on(
         "console",
-        lambda message: violations.append(f"{page.url}: {message.text}")
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     page.on("pageerror", lambda error: violations.append(f"{page.url}: {error}"))
     return violations

@@ -67,11 +67,15 @@ def run(command: list[str], **variables: str) -> subprocess.CompletedProcess:
     )
 
 
-def setting(name: str, **variables: str) -> str:
-    probe = f"import django; django.setup(); from django.conf import settings; print(repr(settings.{name}))"
+def settings_of(*names: str, **variables: str) -> dict[str, str]:
+    """The settings a process started with these variables would have (their repr)."""
+    probe = (
+        "import django; django.setup(); from django.conf import settings; "
+        f"print('\\n'.join(repr(eval('settings.' + name)) for name in {names!r}))"
+    )
     result = run([sys.executable, "-c", probe], **variables)
     assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+    return dict(zip(names, result.stdout.splitlines(), strict=True))
 
 
 # --- Headers ------------------------------------------------------------------------
@@ -122,11 +126,14 @@ def test_https_responses_ask_browsers_to_keep_to_https_for_a_year(client, db):
 
 
 def test_hsts_is_a_year_with_subdomains_and_preload_only_by_choice():
-    assert setting("SECURE_HSTS_SECONDS", **SERVICES) == "31536000"
-    assert setting("SECURE_HSTS_INCLUDE_SUBDOMAINS", **SERVICES) == "True"
-    assert setting("SECURE_HSTS_PRELOAD", **SERVICES) == "False"
-    assert setting("SECURE_HSTS_PRELOAD", SECURE_HSTS_PRELOAD="true", **SERVICES) == "True"
-    assert setting("SECURE_HSTS_SECONDS", SECURE_HSTS_SECONDS="600", **SERVICES) == "600"
+    hsts = ("SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD")
+
+    assert settings_of(*hsts, **SERVICES) == dict(
+        zip(hsts, ["31536000", "True", "False"], strict=True)
+    )
+    assert settings_of(
+        *hsts, SECURE_HSTS_SECONDS="600", SECURE_HSTS_PRELOAD="true", **SERVICES
+    ) == dict(zip(hsts, ["600", "True", "True"], strict=True))
 
 
 def test_the_language_cookie_is_https_only_and_not_sent_from_other_sites(client, db):
@@ -182,7 +189,10 @@ GUNICORN = [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", "127.0.0
     [
         ("gunicorn", GUNICORN),
         ("The Celery worker", [sys.executable, "-m", "celery", "-A", "config", "worker"]),
-        ("Celery beat", [sys.executable, "-m", "celery", "-A", "config", "beat", "-s", "/dev/null"]),
+        (
+            "Celery beat",
+            [sys.executable, "-m", "celery", "-A", "config", "beat", "-s", "/dev/null"],
+        ),
     ],
 )
 def test_a_production_process_refuses_to_start_without_its_services(process, command):
@@ -222,7 +232,7 @@ def free_port() -> int:
 
 
 def get(url: str, host: str) -> tuple[int, str]:
-    request = urllib.request.Request(url, headers={"Host": host})
+    request = urllib.request.Request(url, headers={"Host": host})  # noqa: S310 (http only)
     try:
         with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
             return response.status, response.read().decode()
@@ -278,13 +288,24 @@ def test_service_urls_can_be_read_from_files(tmp_path):
         "EMAIL_URL_FILE": str(tmp_path / "email"),
     }
 
-    database = setting("DATABASES['default']", **files)
-    assert "'NAME': 'formation'" in database and "'HOST': 'db.internal'" in database
-    assert "'PASSWORD': 's3cret'" in database
-    assert setting("REDIS_URL", **files) == "'redis://:s3cret@redis.internal:6379/0'"
-    assert setting("CELERY_BROKER_URL", **files) == "'redis://:s3cret@redis.internal:6379/0'"
-    assert setting("EMAIL_HOST", **files) == "'smtp.example.org'"
-    assert setting("EMAIL_HOST_PASSWORD", **files) == "'s3cret'"
+    found = settings_of(
+        "DATABASES['default']['NAME']",
+        "DATABASES['default']['HOST']",
+        "DATABASES['default']['PASSWORD']",
+        "CELERY_BROKER_URL",
+        "EMAIL_HOST",
+        "EMAIL_HOST_PASSWORD",
+        **files,
+    )
+
+    assert list(found.values()) == [
+        "'formation'",
+        "'db.internal'",
+        "'s3cret'",
+        "'redis://:s3cret@redis.internal:6379/0'",
+        "'smtp.example.org'",
+        "'s3cret'",
+    ]
 
 
 def test_a_missing_secret_file_is_named_clearly(tmp_path):
@@ -298,8 +319,10 @@ def test_a_missing_secret_file_is_named_clearly(tmp_path):
 
 
 def test_the_proxy_https_header_is_believed_only_behind_a_declared_proxy():
-    assert setting("SECURE_PROXY_SSL_HEADER", **SERVICES) == "None"
-    assert setting("SECURE_PROXY_SSL_HEADER", TRUSTED_PROXIES="1", **SERVICES) == (
+    header = "SECURE_PROXY_SSL_HEADER"
+
+    assert settings_of(header, **SERVICES)[header] == "None"
+    assert settings_of(header, TRUSTED_PROXIES="1", **SERVICES)[header] == (
         "('HTTP_X_FORWARDED_PROTO', 'https')"
     )
 

@@ -118,6 +118,7 @@ def test_the_backoffice_carries_every_security_header(client, db):
     assert_security_headers(response)
 
 
+@pytest.mark.policy("Y2")
 @override_settings(SECURE_SSL_REDIRECT=True)
 def test_https_responses_ask_browsers_to_keep_to_https_for_a_year(client, db):
     response = client.get("/", secure=True)
@@ -136,6 +137,7 @@ def test_hsts_is_a_year_with_subdomains_and_preload_only_by_choice():
     ) == dict(zip(hsts, ["600", "True", "True"], strict=True))
 
 
+@pytest.mark.policy("Y2")
 def test_the_language_cookie_is_https_only_and_not_sent_from_other_sites(client, db):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
 
@@ -156,6 +158,7 @@ def deploy_check(**variables: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.policy("Y2")
 def test_check_deploy_reports_no_warning_in_production():
     result = deploy_check()
 
@@ -327,6 +330,7 @@ def test_the_proxy_https_header_is_believed_only_behind_a_declared_proxy():
     )
 
 
+@pytest.mark.policy("Y2")
 @override_settings(SECURE_SSL_REDIRECT=True, SECURE_PROXY_SSL_HEADER=None)
 def test_facing_visitors_directly_a_forged_https_header_still_gets_redirected(client, db):
     response = client.get("/", HTTP_X_FORWARDED_PROTO="https")

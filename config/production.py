@@ -12,8 +12,6 @@ off. manage.py commands, tests, `make run` (DEBUG on) and the image build are un
 import os
 import sys
 
-REQUIRED = ("DATABASE_URL", "REDIS_URL")
-
 
 def missing_services() -> list[str]:
     """The service URLs a production start lacks; none when DEBUG is on."""
@@ -22,7 +20,7 @@ def missing_services() -> list[str]:
 
     if settings.DEBUG:
         return []
-    return [name for name in REQUIRED if not getattr(settings, name)]
+    return [name for name, given in settings.PRODUCTION_SERVICES_GIVEN.items() if not given]
 
 
 def require_services(process: str) -> None:

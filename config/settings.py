@@ -159,9 +159,10 @@ TEMPLATES = [
     },
 ]
 
-# Empty when not given: a production start then refuses to run (config/production.py).
-DATABASE_URL = _secret("DATABASE_URL") or ""
-DATABASES = {"default": env.db_url_config(DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Lower-case, so not a setting: the URL carries a password, which DEBUG's error page would
+# show (it hides DATABASES' PASSWORD, not a setting named *_URL).
+_database_url = _secret("DATABASE_URL")
+DATABASES = {"default": env.db_url_config(_database_url or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a Celery worker process started by a test sees the same data.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
@@ -367,6 +368,8 @@ PERMISSIONS_POLICY = {
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 REDIS_URL = _secret("REDIS_URL") or ""
+# Which of the services a production start needs were given (config/production.py).
+PRODUCTION_SERVICES_GIVEN = {"DATABASE_URL": bool(_database_url), "REDIS_URL": bool(REDIS_URL)}
 
 # The cache holds throttling counters (they expire by themselves). CACHE_URL may point at
 # another Redis database than the broker's (e.g. redis://host:6379/1).

@@ -218,7 +218,9 @@ def no_scratch_left() -> bool:
     if connection.vendor != "postgresql":
         return not Path(f"{connection.settings_dict['NAME']}.restore").exists()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname LIKE %s", ["%restore_scratch"])
+        # This database's scratch only: other test runs share the server.
+        scratch = f"{connection.settings_dict['NAME']}__restore_scratch"
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [scratch])
         return cursor.fetchone() is None
 
 

@@ -291,7 +291,11 @@ def test_a_restore_while_the_app_is_connected_is_refused_and_changes_nothing(
 
     assert Trainee.objects.filter(email="after@example.org").exists()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", ["%restore%"])
+        # This database's scratch copies only: other test runs share the server.
+        live = connection.settings_dict["NAME"]
+        cursor.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{live}_%restore%"]
+        )
         assert cursor.fetchall() == []  # no scratch database left behind
 
 

@@ -20,4 +20,6 @@ RUN django-admin compilemessages --ignore=.venv \
 USER app
 
 EXPOSE 8000
+# gunicorn reads ./gunicorn.conf.py (/app) by default: with DEBUG off it refuses to start
+# without DATABASE_URL and REDIS_URL, as do the Celery worker and beat (config/celery.py).
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -2,7 +2,9 @@
 
 Production differs from a first run only by environment variables. With no
 DATABASE_URL the app uses an SQLite file; with no REDIS_URL, Celery tasks run
-in-process; with no EMAIL_URL, emails are printed on the console.
+in-process; with no EMAIL_URL, emails are printed on the console. Those fallbacks are
+for a first run and tests only: a production start (gunicorn, the Celery worker or beat
+with DEBUG off) refuses to run without DATABASE_URL and REDIS_URL (config/production.py).
 """
 
 from pathlib import Path
@@ -35,10 +37,18 @@ def _bool(name: str, *, default: bool) -> bool:
 
 
 def _secret(name: str) -> str | None:
-    """A secret from NAME, or from the file named by NAME_FILE (Docker/Kubernetes secrets)."""
+    """A secret from NAME, or from the file named by NAME_FILE (Docker/Kubernetes secrets).
+
+    Used for the keys and for the service URLs (they carry passwords). The file's trailing
+    newline is dropped: `echo url > file` must not end a database name with one."""
     path = env.str(f"{name}_FILE", default="")
     if path:
-        return Path(path).read_text().strip()
+        try:
+            return Path(path).read_text().strip()
+        except OSError as error:
+            raise ImproperlyConfigured(
+                f"{name}_FILE={path} cannot be read ({error.strerror})."
+            ) from None
     return env.str(name, default="") or None
 
 
@@ -100,6 +110,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "core",
     "clients",
     "trainees",
@@ -111,7 +122,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's or compose's health check is answered before host validation
+    # and the HTTPS redirect, which would refuse or redirect it.
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -120,7 +136,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "config.security.ContentSecurityPolicyMiddleware",
     "cookies.middleware.CookieChoiceMiddleware",
 ]
 
@@ -145,7 +160,10 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Lower-case, so not a setting: the URL carries a password, which DEBUG's error page would
+# show (it hides DATABASES' PASSWORD, not a setting named *_URL).
+_database_url = _secret("DATABASE_URL")
+DATABASES = {"default": env.db_url_config(_database_url or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a Celery worker process started by a test sees the same data.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
@@ -184,7 +202,7 @@ STORAGES = {
 }
 
 # Email: console by default, e.g. smtp+tls://user:password@smtp.example.org:587 in production.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+vars().update(env.email_url_config(_secret("EMAIL_URL") or "consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="formation@example.org")
 
 # Absolute links in emails point here (workers send emails outside any request).
@@ -283,21 +301,89 @@ REGISTRATION_CONFIRM_HOURS = env.int("REGISTRATION_CONFIRM_HOURS", default=48)
 # 0 means the app faces visitors directly. Throttling counts the visitor's address.
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 
-# Security: HTTPS-only cookies and redirects outside DEBUG (behind a TLS-terminating proxy).
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# --- Hardening (issue 11): HTTPS, security headers, cookies. `check --deploy` is clean.
+# HTTPS-only cookies and redirects outside DEBUG (behind a TLS-terminating proxy).
+# X-Forwarded-Proto is believed only when a proxy is declared: facing visitors directly,
+# anyone could send it and pass a plain-HTTP request off as HTTPS.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES > 0 else None
 SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 3600)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = not DEBUG
+# The language choice is read by the server only, and never sent along from other sites.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# HSTS: one year, subdomains included, by default. Preloading (the browsers' built-in
+# list, hard to leave) is the organisation's choice: SECURE_HSTS_PRELOAD=true opts in.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = _bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = (
+    []
+    if SECURE_HSTS_PRELOAD
+    else [
+        # security.W021 asks for HSTS preload. Not preloading is a deliberate default: once on
+        # the browsers' list, a domain and every subdomain are HTTPS-only for months after
+        # leaving it, a commitment only the organisation can make (SECURE_HSTS_PRELOAD=true).
+        "security.W021",
+    ]
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): our own scripts, styles and images only, no inline
+# code, on every page, the admin's included. A script the visitor did not consent to
+# cannot even be fetched from another origin by mistake.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": [
+            "'self'",
+            # The one inline style of Django's admin (admin/change_list.html, a change list
+            # without actions): allowed by its hash, never by 'unsafe-inline'.
+            "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='",
+        ],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page needs any of these features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# --- end of Hardening
 # A failed CSRF check shows our own page, in the visitor's language.
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
-REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_URL = _secret("REDIS_URL") or ""
+# Which of the services a production start needs were given (config/production.py).
+PRODUCTION_SERVICES_GIVEN = {"DATABASE_URL": bool(_database_url), "REDIS_URL": bool(REDIS_URL)}
 
 # The cache holds throttling counters (they expire by themselves). CACHE_URL may point at
 # another Redis database than the broker's (e.g. redis://host:6379/1).
-CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
+CACHE_URL = _secret("CACHE_URL") or REDIS_URL
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     if CACHE_URL

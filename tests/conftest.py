@@ -47,6 +47,30 @@ def charlie(db) -> User:
     return _staff("charlie")
 
 
+@pytest.fixture(autouse=True)
+def force_login_is_fully_signed_in(monkeypatch):
+    """``client.force_login(user)`` stands for "fully signed in": password AND second
+    factor. It gives the user a confirmed authenticator device and marks the session as
+    verified by it (django-otp), so that tests about what staff may do read as before.
+    The second factor itself (enrolment, codes, recovery codes, the refusal of a session
+    with a password only) is tested through the real pages in tests/staff_auth/."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    force_login = Client.force_login
+
+    def force_login_with_second_factor(self, user, backend=None):
+        force_login(self, user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
+
+
 @pytest.fixture
 def enrolment(db):
     return EnrolmentFactory()

@@ -279,6 +279,9 @@ RETENTION = {
     "CAMPAIGN_RECIPIENTS_DAYS": env.int("RETENTION_CAMPAIGN_RECIPIENTS_DAYS", default=90),
     # The admin's change history (it names records): a staff accountability trail.
     "ADMIN_HISTORY_MONTHS": env.int("RETENTION_ADMIN_HISTORY_MONTHS", default=12),
+    # Failed staff sign-ins (django-axes), for the DPO to look into a guessing attack:
+    # six months, the CNIL's lower bound for access logs.
+    "SIGN_IN_FAILURES_DAYS": env.int("RETENTION_SIGN_IN_FAILURES_DAYS", default=180),
 }
 if any(value < 0 for value in RETENTION.values()):
     raise ImproperlyConfigured("Retention periods cannot be negative.")

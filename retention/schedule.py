@@ -36,6 +36,7 @@ from retention.purges import (
     purge_expired_sessions,
     sessions_expired_due,
 )
+from staff_auth.purges import purge_sign_in_failures, sign_in_failures_due
 from trainees.services import (
     purge_sensitive_needs,
     purge_trainee_prospects,
@@ -240,6 +241,17 @@ RULES += [
         policy=_("§7: access control to IT systems."),
         apply=purge_expired_sessions,
         due=lambda today, now: sessions_expired_due(now=now),
+    ),
+    Rule(
+        name="sign-in-failures",
+        data=_("Failed staff sign-ins (username, address, browser)"),
+        legal_basis=INTEREST,
+        trigger=_("the failed sign-in"),
+        period=lambda: _("%(days)d days") % {"days": _r("SIGN_IN_FAILURES_DAYS")},
+        action=DELETE,
+        policy=_("§7: access control to IT systems."),
+        apply=purge_sign_in_failures,
+        due=lambda today, now: sign_in_failures_due(now=now),
     ),
 ]
 BY_NAME = {rule.name: rule for rule in RULES}

@@ -72,7 +72,9 @@ def enrol(request):
         if codes is not None:
             otp_login(request, device)
             return _codes_page(request, codes)
-        form.add_error("code", _("This code is not valid. Check the time on your phone and try again."))
+        form.add_error(
+            "code", _("This code is not valid. Check the time on your phone and try again.")
+        )
     qr = segno.make(device.config_url, error="m")
     return render(
         request,
@@ -99,7 +101,9 @@ def recovery_codes(request):
 
 
 def _codes_page(request, codes: list[str]):
-    return render(request, "staff_auth/recovery_codes.html", {"codes": codes, "next": _next(request)})
+    return render(
+        request, "staff_auth/recovery_codes.html", {"codes": codes, "next": _next(request)}
+    )
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -20,7 +20,9 @@ def test_the_demo_prints_codes_that_open_the_admin(client, settings):
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
 
-    lines = {line.split()[0]: line.split() for line in out.getvalue().splitlines() if "codes:" in line}
+    lines = {
+        line.split()[0]: line.split() for line in out.getvalue().splitlines() if "codes:" in line
+    }
     assert set(lines) == set(DEMO)
     code = lines["dpo"][2]
     sign_in_with_password(client, "dpo", "demo")

@@ -92,3 +92,24 @@ def test_no_username_or_address_reaches_the_application_log(client, alice, caplo
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "alice" not in logged and "bob-unknown" not in logged
     assert "127.0.0.1" not in logged
+
+
+@pytest.mark.django_db
+def test_failures_are_kept_six_months_then_deleted(client, alice, settings):
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    from retention.services import retention_run
+
+    assert settings.RETENTION["SIGN_IN_FAILURES_DAYS"] == 180
+    now = timezone.now()
+    with time_machine.travel(now - datetime.timedelta(days=181)):
+        _guess(client, 2)
+    with time_machine.travel(now - datetime.timedelta(days=179)):
+        _guess(client, 1)
+    assert AccessFailureLog.objects.count() == 3
+
+    results = retention_run(now=now)
+
+    assert results["sign-in-failures"].affected == 2
+    assert AccessFailureLog.objects.count() == 1  # the recent one stays
+    assert not AccessAttempt.objects.exists()  # past its cool-off

@@ -141,10 +141,10 @@ def test_only_a_verified_session_makes_new_recovery_codes(client, alice, alice_c
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("language", "title"), [("fr", "Second facteur"), ("en", "Second factor")]
-)
-def test_the_second_factor_page_speaks_the_staff_language(client, alice, alice_codes, language, title):
+@pytest.mark.parametrize(("language", "title"), [("fr", "Second facteur"), ("en", "Second factor")])
+def test_the_second_factor_page_speaks_the_staff_language(
+    client, alice, alice_codes, language, title
+):
     sign_in_with_password(client, "alice", "pw-alice")
 
     response = client.get(VERIFY, headers={"accept-language": language})
@@ -160,3 +160,12 @@ def test_an_outside_next_address_is_ignored(client, alice, alice_codes):
     response = client.post(VERIFY, {"code": current_code(device), "next": "https://evil.example/"})
 
     assert response["Location"] == "/admin/"
+
+
+@pytest.mark.django_db
+def test_the_admin_links_to_new_recovery_codes(client, alice):
+    client.force_login(alice)
+
+    html = client.get("/admin/", headers={"accept-language": "en"}).content.decode()
+
+    assert reverse("staff_auth:recovery_codes") in html

@@ -169,3 +169,11 @@ def test_the_admin_links_to_new_recovery_codes(client, alice):
     html = client.get("/admin/", headers={"accept-language": "en"}).content.decode()
 
     assert reverse("staff_auth:recovery_codes") in html
+
+
+@pytest.mark.django_db
+def test_in_tests_login_checks_the_password_then_counts_as_fully_signed_in(client, alice):
+    assert not client.login(username="alice", password="wrong")
+    assert client.login(username="alice", password="pw-alice")
+
+    assert client.get("/admin/").status_code == 200

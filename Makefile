@@ -31,6 +31,7 @@ run: install .env
 	@echo "  The app:   http://127.0.0.1:$(PORT)/"
 	@echo "  The admin: http://127.0.0.1:$(PORT)/admin/   login: admin   password: $${DEMO_PASSWORD:-demo}"
 	@echo "  Other demo staff (same password): formation, logistique, dpo, marketing"
+	@echo "  Second factor: after the password, one of the account's codes printed above"
 	@echo ""
 	SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

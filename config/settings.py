@@ -119,6 +119,12 @@ INSTALLED_APPS = [
     "retention",
     "dpo_requests",
     "cookies",
+    # Staff sign-in: second factor (TOTP, recovery codes) and lockout (see staff_auth/).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "staff_auth",
 ]
 
 MIDDLEWARE = [
@@ -134,9 +140,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff sign-in: is_verified() on request.user, then no /admin/ or /backoffice/ page
+    # without the second factor.
+    "django_otp.middleware.OTPMiddleware",
+    "staff_auth.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cookies.middleware.CookieChoiceMiddleware",
+    # Last, as django-axes requires: turns a lockout into our page (staff_auth).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -171,6 +183,44 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # their turn instead of failing with "database is locked" on upgrade.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Staff sign-in (staff_auth/): lockout, second factor, session length -------------
+# django-axes counts failed sign-ins first; its backend needs the request, so sign-ins go
+# through a page (tests use force_login, see tests/conftest.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
+# Per account *and* address: a stranger guessing from elsewhere cannot lock a colleague
+# out, and an office behind one address is not locked out by one person's typos.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Our page in the visitor's language (429), not axes' English sentence.
+AXES_LOCKOUT_CALLABLE = "staff_auth.views.locked_out"
+# The same address as the public forms' throttling (honours TRUSTED_PROXIES; a forged
+# X-Forwarded-For cannot dodge the count).
+AXES_CLIENT_IP_CALLABLE = "trainees.throttle.client_address"
+# Sign-in data stays bounded (README, "Staff sign-in"): no record of successful sign-ins
+# (the admin's history says who did what); failures kept per attempt for the DPO, at
+# most this many per account; counters deleted once their cool-off has passed.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = env.int("AXES_FAILURE_LOG_PER_USER", default=100)
+# Usernames and addresses stay out of the application log (axes logs them at INFO and
+# WARNING); LOGGING below also silences its logger.
+AXES_VERBOSE = False
+AXES_CLIENT_STR_CALLABLE = "staff_auth.services.sign_in_client_str"
+# A staff session lasts at most this long after sign-in, and ends with the browser.
+# Public pages keep no session (choices live in their own cookies), so this is global.
+STAFF_SESSION_HOURS = env.int("STAFF_SESSION_HOURS", default=8)
+SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The issuer shown in the staff's authenticator app next to their username.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Formations RGPD")
+# How many single-use recovery codes a staff member gets (shown once, regenerable).
+STAFF_RECOVERY_CODES = 10
+# ---------------------------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -248,6 +298,9 @@ RETENTION = {
     "CAMPAIGN_RECIPIENTS_DAYS": env.int("RETENTION_CAMPAIGN_RECIPIENTS_DAYS", default=90),
     # The admin's change history (it names records): a staff accountability trail.
     "ADMIN_HISTORY_MONTHS": env.int("RETENTION_ADMIN_HISTORY_MONTHS", default=12),
+    # Failed staff sign-ins (django-axes), for the DPO to look into a guessing attack:
+    # six months, the CNIL's lower bound for access logs.
+    "SIGN_IN_FAILURES_DAYS": env.int("RETENTION_SIGN_IN_FAILURES_DAYS", default=180),
 }
 if any(value < 0 for value in RETENTION.values()):
     raise ImproperlyConfigured("Retention periods cannot be negative.")
@@ -443,4 +496,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes names the account and the address in its messages: errors only.
+    "loggers": {"axes": {"level": "ERROR"}},
 }

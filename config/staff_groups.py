@@ -55,6 +55,8 @@ GROUPS = {
             "cookieregistryversion": ("view",),
             "audiencehit": ("view",),
         },
+        # Failed staff sign-ins and lockouts (django-axes): who is being guessed, from where.
+        "axes": {"accessattempt": ("view",), "accessfailurelog": ("view",)},
     },
     # Prospecting and offers: client contacts and trainees' names and emails, read-only.
     "Marketing": {

@@ -7,6 +7,8 @@ admin.site.site_title = _("Training registrations")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
+    # Before the admin: its catch-all would answer these paths first.
+    path("admin/second-factor/", include("staff_auth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("training.urls")),

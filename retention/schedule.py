@@ -38,6 +38,7 @@ from retention.purges import (
     purge_outbox,
     sessions_expired_due,
 )
+from staff_auth.purges import purge_sign_in_failures, sign_in_failures_due
 from trainees.registration import (
     purge_unconfirmed_registrations,
     unconfirmed_registrations_due,
@@ -269,6 +270,17 @@ RULES += [
         policy=_("§7: a copy of an email is kept only to check that it was delivered."),
         apply=purge_outbox,
         due=lambda today, now: outbox_kept_due(now=now),
+    ),
+    Rule(
+        name="sign-in-failures",
+        data=_("Failed staff sign-ins (username, address, browser)"),
+        legal_basis=INTEREST,
+        trigger=_("the failed sign-in"),
+        period=lambda: _("%(days)d days") % {"days": _r("SIGN_IN_FAILURES_DAYS")},
+        action=DELETE,
+        policy=_("§7: access control to IT systems."),
+        apply=purge_sign_in_failures,
+        due=lambda today, now: sign_in_failures_due(now=now),
     ),
 ]
 BY_NAME = {rule.name: rule for rule in RULES}

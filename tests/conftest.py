@@ -47,6 +47,45 @@ def charlie(db) -> User:
     return _staff("charlie")
 
 
+@pytest.fixture(autouse=True)
+def force_login_is_fully_signed_in(monkeypatch):
+    """``client.force_login(user)`` stands for "fully signed in": password AND second
+    factor. It gives the user a confirmed authenticator device and marks the session as
+    verified by it (django-otp), so that tests about what staff may do read as before.
+    ``client.login(username=..., password=...)`` checks the password as the sign-in page
+    does (django-axes needs a request, so one is made) and then counts as fully signed in
+    too. The second factor itself (enrolment, codes, recovery codes, the refusal of a
+    session with a password only) is tested through the real pages in tests/staff_auth/."""
+    from django.contrib.auth import authenticate
+    from django.test import Client, RequestFactory
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    force_login = Client.force_login
+
+    def pass_second_factor(client, user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    def force_login_with_second_factor(self, user, backend=None):
+        force_login(self, user, backend)
+        pass_second_factor(self, user)
+
+    def login_with_second_factor(self, **credentials):
+        user = authenticate(RequestFactory().post("/admin/login/"), **credentials)
+        if user is None:
+            return False
+        force_login(self, user, user.backend)
+        pass_second_factor(self, user)
+        return True
+
+    monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
+    monkeypatch.setattr(Client, "login", login_with_second_factor)
+
+
 @pytest.fixture
 def enrolment(db):
     return EnrolmentFactory()

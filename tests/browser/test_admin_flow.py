@@ -8,6 +8,7 @@ from django.db import connection
 from playwright.sync_api import Page, expect
 
 from clients.models import ClientContact
+from tests.browser.staff_sign_in import first_sign_in
 from trainees.models import SensitiveNeeds
 from training.models import Enrolment
 
@@ -30,11 +31,7 @@ def save(page: Page) -> None:
 @pytest.mark.policy("R1")
 def test_staff_register_a_client_employee_with_needs(page: Page, live_server, bob):
     admin = f"{live_server.url}/admin"
-    page.goto(f"{admin}/login/")
-    page.locator("#id_username").fill("bob")
-    page.locator("#id_password").fill("pw-bob")
-    page.locator("input[type=submit]").click()
-    expect(page).to_have_url(f"{admin}/")
+    first_sign_in(page, live_server.url, "bob", "pw-bob")
 
     page.goto(f"{admin}/clients/organisation/add/")
     page.get_by_label("Raison sociale :").fill("Acme Industrie")

@@ -15,6 +15,7 @@ from clients.services import client_contact_create, organisation_create
 from consent.models import ConsentRecord
 from consent.services import consent_record
 from cookies.services import cookie_choice_record
+from staff_auth.services import demo_second_factor_ensure
 from trainees.models import Trainee
 from trainees.services import sensitive_needs_record, trainee_create
 from training.models import Enrolment, Session
@@ -53,6 +54,26 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if created_users:
             self.stdout.write(f"Created the demo accounts {', '.join(created_users)}.")
+        self._second_factors()
+
+    def _second_factors(self) -> None:
+        """Print how each demo account passes the second factor. Only with DEBUG on: a
+        known secret must never exist on a production database, even with --force."""
+        if not settings.DEBUG:
+            self.stdout.write(
+                "DEBUG is off: no demo second factor made; each account sets up its "
+                "authenticator app at its first sign-in."
+            )
+            return
+        self.stdout.write("\nSecond factor of the demo accounts (demo only, DEBUG on):")
+        self.stdout.write(
+            "  after the password, type one of the recovery codes (each works once; every "
+            "`make run` gives new ones), or add the secret to an authenticator app (TOTP)."
+        )
+        for username in ["admin", *DEMO_STAFF]:
+            user = User.objects.get(username=username)
+            secret, codes = demo_second_factor_ensure(user=user)
+            self.stdout.write(f"  {username:<11} codes: {' '.join(codes)}   secret: {secret}")
 
     def _staff(self, password: str) -> list[str]:
         created = []

@@ -84,6 +84,16 @@ PAGES = {
     "admin:autocomplete": ONLY({FORMATION, LOGISTIQUE, MARKETING, DPO, SUPERUSER}),
     # "View on site": no admin model links to a public page.
     "admin:view_on_site": NOBODY,
+    # The second factor: asked of every signed-in staff member (anonymous visitors are sent
+    # to the password first).
+    "staff_auth:verify": STAFF,
+    "staff_auth:enrol": STAFF,
+    "staff_auth:recovery_codes": STAFF,
+    # A registration's confirmation: nobody confirms without the emailed link.
+    "trainees:confirm": NOBODY,
+    # The admin's TOTP device pages show a secret's QR code: user management only.
+    "admin:otp_totp_totpdevice_config": ONLY({SUPERUSER}),
+    "admin:otp_totp_totpdevice_qrcode": ONLY({SUPERUSER}),
     # An address under /admin/ that is no page.
     "admin:<catch-all>": NOBODY,
 }
@@ -158,6 +168,14 @@ MODELS = {
         "add": {DPO, SUPERUSER},
         "delete": {DPO, SUPERUSER},
     },
+    # Failed sign-ins and lockouts: the DPO watches them; only a superuser lifts a lockout;
+    # nobody writes one by hand.
+    "axes.accessattempt": {"view": {DPO, SUPERUSER}, "add": set(), "delete": {SUPERUSER}},
+    "axes.accessfailurelog": {"view": {DPO, SUPERUSER}, "add": set(), "delete": {SUPERUSER}},
+    "axes.accesslog": {"view": {SUPERUSER}, "add": set(), "delete": {SUPERUSER}},
+    # Second-factor devices: user management is the superuser's.
+    "otp_totp.totpdevice": {"view": {SUPERUSER}, "add": {SUPERUSER}, "delete": {SUPERUSER}},
+    "otp_static.staticdevice": {"view": {SUPERUSER}, "add": {SUPERUSER}, "delete": {SUPERUSER}},
     "dpo_requests.breach": {
         "view": {DPO, SUPERUSER},
         "add": {DPO, SUPERUSER},
@@ -287,6 +305,19 @@ def _one_of_each(enrolment) -> None:
         detected_at=now, description="Perte", data_categories="Noms", people_affected=1
     )
     AudienceHit.objects.create(day=now.date(), page="/")
+    # A failed sign-in, and the second-factor devices of a staff member.
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    seen = {"user_agent": "Chromium", "ip_address": "127.0.0.1", "username": "formation"}
+    seen |= {"http_accept": "text/html", "path_info": "/admin/login/", "attempt_time": now}
+    AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
+    AccessFailureLog.objects.create(**seen)
+    AccessLog.objects.create(**seen)
+    formation = User.objects.get(username="formation")
+    TOTPDevice.objects.create(user=formation, name="Phone", confirmed=True)
+    StaticDevice.objects.create(user=formation, name="Recovery codes", confirmed=True)
     # One enrolment in the restricted archive.
     Enrolment.objects.exclude(pk=enrolment.pk).filter(
         pk=Enrolment.objects.order_by("pk").values("pk")[:1]
@@ -321,6 +352,7 @@ def _urls(name: str, site) -> list[tuple[str, str]]:
         },
         "dpo_requests:verify": {"token": "forged"},
         "dpo_requests:download": {"token": "forged"},
+        "trainees:confirm": {"token": "forged"},
         "backoffice:request": {"pk": _object_id("dpo_requests.request")},
         "backoffice:act": {"pk": _object_id("dpo_requests.request")},
     }
@@ -347,6 +379,8 @@ def _urls(name: str, site) -> list[tuple[str, str]]:
         return [(method, reverse(name, args=[_object_id(entry[0])]))]
     if name == "admin:auth_user_password_change":
         return [(method, reverse(name, args=[_object_id("auth.user")]))]
+    if name.startswith("admin:otp_totp_totpdevice_") and name.endswith(("config", "qrcode")):
+        return [(method, reverse(name, args=[_object_id("otp_totp.totpdevice")]))]
     urls = [(method, reverse(name))]
     if name in ("backoffice:audit", "backoffice:register"):
         urls.append(("get", reverse(name) + "?format=csv"))

@@ -217,8 +217,11 @@ def test_a_file_that_is_not_a_whole_backup_changes_nothing(tmp_path, damage):
 def no_scratch_left() -> bool:
     if connection.vendor != "postgresql":
         return not Path(f"{connection.settings_dict['NAME']}.restore").exists()
+    # This database's scratch only: other test databases on the same server (parallel
+    # runs) have their own.
+    scratch = f"{connection.settings_dict['NAME']}__restore_scratch"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname LIKE %s", ["%restore_scratch"])
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [scratch])
         return cursor.fetchone() is None
 
 
@@ -288,9 +291,7 @@ def test_a_restore_while_the_app_is_connected_is_refused_and_changes_nothing(
         restore(path)  # while the web app, say, is connected
 
     assert Trainee.objects.filter(email="after@example.org").exists()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", ["%restore%"])
-        assert cursor.fetchall() == []  # no scratch database left behind
+    assert no_scratch_left()
 
 
 def test_a_restore_into_an_empty_database_and_an_older_schema(tmp_path, require_postgres):

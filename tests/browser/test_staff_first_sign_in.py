@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+@pytest.mark.policy("Y1")
 @pytest.mark.parametrize(
     ("locale", "admin_title"), [("fr-FR", "Administration"), ("en-GB", "Administration")]
 )

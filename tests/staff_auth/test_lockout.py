@@ -16,6 +16,7 @@ def _guess(client, times: int, **headers):
     return [sign_in_with_password(client, "alice", "wrong", **headers) for _ in range(times)]
 
 
+@pytest.mark.policy("Y1")
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("language", "message"),

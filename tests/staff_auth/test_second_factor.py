@@ -33,6 +33,7 @@ def _admin_paths() -> list[str]:
     return ["/admin/", "/admin/password_change/", *changelists]
 
 
+@pytest.mark.policy("Y1")
 @pytest.mark.django_db
 def test_a_password_alone_opens_no_admin_and_no_backoffice_page(client, dora):
     response = sign_in_with_password(client, "dora", "pw-dora")
@@ -46,6 +47,7 @@ def test_a_password_alone_opens_no_admin_and_no_backoffice_page(client, dora):
         assert response["Location"].startswith(f"{VERIFY}?next="), path
 
 
+@pytest.mark.policy("Y1")
 @pytest.mark.django_db
 def test_the_first_sign_in_enrols_an_app_then_shows_the_recovery_codes_once(client, alice):
     sign_in_with_password(client, "alice", "pw-alice")

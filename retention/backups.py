@@ -639,29 +639,35 @@ def _holds_carry(rights: _Rights) -> int:
 
 def encrypted_values_check(*, batch_size: int = 2000) -> int:
     """Decrypt every encrypted value in the database with the configured keys; returns
-    how many there are, or raises ``BackupError`` (naming no value) if one is unreadable."""
-    from trainees.encryption import DecryptionError
-    from trainees.models import SensitiveNeeds
+    how many there are, or raises ``BackupError`` (naming no value) if one is unreadable.
+    Every encrypted column is found by walking the models (sensitive needs, and those of
+    registrations awaiting confirmation)."""
+    from trainees.encryption import DecryptionError, encrypted_fields
 
-    fields = ("food_allergies", "disability_adaptations")
-    count, last = 0, 0
-    while True:
-        keyset = SensitiveNeeds.objects.filter(pk__gt=last).order_by("pk")
-        try:
-            # Reading the fields decrypts them, with every configured key in turn.
-            rows = list(keyset.values_list("pk", *fields)[:batch_size])
-        except DatabaseError as error:
-            raise BackupError(
-                f"the database cannot be read ({type(error).__name__}): it cannot be reached, "
-                "or has no tables yet (run 'migrate' first)."
-            ) from None
-        except DecryptionError:
-            raise BackupError(
-                "encrypted allergy or disability data cannot be read with the configured "
-                "CRYPTOGRAPHY_KEY: set the key that was in use when the backup was taken "
-                "(it is kept apart from the backups)."
-            ) from None
-        if not rows:
-            return count
-        count += sum(value is not None for row in rows for value in row[1:])
-        last = rows[-1][0]
+    count = 0
+    for model, columns in encrypted_fields():
+        fields = [field.name for field in columns]
+        last = None
+        while True:
+            keyset = model._default_manager.order_by("pk")
+            if last is not None:
+                keyset = keyset.filter(pk__gt=last)
+            try:
+                # Reading the fields decrypts them, with every configured key in turn.
+                rows = list(keyset.values_list("pk", *fields)[:batch_size])
+            except DatabaseError as error:
+                raise BackupError(
+                    f"the database cannot be read ({type(error).__name__}): it cannot be "
+                    "reached, or has no tables yet (run 'migrate' first)."
+                ) from None
+            except DecryptionError:
+                raise BackupError(
+                    "encrypted allergy or disability data cannot be read with the configured "
+                    "CRYPTOGRAPHY_KEY: set the key that was in use when the backup was taken "
+                    "(it is kept apart from the backups)."
+                ) from None
+            if not rows:
+                break
+            count += sum(value is not None for row in rows for value in row[1:])
+            last = rows[-1][0]
+    return count

@@ -68,7 +68,35 @@ def test_every_encrypted_column_is_found_by_walking_the_models():
     assert found == {
         ("SensitiveNeeds", "food_allergies"),
         ("SensitiveNeeds", "disability_adaptations"),
+        ("PendingRegistration", "food_allergies"),
+        ("PendingRegistration", "disability_adaptations"),
     }
+
+
+def test_the_needs_of_a_registration_awaiting_confirmation_are_checked_too(db, settings):
+    """`backup check` and a restore decrypt every encrypted column, not only SensitiveNeeds:
+    a registration's needs made under a key no longer configured stop them."""
+    from retention.backups import BackupError, encrypted_values_check
+    from trainees.models import PendingRegistration
+
+    settings.CRYPTOGRAPHY_KEYS = ["a-key-since-removed"]
+    PendingRegistration.objects.create(
+        session=SessionFactory(),
+        email="zoe@example.org",
+        language="fr",
+        details={},
+        food_allergies="Arachides",
+        allergies_consent=True,
+        token_hash="0" * 64,
+        created_at=timezone.now(),
+        expires_at=timezone.now(),
+    )
+    settings.CRYPTOGRAPHY_KEYS = [NEW_KEY]
+
+    with pytest.raises(BackupError, match="CRYPTOGRAPHY_KEY"):
+        encrypted_values_check()
+    settings.CRYPTOGRAPHY_KEYS = [NEW_KEY, "a-key-since-removed"]
+    assert encrypted_values_check() == 1
 
 
 def test_rotate_puts_every_value_under_the_first_key(db, settings, old_key, capsys):

@@ -73,6 +73,9 @@ class Confirmation:
     outcome: str
     session: Session | None = None
     enrolment: Enrolment | None = None
+    # What the confirmation would record, shown to the address's owner before they
+    # confirm: anyone can type their address, so they confirm only what they have read.
+    pending: PendingRegistration | None = None
 
 
 # Fields of the trainee's record the form fills in.
@@ -217,7 +220,7 @@ def registration_pending_for(*, token: str, now: datetime.datetime) -> Confirmat
         return Confirmation(Outcome.INVALID)
     if pending.expires_at <= now:
         return Confirmation(Outcome.EXPIRED, session=pending.session)
-    return Confirmation(Outcome.AWAITING_CONFIRMATION, session=pending.session)
+    return Confirmation(Outcome.AWAITING_CONFIRMATION, session=pending.session, pending=pending)
 
 
 @transaction.atomic

@@ -88,6 +88,11 @@ def confirm(request, token: str):
     return render(
         request,
         "trainees/confirm.html",
-        {"outcome": found.outcome, "session": found.session, "enrolment": found.enrolment},
+        {
+            "outcome": found.outcome,
+            "session": found.session,
+            "enrolment": found.enrolment,
+            "pending": found.pending,
+        },
         status=status,
     )

@@ -82,6 +82,25 @@ def test_an_unconfirmed_form_changes_nothing_for_a_person_on_file(
     untouched()
 
 
+@pytest.mark.policy("S2")
+def test_the_owner_reads_everything_a_confirmation_would_record_before_confirming(
+    client, register, session, attack, alice_on_file
+):
+    """Anyone can type Alice's address: the page her link opens shows what they typed
+    (details, language, needs, choices), so she never confirms what she has not read."""
+    register(session, attack, HTTP_ACCEPT_LANGUAGE="en")
+
+    page = client.get(confirm_link(attack["email"]), HTTP_ACCEPT_LANGUAGE="en")
+
+    text = page.content.decode()
+    assert page.status_code == 200 and "What will be recorded" in text
+    for typed in ("Intrus", "0999999999", "Arachides", "Fauteuil", "English"):
+        assert typed in text
+    assert "Yes, I agree to receive them" in text  # the subsidiaries' offers box was ticked
+    assert "if anything here is not yours, do not confirm" in text
+    assert page["Cache-Control"].count("no-store") == 1
+
+
 @pytest.mark.policy("S3")
 def test_the_needs_of_an_unconfirmed_form_are_encrypted_and_in_no_admin(register, session, attack):
     from django.contrib import admin

@@ -33,6 +33,11 @@ def beat_schedule(*, retention_run_at: str) -> dict:
             "task": "core.tasks.sweep_outbox",
             "schedule": crontab(minute="*"),
         },
+        # Access archives asked for while the broker was down are built.
+        "requeue-exports": {
+            "task": "dpo_requests.tasks.requeue_exports",
+            "schedule": crontab(minute="*/5"),
+        },
         # Offer campaigns that the broker or a dead worker left half-way go on.
         "resume-campaigns": {
             "task": "consent.tasks.resume_campaigns",

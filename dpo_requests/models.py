@@ -48,6 +48,9 @@ class Request(models.Model):
     # The access or portability archive, while the person may download it.
     export_file = models.CharField(_("export file"), max_length=200, blank=True)
     export_expires_at = models.DateTimeField(_("export available until"), null=True, blank=True)
+    # Set when the DPO asks for the archive, cleared once it is built: a request still
+    # waiting after a while (the broker was down) is built by the beat job.
+    export_requested_at = models.DateTimeField(_("archive asked for on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("data-subject request")

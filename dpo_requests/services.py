@@ -215,11 +215,13 @@ def request_export_start(*, request: Request, actor, now, identity_checked: bool
             )
         audit_record(actor=actor, action=IDENTITY_CONFIRMED, obj=request)
     audit_record(actor=actor, action="export_requested", obj=request)
+    request.export_requested_at = now
+    request.save(update_fields=["export_requested_at"])
 
     def queue() -> None:
         try:
             build_export.delay(request.pk)
-        except Exception as error:  # the broker is down: the DPO asks again once it is back
+        except Exception as error:  # the broker is down: exports_requeue builds it later
             logger.warning("Export of request %s not queued: %s.", request.pk, type(error).__name__)
 
     transaction.on_commit(queue)
@@ -310,9 +312,19 @@ def export_build(*, request_id: int, now) -> str:
             (folder / request.export_file).unlink(missing_ok=True)
         request.export_file = name
         request.export_expires_at = now + datetime.timedelta(days=settings.DSR_EXPORT_DAYS)
+        request.export_requested_at = None
         _close(request, actor=None, action="export_built", now=now)
         _email_on_commit(request, "export_ready")
     return name
+
+
+def exports_requeue(*, now, grace: datetime.timedelta) -> int:
+    """Build the archives the DPO asked for that no worker built within ``grace`` (the
+    broker was down when they were asked for); returns how many were built."""
+    waiting = Request.objects.filter(
+        export_requested_at__lte=now - grace, status__in=ACTIONABLE
+    ).values_list("pk", flat=True)
+    return sum(bool(export_build(request_id=pk, now=now)) for pk in list(waiting))
 
 
 def erasure_blocked(*, email: str, today) -> list[str]:

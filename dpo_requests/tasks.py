@@ -1,3 +1,4 @@
+import datetime
 from smtplib import SMTPException
 
 from celery import shared_task
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.outbox import email_enqueue
 from dpo_requests.models import Request
 from dpo_requests.selectors import requests_due_soon
-from dpo_requests.services import export_build
+from dpo_requests.services import export_build, exports_requeue
 
 RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": 30, "max_retries": 8}
 
@@ -28,6 +29,12 @@ def send_request_email(request_id: int, template: str, extra: dict) -> None:
 def build_export(request_id: int) -> str:
     """Build an access or portability archive (a retry builds it anew)."""
     return export_build(request_id=request_id, now=timezone.now())
+
+
+@shared_task
+def requeue_exports() -> int:
+    """Every few minutes: archives asked for while the broker was down are built."""
+    return exports_requeue(now=timezone.now(), grace=datetime.timedelta(minutes=10))
 
 
 @shared_task

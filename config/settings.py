@@ -432,7 +432,12 @@ CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 REDIS_URL = _secret("REDIS_URL") or ""
 # Which of the services a production start needs were given (config/production.py).
-PRODUCTION_SERVICES_GIVEN = {"DATABASE_URL": bool(_database_url), "REDIS_URL": bool(REDIS_URL)}
+# Without EMAIL_URL emails would be printed to the log (addresses, links to archives).
+PRODUCTION_SERVICES_GIVEN = {
+    "DATABASE_URL": bool(_database_url),
+    "REDIS_URL": bool(REDIS_URL),
+    "EMAIL_URL": bool(_secret("EMAIL_URL")),
+}
 
 # The cache holds throttling counters (they expire by themselves). CACHE_URL may point at
 # another Redis database than the broker's (e.g. redis://host:6379/1).

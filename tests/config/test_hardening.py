@@ -35,6 +35,7 @@ PRODUCTION = {
 SERVICES = {
     "DATABASE_URL": os.environ.get("DATABASE_URL") or "postgres://nobody@127.0.0.1:1/none",
     "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15",
+    "EMAIL_URL": "smtp://127.0.0.1:1025",
 }
 UNSET = {
     "DEBUG",
@@ -202,20 +203,36 @@ def test_a_production_process_refuses_to_start_without_its_services(process, com
     result = run(command)
 
     assert result.returncode != 0
-    assert f"{process} {MISSING.format('DATABASE_URL and REDIS_URL')}" in (
+    assert f"{process} {MISSING.format('DATABASE_URL, REDIS_URL and EMAIL_URL')}" in (
         result.stdout + result.stderr
     )
 
 
-@pytest.mark.parametrize(
-    ("given", "missing"),
-    [("REDIS_URL", "DATABASE_URL"), ("DATABASE_URL", "REDIS_URL")],
-)
-def test_the_message_names_only_what_is_missing(given, missing):
-    result = run(GUNICORN, **{given: SERVICES[given]})
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "REDIS_URL", "EMAIL_URL"])
+def test_the_message_names_only_what_is_missing(missing):
+    given = {name: url for name, url in SERVICES.items() if name != missing}
+    result = run(GUNICORN, **given)
 
     assert result.returncode != 0
     assert f"gunicorn {MISSING.format(missing)}" in result.stderr
+
+
+def test_a_web_server_started_another_way_refuses_too(tmp_path):
+    """gunicorn from another folder, with no gunicorn.conf.py read: the app itself refuses."""
+    given = {name: url for name, url in SERVICES.items() if name != "EMAIL_URL"}
+    (tmp_path / "other.conf.py").write_text("workers = 1\n")
+    command = [*GUNICORN, "--chdir", str(ROOT), "--config", str(tmp_path / "other.conf.py")]
+    result = subprocess.run(
+        command,
+        cwd=tmp_path,
+        env=production_env(**given),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert f"The web server {MISSING.format('EMAIL_URL')}" in result.stderr
 
 
 def test_manage_py_still_runs_without_services_for_the_image_build():

@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from dpo_requests.services import request_submit
+from tests.browser.staff_sign_in import first_sign_in
 from tests.factories import ClientContactFactory, EnrolmentFactory, SessionFactory
 from training.admin import CourseAdmin
 
@@ -62,6 +63,24 @@ def test_public_pages_break_no_rule_of_the_policy(page: Page, live_server, sessi
     assert violations == []
 
 
+def test_the_second_factor_pages_break_no_rule_of_the_policy(page: Page, live_server, olivia):
+    """The code page (asked at every sign-in) and the lockout page, with their own style."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=olivia, name="Phone", confirmed=True)
+    violations = csp_violations(page)
+
+    visit(page, f"{live_server.url}/admin/login/")
+    page.locator("#id_username").fill("olivia")
+    page.locator("#id_password").fill("pw-olivia")
+    page.locator("input[type=submit]").click()
+    expect(page.locator("#id_code")).to_be_visible()
+    # The style sheet of these pages applies (a blocked inline style would not).
+    assert page.locator("#id_code").evaluate("e => getComputedStyle(e).width") == "192px"
+
+    assert violations == []
+
+
 def test_admin_and_backoffice_pages_break_no_rule_of_the_policy(
     page: Page, live_server, olivia, monkeypatch
 ):
@@ -73,11 +92,9 @@ def test_admin_and_backoffice_pages_break_no_rule_of_the_policy(
     admin = f"{live_server.url}/admin"
     violations = csp_violations(page)
 
-    visit(page, f"{admin}/login/")
-    page.locator("#id_username").fill("olivia")
-    page.locator("#id_password").fill("pw-olivia")
-    page.locator("input[type=submit]").click()
-    expect(page).to_have_url(f"{admin}/")
+    # The sign-in pages themselves: password, enrolment (QR code), recovery codes.
+    first_sign_in(page, live_server.url, "olivia", "pw-olivia")
+    visit(page, f"{admin}/second-factor/recovery-codes/")
     for path in (
         "/",
         "/training/session/",

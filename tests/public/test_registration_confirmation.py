@@ -366,6 +366,8 @@ def test_the_email_says_what_happened_in_the_submitters_language(
         assert phrase in message.body and phrase in message.alternatives[0][0], case
         assert ("/register/confirm/" in message.body) == (case == "new"), case
         assert "Intrus" not in message.body  # nothing typed is repeated to the address
+        # Mail clients and screen readers read the HTML part in the email's language.
+        assert f'<html lang="{language}">' in message.alternatives[0][0], case
 
 
 def test_the_registration_form_reveals_nothing_either(client, register, session, form_data):

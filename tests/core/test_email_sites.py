@@ -198,7 +198,7 @@ def _confirm(world):
     """The owner follows the link of the email that waited in the outbox."""
     import re
 
-    with_link = OutboxEmail.objects.get(kind="registration.awaiting_confirmation")
+    with_link = OutboxEmail.objects.get(kind="registration.confirm")
     path = re.search(r"http://testserver(/register/confirm/\S+/)", with_link.body).group(1)
     return world.client.post(path)
 
@@ -300,9 +300,7 @@ def _remind_the_dpo(world):
 
 
 STORIES = {
-    "registration": Story(
-        _register, "registration.awaiting_confirmation", "alice.lambert@example.org"
-    ),
+    "registration": Story(_register, "registration.confirm", "alice.lambert@example.org"),
     "registration_again": Story(
         _register_again, "registration.already_enrolled", "alice.lambert@example.org"
     ),

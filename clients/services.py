@@ -7,9 +7,8 @@ from django.utils import timezone
 
 from clients.models import ClientContact, Organisation
 from consent.addresses import email_normalise
-from consent.emails import address_changed_message
-from core.outbox import email_enqueue
-from dpo_requests.audit import EMAIL_CHANGED_BY_STAFF, audit_record
+from consent.services import address_change_by_staff_record
+from dpo_requests.audit import audit_record
 from retention.batches import purge, years_before
 
 
@@ -28,14 +27,13 @@ def client_contact_staff_save(
     """Save a contact as staff edited them; a new address is audited and the previous
     one told (whoever controls the address receives the person's rights answers)."""
     contact.save()
-    if previous_email and email_normalise(previous_email) != email_normalise(contact.email):
-        audit_record(actor=actor, action=EMAIL_CHANGED_BY_STAFF, obj=contact)
-        email_enqueue(
-            message=address_changed_message(
-                previous_email=previous_email, language=contact.language, changed_at=now
-            ),
-            kind="staff.email_changed",
-        )
+    address_change_by_staff_record(
+        person=contact,
+        previous_email=previous_email,
+        language=contact.language,
+        actor=actor,
+        now=now,
+    )
     return contact
 
 
@@ -52,7 +50,6 @@ def client_contact_create(**fields) -> ClientContact:
 def organisation_save(*, organisation: Organisation, changed: set[str], actor=None) -> Organisation:
     """Save a client organisation; a change of who informs its employees is dated and
     goes to the audit log (who decided, when, which way)."""
-    from dpo_requests.audit import audit_record
 
     informs_changed = "informs_its_employees" in changed
     if informs_changed or organisation.pk is None:

@@ -10,8 +10,11 @@ from django.utils import timezone
 
 from clients.selectors import contacts_by_email
 from consent.addresses import address_hash, email_normalise
+from consent.emails import address_changed_message
 from consent.models import CampaignRecipient, ConsentRecord, PolicyVersion, Suppression
 from consent.selectors import MARKETING, policy_version_current
+from core.outbox import email_enqueue
+from dpo_requests.audit import EMAIL_CHANGED_BY_STAFF, audit_record
 from retention.batches import purge, years_before
 from trainees.selectors import trainee_by_email
 
@@ -129,3 +132,21 @@ def purge_campaign_recipients(*, now, batch_size: int, dry_run=False, progress=N
         dry_run=dry_run,
         progress=progress,
     )
+
+
+def address_change_by_staff_record(
+    *, person, previous_email: str, language: str, actor, now: datetime.datetime
+) -> bool:
+    """Staff changed a person's address: audited (who, when, which record; never the
+    addresses) and the previous address told, since whoever controls the new one now
+    receives the person's rights answers. Returns whether the address changed."""
+    if not previous_email or email_normalise(previous_email) == email_normalise(person.email):
+        return False
+    audit_record(actor=actor, action=EMAIL_CHANGED_BY_STAFF, obj=person)
+    email_enqueue(
+        message=address_changed_message(
+            previous_email=previous_email, language=language, changed_at=now
+        ),
+        kind="staff.email_changed",
+    )
+    return True

@@ -10,11 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consent.addresses import email_normalise
-from consent.emails import address_changed_message
 from consent.models import ConsentRecord
-from consent.services import consent_record
-from core.outbox import email_enqueue
-from dpo_requests.audit import EMAIL_CHANGED_BY_STAFF, audit_record
+from consent.services import address_change_by_staff_record, consent_record
 from retention.batches import purge, years_before
 from trainees.models import SensitiveNeeds, Trainee
 
@@ -33,14 +30,13 @@ def trainee_staff_save(*, trainee: Trainee, previous_email: str, actor, now) -> 
     """Save a trainee as staff edited them; a new address is audited and the previous
     one told (whoever controls the address receives the person's rights answers)."""
     trainee.save()
-    if previous_email and email_normalise(previous_email) != email_normalise(trainee.email):
-        audit_record(actor=actor, action=EMAIL_CHANGED_BY_STAFF, obj=trainee)
-        email_enqueue(
-            message=address_changed_message(
-                previous_email=previous_email, language=trainee.language, changed_at=now
-            ),
-            kind="staff.email_changed",
-        )
+    address_change_by_staff_record(
+        person=trainee,
+        previous_email=previous_email,
+        language=trainee.language,
+        actor=actor,
+        now=now,
+    )
     return trainee
 
 

@@ -46,15 +46,19 @@ def request_new(request):
     return render(request, "dpo_requests/new.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
 def verify(request, token: str):
-    """The person confirms the address: the request enters the DPO's queue."""
+    """The person confirms the address: the GET shows a button and only its POST puts the
+    request in the DPO's queue, so that a mail scanner fetching the link confirms nothing."""
     found = _read(token, use=VERIFY_USE, seconds=settings.DSR_VERIFY_LINK_HOURS * 3600)
-    verified = (
-        request_verify(request_id=found[0], email=found[1], now=timezone.now()) if found else None
-    )
-    if verified is None:
+    dsr = Request.objects.filter(pk=found[0], email=found[1]).first() if found else None
+    if dsr is None:
         return render(request, "dpo_requests/link_invalid.html", status=400)
-    return render(request, "dpo_requests/verified.html", {"dsr": verified})
+    if request.method == "GET" and dsr.status == Request.Status.AWAITING_VERIFICATION:
+        return render(request, "dpo_requests/verify.html", {"dsr": dsr})
+    if request.method == "POST":
+        dsr = request_verify(request_id=dsr.pk, email=dsr.email, now=timezone.now())
+    return render(request, "dpo_requests/verified.html", {"dsr": dsr})
 
 
 @never_cache  # the person's whole file, health data included: no cache keeps a copy

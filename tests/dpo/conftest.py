@@ -76,7 +76,8 @@ def employee(db):
 
 
 def submit_and_verify(client, *, kind, email, details="", language="en"):
-    """The person fills in the public form, then clicks the link emailed to them."""
+    """The person fills in the public form, opens the link emailed to them and presses
+    Confirm."""
     mail.outbox.clear()
     client.post(
         "/privacy/requests/new/",
@@ -86,6 +87,7 @@ def submit_and_verify(client, *, kind, email, details="", language="en"):
     [verify] = mail.outbox
     link = re.search(r"http://testserver(/privacy/requests/verify/\S+)", verify.body).group(1)
     client.get(link, HTTP_ACCEPT_LANGUAGE=language)
+    client.post(link, HTTP_ACCEPT_LANGUAGE=language)
     mail.outbox.clear()
     from dpo_requests.models import Request
 

@@ -54,6 +54,32 @@ def test_a_forged_verification_link_is_a_clear_400(client):
     assert "Link invalid or expired" in response.content.decode()
 
 
+@pytest.mark.policy("G8")
+def test_opening_the_verification_link_confirms_nothing_until_the_person_presses_confirm(
+    client, django_capture_on_commit_callbacks
+):
+    """A mail scanner fetches every link of an email: only the button sends the request."""
+    import re
+
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("dpo_requests:new"), {"kind": "erasure", "email": "gus@example.org"})
+    link = re.search(r"http://testserver(/privacy/requests/verify/\S+)", mail.outbox[0].body)[1]
+    mail.outbox.clear()
+
+    opened = client.get(link, **EN)
+
+    assert opened.status_code == 200 and "Confirm my request" in opened.content.decode()
+    assert Request.objects.get().status == Request.Status.AWAITING_VERIFICATION
+    with django_capture_on_commit_callbacks(execute=True):
+        pressed = client.post(link, **EN)
+    assert "Request received" in pressed.content.decode()
+    assert Request.objects.get().status == Request.Status.OPEN
+    assert [m.to for m in mail.outbox] == [["gus@example.org"]]  # "we received your request"
+    assert "Request received" in client.get(link, **EN).content.decode()  # opened again later
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

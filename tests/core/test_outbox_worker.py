@@ -58,9 +58,12 @@ def mail_worker(redis_url, tmp_path):  # noqa: F811
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_delivers_an_outbox_email_after_commit(mail_worker, settings):
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = False  # published to Redis, as in production
+def test_a_worker_delivers_an_outbox_email_after_commit(mail_worker, redis_url):  # noqa: F811
+    saved = app.conf.task_always_eager, app.conf.broker_url
+    # Published to Redis, as in production, even where the embedded default (no REDIS_URL)
+    # would run the task in this process.
+    app.conf.task_always_eager, app.conf.broker_url = False, redis_url
+    app.amqp._producer_pool = app._pool = None  # forget connections to another broker
     try:
         with transaction.atomic():
             email = email_enqueue(
@@ -70,7 +73,8 @@ def test_a_worker_delivers_an_outbox_email_after_commit(mail_worker, settings):
                 kind="dsr.verify",
             )
     finally:
-        app.conf.task_always_eager = saved
+        app.conf.task_always_eager, app.conf.broker_url = saved
+        app.amqp._producer_pool = app._pool = None
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

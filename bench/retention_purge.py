@@ -64,7 +64,7 @@ def child(rows: int, batch_size: int) -> None:
 def fill(cursor, rows: int) -> None:
     from django.utils import timezone
 
-    from trainees.encryption import encrypt_text
+    from core.encryption import encrypt_text
 
     now, today = timezone.now(), timezone.localdate()
     cipher = encrypt_text("Arachides et fruits à coque")

@@ -1,11 +1,11 @@
-"""Personal data of client contacts, for the DPO (see dpo_requests/providers.py)."""
+"""Personal data of client contacts, for the DPO (see core/providers.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import ClientContact
-from consent.addresses import email_normalise
-from dpo_requests.audit import admin_history_redact
-from dpo_requests.providers import ERASE, Planned, Provider, Record
+from core.addresses import email_normalise
+from core.audit import admin_history_redact
+from core.providers import ERASE, Planned, Provider, Record
 
 
 class ClientContactsProvider(Provider):

@@ -1,7 +1,7 @@
 """Reads on client organisations and contacts."""
 
 from clients.models import ClientContact
-from consent.addresses import email_normalise
+from core.addresses import email_normalise
 
 
 def contacts_by_email(*, email: str):

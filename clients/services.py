@@ -6,10 +6,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clients.models import ClientContact, Organisation
-from consent.addresses import email_normalise
 from consent.services import address_change_by_staff_record
-from dpo_requests.audit import audit_record
-from retention.batches import purge, years_before
+from core.addresses import email_normalise
+from core.audit import audit_record
+from core.periods import years_before
+from core.purge import purge
 
 
 def organisation_create(**fields) -> Organisation:

@@ -97,7 +97,7 @@ elif not DEBUG and "change-me" in SUPPRESSION_KEY:
     raise ImproperlyConfigured("SUPPRESSION_KEY still holds the placeholder of .env.example.")
 
 # django-cryptography reads CRYPTOGRAPHY_KEY at import; our fields use CRYPTOGRAPHY_KEYS
-# (trainees/encryption.py), but keep this off SECRET_KEY too.
+# (core/encryption.py), but keep this off SECRET_KEY too.
 CRYPTOGRAPHY_KEY = CRYPTOGRAPHY_KEYS[0]
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
@@ -200,7 +200,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "staff_auth.views.locked_out"
 # The same address as the public forms' throttling (honours TRUSTED_PROXIES; a forged
 # X-Forwarded-For cannot dodge the count).
-AXES_CLIENT_IP_CALLABLE = "trainees.throttle.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.throttle.client_address"
 # Sign-in data stays bounded (README, "Staff sign-in"): no record of successful sign-ins
 # (the admin's history says who did what); failures kept per attempt for the DPO, at
 # most this many per account; counters deleted once their cool-off has passed.
@@ -323,12 +323,12 @@ RETENTION_BATCH_PAUSE = env.float("RETENTION_BATCH_PAUSE", default=0.0)
 # Erasure follows this order: enrolments go before the trainee they point to.
 PRIVACY_PROVIDERS = [
     "training.privacy.EnrolmentsProvider",
-    "dpo_requests.outbox_privacy.OutboxProvider",
+    "core.privacy.OutboxProvider",
     "trainees.privacy.TraineesProvider",
     "trainees.privacy.PendingRegistrationsProvider",
     "clients.privacy.ClientContactsProvider",
     "consent.privacy.ConsentProvider",
-    "retention.privacy.HoldsProvider",
+    "core.privacy.HoldsProvider",
     "dpo_requests.privacy.RequestsProvider",
 ]
 # Data-subject requests: answered within one month, extendable by two (Art. 12(3)); the

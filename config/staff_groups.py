@@ -38,10 +38,10 @@ GROUPS = {
             "enrolment": ("view",),
             "archivedenrolment": ("view",),
         },
-        "retention": {"purgelog": ("view",), "hold": ("view", "add", "change")},
+        "retention": {"purgelog": ("view",)},
+        "core": {"hold": ("view", "add", "change"), "auditentry": ("view",)},
         "dpo_requests": {
             "request": ("view", "add", "handle"),
-            "auditentry": ("view",),
             "recipient": ALL,
             "breach": ("view", "add", "change"),
         },

@@ -1,14 +1,14 @@
 """Consents, objections, offers received and the suppression list, for the DPO (see
-dpo_requests/providers.py)."""
+core/providers.py)."""
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from consent.addresses import address_hash, email_normalise
 from consent.models import CampaignRecipient, ConsentRecord, Suppression
 from consent.self_service import object_to_marketing
-from dpo_requests.providers import ERASE, KEEP, Planned, Provider, Record
-from retention.batches import years_before
+from core.addresses import address_hash, email_normalise
+from core.periods import years_before
+from core.providers import ERASE, KEEP, Planned, Provider, Record
 
 PROOF = _("Proof of your choice, which we must be able to show until the limitation period ends.")
 NEVER_AGAIN = _(

@@ -3,9 +3,9 @@
 from django.utils import timezone
 
 from clients.selectors import contacts_by_email
-from consent.addresses import address_hash, email_normalise
 from consent.models import ConsentRecord, PolicyVersion, Suppression
-from retention.selectors import holds_active
+from core.addresses import address_hash, email_normalise
+from core.holds import holds_active
 from trainees.selectors import sensitive_needs_held, trainee_by_email
 
 Purpose, Action = ConsentRecord.Purpose, ConsentRecord.Action

@@ -9,13 +9,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clients.selectors import contacts_by_email
-from consent.addresses import address_hash, email_normalise
 from consent.emails import address_changed_message
 from consent.models import CampaignRecipient, ConsentRecord, PolicyVersion, Suppression
 from consent.selectors import MARKETING, policy_version_current
+from core.addresses import address_hash, email_normalise
+from core.audit import EMAIL_CHANGED_BY_STAFF, audit_record
 from core.outbox import email_enqueue
-from dpo_requests.audit import EMAIL_CHANGED_BY_STAFF, audit_record
-from retention.batches import purge, years_before
+from core.periods import years_before
+from core.purge import purge
 from trainees.selectors import trainee_by_email
 
 Purpose, Action, Channel = ConsentRecord.Purpose, ConsentRecord.Action, ConsentRecord.Channel

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core import signing
 
-from consent.addresses import email_normalise
+from core.addresses import email_normalise
 
 SELF_SERVICE = "consent.self-service"
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from cookies import registry
 from cookies.choice import Choice
 from cookies.models import AudienceHit, ConsentLog, CookieRegistryVersion
-from retention.batches import months_before, purge
+from core.periods import months_before
+from core.purge import purge
 
 
 def cookie_choice_record(

@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     """The kernel: what every app may use. It imports no other app of the project."""
 
     name = "core"
-    verbose_name = _("Core")
+    verbose_name = _("Data protection")

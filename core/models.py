@@ -1,5 +1,8 @@
-"""The outbox: every email the product sends is a row here first (core/outbox.py)."""
+"""The kernel's records: the outbox every email goes through (core/outbox.py), the audit
+log (core/audit.py) and the holds that keep a person's records from every retention rule
+(core/holds.py)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -52,3 +55,58 @@ class OutboxEmail(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to which object, and when: append-only (no edit, no delete)."""
+
+    at = models.DateTimeField(_("when"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    action = models.CharField(_("action"), max_length=50, db_index=True)
+    object_type = models.CharField(_("object"), max_length=50)
+    object_id = models.CharField(_("object id"), max_length=50, blank=True)
+    # Never personal data: a request number, a rule name, a count.
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+        # Created by dpo_requests, moved here with its rows (migration core 0002).
+        db_table = "dpo_requests_auditentry"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class Hold(models.Model):
+    """Keeps a person's records from every retention rule: a restriction of processing
+    (GDPR Art. 18) or a legal hold (litigation, inspection), until lifted or a date."""
+
+    class Kind(models.TextChoices):
+        RESTRICTION = "restriction", _("Restriction of processing (Art. 18)")
+        LEGAL_HOLD = "legal_hold", _("Legal hold")
+
+    email = models.EmailField(_("person (email, normalised)"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    until = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty: until lifted."))
+    created_at = models.DateTimeField(_("placed on"))
+    lifted_at = models.DateTimeField(_("lifted on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hold")
+        verbose_name_plural = _("holds")
+        ordering = ["-created_at"]
+        # Created by retention, moved here with its rows (migration core 0002).
+        db_table = "retention_hold"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.email}"

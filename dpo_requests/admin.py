@@ -4,8 +4,9 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dpo_requests.audit import audit_record
-from dpo_requests.models import AuditEntry, Breach, Recipient, Request
+from core.audit import audit_record
+from core.models import AuditEntry
+from dpo_requests.models import Breach, Recipient, Request
 from dpo_requests.services import request_log_by_staff
 
 

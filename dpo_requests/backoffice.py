@@ -17,13 +17,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from consent.selectors import consent_counts
+from core.audit import audit_record
+from core.models import AuditEntry
+from core.providers import providers
 from dpo_requests import services
-from dpo_requests.audit import audit_record
 from dpo_requests.charts import Chart, stacked_bars_svg
 from dpo_requests.emails import TO_PERSON, request_message
 from dpo_requests.forms import ExtendForm, ForwardForm, NoteForm, ReasonForm
-from dpo_requests.models import AuditEntry, Request
-from dpo_requests.providers import providers
+from dpo_requests.models import Request
 from dpo_requests.register import register_rows
 from dpo_requests.selectors import (
     address_changes_recent,

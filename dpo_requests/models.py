@@ -63,33 +63,6 @@ class Request(models.Model):
         return f"#{self.pk} {self.get_kind_display()}"
 
 
-class AuditEntry(models.Model):
-    """Who did what to which object, and when: append-only (no edit, no delete)."""
-
-    at = models.DateTimeField(_("when"), db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("who"),
-    )
-    action = models.CharField(_("action"), max_length=50, db_index=True)
-    object_type = models.CharField(_("object"), max_length=50)
-    object_id = models.CharField(_("object id"), max_length=50, blank=True)
-    # Never personal data: a request number, a rule name, a count.
-    note = models.CharField(_("note"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit log")
-        ordering = ["-at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
-
-
 class Recipient(models.Model):
     """Someone who receives personal data (Art. 30(1)(d)), maintained by the DPO."""
 

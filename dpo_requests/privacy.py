@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from consent.addresses import email_normalise
+from core.addresses import email_normalise
+from core.periods import years_before
+from core.providers import KEEP, Planned, Provider, Record
 from dpo_requests.models import Request
-from dpo_requests.providers import KEEP, Planned, Provider, Record
-from retention.batches import years_before
 
 
 class RequestsProvider(Provider):

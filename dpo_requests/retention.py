@@ -5,8 +5,8 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from core.purge import purge
 from dpo_requests.models import Request
-from retention.batches import purge
 
 
 def unverified_requests_due(*, now: datetime.datetime):
@@ -54,7 +54,7 @@ def purge_request_exports(*, now, batch_size: int, dry_run=False, progress=None)
 
 
 def closed_requests_due(*, today: datetime.date):
-    from retention.batches import years_before
+    from core.periods import years_before
 
     cutoff = years_before(today, settings.RETENTION["CONSENT_PROOF_YEARS"])
     return Request.objects.filter(closed_at__date__lt=cutoff, export_file="")

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
-from dpo_requests.audit import EMAIL_CHANGED_BY_STAFF, IDENTITY_CONFIRMED
-from dpo_requests.models import AuditEntry, Breach, Request
-from dpo_requests.providers import providers
+from core.audit import EMAIL_CHANGED_BY_STAFF, IDENTITY_CONFIRMED
+from core.models import AuditEntry
+from core.providers import providers
+from dpo_requests.models import Breach, Request
 
 
 def subject_records(*, email: str) -> "OrderedDict[str, list]":
@@ -92,7 +93,7 @@ def request_counts_by_status() -> dict[str, int]:
 def requests_per_month(*, months: int, today: datetime.date) -> list[tuple[datetime.date, Counter]]:
     """Requests received per month and kind, the last ``months`` months (oldest first)."""
     # The current month and the ``months - 1`` before it.
-    from retention.batches import months_before
+    from core.periods import months_before
 
     start = months_before(today.replace(day=1), months - 1)
     rows = (

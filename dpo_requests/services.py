@@ -16,11 +16,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from consent.addresses import email_normalise
+from core.addresses import email_normalise
+from core.audit import IDENTITY_CONFIRMED, audit_record
 from core.outbox import email_enqueue
-from dpo_requests.audit import IDENTITY_CONFIRMED, audit_record
+from core.periods import months_before
+from core.providers import KEEP, providers
 from dpo_requests.models import Request
-from dpo_requests.providers import KEEP, providers
 from dpo_requests.selectors import (
     erasure_plan,
     identity_confirmed,
@@ -28,7 +29,6 @@ from dpo_requests.selectors import (
     subject_holds_sensitive,
     subject_records,
 )
-from retention.batches import months_before
 
 logger = logging.getLogger(__name__)
 Status = Request.Status

@@ -9,12 +9,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from consent.tokens import email_token_read
-from dpo_requests.audit import audit_record
+from core.audit import audit_record
+from core.throttle import client_address, throttle_allow
 from dpo_requests.emails import DOWNLOAD_USE, VERIFY_USE
 from dpo_requests.forms import RequestForm
 from dpo_requests.models import Request
 from dpo_requests.services import request_submit, request_verify
-from trainees.throttle import client_address, throttle_allow
 
 
 def _read(token: str, *, use: str, seconds: int) -> tuple[int, str] | None:

@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dpo_requests.audit import audit_record
-from retention.models import Hold, PurgeLog
-from retention.services import hold_lift, hold_place
+from core.audit import audit_record
+from core.holds import hold_lift, hold_place
+from core.models import Hold
+from retention.models import PurgeLog
 
 
 class NoWrites:
@@ -39,7 +40,7 @@ class HoldAdmin(NoWrites, admin.ModelAdmin):
     actions = ["lift"]
 
     def has_lift_permission(self, request):
-        return request.user.has_perm("retention.change_hold")
+        return request.user.has_perm("core.change_hold")
 
     def save_model(self, request, obj, form, change):
         placed = hold_place(

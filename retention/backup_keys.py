@@ -31,9 +31,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from core.encryption import Keyring, encrypted_fields
 from retention.backups import BackupError, _pg_env, _tool
 from retention.keys import encryption_status
-from trainees.encryption import Keyring, encrypted_fields
 
 MANIFEST_SUFFIX = ".keys.json"
 UNKNOWN = "unknown"  # a manifest's name for values no key configured at the time made

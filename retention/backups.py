@@ -154,8 +154,8 @@ def _rights_now() -> _Rights:
     """Read from the current database. One with no tables at all (as after a disaster)
     has nothing to carry over; one that cannot be read otherwise stops the restore."""
     from consent.models import ConsentRecord, PolicyVersion, Suppression
-    from dpo_requests.models import AuditEntry, Request
-    from retention.models import Hold
+    from core.models import AuditEntry, Hold
+    from dpo_requests.models import Request
     from trainees.models import SensitiveNeeds
 
     if "django_migrations" not in connection.introspection.table_names():
@@ -401,7 +401,7 @@ def _sqlite_drop(scratch: str) -> None:
 
 
 def _reapply(rights: _Rights, *, now) -> RestoreReport:
-    from dpo_requests.audit import audit_record
+    from core.audit import audit_record
     from retention.models import JobLock
     from retention.schedule import BY_NAME
     from retention.services import retention_run
@@ -451,7 +451,8 @@ def _requests_carry(rights: _Rights) -> dict[int, tuple[int, bool]]:
     under its number. Returns, per number, (number now, was done in the backup)."""
     from django.db.models import Max
 
-    from dpo_requests.models import AuditEntry, Request
+    from core.models import AuditEntry
+    from dpo_requests.models import Request
 
     numbers = {}
     in_backup = Request.objects.in_bulk([row["id"] for row in rights.requests])
@@ -486,8 +487,8 @@ def _requests_carry(rights: _Rights) -> dict[int, tuple[int, bool]]:
 
 def _erasures_reapply(rights: _Rights, numbers, *, now) -> list[int]:
     """Erasures done since the backup: the person is erased again."""
+    from core.providers import providers
     from dpo_requests.models import Request
-    from dpo_requests.providers import providers
 
     # Carried out, not merely closed (an erasure forwarded to the client erased nothing).
     executed = {
@@ -510,7 +511,8 @@ def _audit_carry(rights: _Rights, numbers) -> None:
     """The audit log is append-only: entries the backup lacks are put back."""
     from django.contrib.auth import get_user_model
 
-    from dpo_requests.models import AuditEntry, Request
+    from core.models import AuditEntry
+    from dpo_requests.models import Request
 
     request_type = Request._meta.label_lower
     users = set(get_user_model().objects.values_list("pk", flat=True))
@@ -622,7 +624,7 @@ def _sensitive_state_carry(rights: _Rights) -> int:
 
 def _holds_carry(rights: _Rights) -> int:
     """Holds placed since the backup come back; holds lifted since stay lifted."""
-    from retention.models import Hold
+    from core.models import Hold
 
     in_backup = {(h.email, h.kind, h.created_at): h for h in Hold.objects.all()}
     changed = 0
@@ -642,7 +644,7 @@ def encrypted_values_check(*, batch_size: int = 2000) -> int:
     how many there are, or raises ``BackupError`` (naming no value) if one is unreadable.
     Every encrypted column is found by walking the models (sensitive needs, and those of
     registrations awaiting confirmation)."""
-    from trainees.encryption import DecryptionError, encrypted_fields
+    from core.encryption import DecryptionError, encrypted_fields
 
     count = 0
     for model, columns in encrypted_fields():

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from django.db import connection, transaction
 from django.db.models import BinaryField, ExpressionWrapper, F, Q
 
-from dpo_requests.audit import audit_record
-from trainees.encryption import Keyring, encrypted_fields
+from core.audit import audit_record
+from core.encryption import Keyring, encrypted_fields
 
 
 class RotationError(Exception):

@@ -28,30 +28,6 @@ class PurgeLog(models.Model):
         return f"{self.rule} {self.started_at:%Y-%m-%d %H:%M}: {self.affected}"
 
 
-class Hold(models.Model):
-    """Keeps a person's records from every retention rule: a restriction of processing
-    (GDPR Art. 18) or a legal hold (litigation, inspection), until lifted or a date."""
-
-    class Kind(models.TextChoices):
-        RESTRICTION = "restriction", _("Restriction of processing (Art. 18)")
-        LEGAL_HOLD = "legal_hold", _("Legal hold")
-
-    email = models.EmailField(_("person (email, normalised)"), db_index=True)
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    reason = models.CharField(_("reason"), max_length=300)
-    until = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty: until lifted."))
-    created_at = models.DateTimeField(_("placed on"))
-    lifted_at = models.DateTimeField(_("lifted on"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("hold")
-        verbose_name_plural = _("holds")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.email}"
-
-
 class JobLock(models.Model):
     """A lease that keeps two runs of a job from overlapping; it expires by itself if the
     worker holding it dies."""

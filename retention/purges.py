@@ -9,8 +9,9 @@ from django.contrib.sessions.models import Session
 from django.db.models import Q
 from django.utils import timezone
 
-from retention.batches import PurgeResult, months_before, purge, years_before
-from retention.models import Hold
+from core.models import Hold
+from core.periods import months_before, years_before
+from core.purge import PurgeResult, purge
 
 
 def holds_ended_due(*, today: datetime.date):

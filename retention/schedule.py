@@ -289,7 +289,7 @@ BY_NAME = {rule.name: rule for rule in RULES}
 def self_expiring() -> list[tuple[str, str]]:
     """Personal data that needs no job: it expires by itself, or must be kept. Listed for
     the DPO's page and the privacy policy, from the settings that decide it."""
-    from trainees.throttle import WINDOW_SECONDS
+    from core.throttle import WINDOW_SECONDS
 
     return [
         (

@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from retention.batches import PurgeResult
-from retention.models import Hold, JobLock, PurgeLog
+from core.purge import PurgeResult
+from retention.models import JobLock, PurgeLog
 from retention.schedule import BY_NAME, RULES
 
 logger = logging.getLogger(__name__)
@@ -117,15 +117,3 @@ def retention_forecast(*, now: datetime.datetime, days: int) -> list[tuple[str, 
         )
         for rule in RULES
     ]
-
-
-def hold_place(*, email: str, kind: str, reason: str, until=None, now: datetime.datetime) -> Hold:
-    """Keep a person's records from every rule (restriction or legal hold)."""
-    hold = Hold(email=email.strip().lower(), kind=kind, reason=reason, until=until, created_at=now)
-    hold.full_clean()
-    hold.save()
-    return hold
-
-
-def hold_lift(*, hold: Hold, now: datetime.datetime) -> None:
-    Hold.objects.filter(pk=hold.pk, lifted_at__isnull=True).update(lifted_at=now)

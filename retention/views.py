@@ -3,8 +3,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from core.holds import holds_active
 from retention.schedule import RULES, self_expiring
-from retention.selectors import holds_active, purge_log_latest
+from retention.selectors import purge_log_latest
 from retention.services import retention_forecast
 
 FORECAST_DAYS = 90

@@ -7,7 +7,7 @@ from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.utils import timezone
 
-from retention.batches import purge
+from core.purge import purge
 
 
 def sign_in_failures_due(*, now: datetime.datetime):

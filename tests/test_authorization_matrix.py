@@ -159,10 +159,10 @@ MODELS = {
     "cookies.cookieregistryversion": {"view": {DPO, SUPERUSER}, "add": set(), "delete": set()},
     "cookies.audiencehit": {"view": {MARKETING, DPO, SUPERUSER}, "add": set(), "delete": set()},
     "retention.purgelog": {"view": {DPO, SUPERUSER}, "add": set(), "delete": set()},
-    "retention.hold": {"view": {DPO, SUPERUSER}, "add": {DPO, SUPERUSER}, "delete": set()},
+    "core.hold": {"view": {DPO, SUPERUSER}, "add": {DPO, SUPERUSER}, "delete": set()},
     "dpo_requests.request": {"view": {DPO, SUPERUSER}, "add": {DPO, SUPERUSER}, "delete": set()},
     # Append-only: nobody adds or deletes an audit entry by hand.
-    "dpo_requests.auditentry": {"view": {DPO, SUPERUSER}, "add": set(), "delete": set()},
+    "core.auditentry": {"view": {DPO, SUPERUSER}, "add": set(), "delete": set()},
     "dpo_requests.recipient": {
         "view": {DPO, SUPERUSER},
         "add": {DPO, SUPERUSER},
@@ -270,9 +270,10 @@ def _one_of_each(enrolment) -> None:
     """Records the demo data lacks, so that every admin page has an object to show."""
     from consent.models import Campaign
     from cookies.models import AudienceHit
-    from dpo_requests.audit import audit_record
+    from core.audit import audit_record
+    from core.models import Hold
     from dpo_requests.models import Breach, Recipient, Request
-    from retention.models import Hold, PurgeLog
+    from retention.models import PurgeLog
 
     now = timezone.now()
     email = enrolment.trainee.email

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from consent.admin import address_campaign_action
 from consent.history import consent_history_html
 from consent.models import ConsentRecord
-from dpo_requests.audit import audit_record
+from core.audit import audit_record
 from trainees.models import SensitiveNeeds, Trainee
 from trainees.selectors import trainees_in_daily_use
 from trainees.services import sensitive_needs_record, trainee_staff_save

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import Organisation
 from clients.validators import phone_validator
-from trainees.encryption import EncryptedTextField
+from core.encryption import EncryptedTextField
 
 
 class Trainee(models.Model):

@@ -1,12 +1,12 @@
-"""Trainees and their sensitive needs, for the DPO (see dpo_requests/providers.py)."""
+"""Trainees and their sensitive needs, for the DPO (see core/providers.py)."""
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from consent.addresses import email_normalise
-from dpo_requests.audit import admin_history_redact
-from dpo_requests.providers import ANONYMISE, ERASE, Planned, Provider, Record
-from retention.batches import years_before
+from core.addresses import email_normalise
+from core.audit import admin_history_redact
+from core.periods import years_before
+from core.providers import ANONYMISE, ERASE, Planned, Provider, Record
 from trainees.models import PendingRegistration, SensitiveNeeds, Trainee
 
 # At an erasure, a trainee kept as attendance evidence keeps only name and email.

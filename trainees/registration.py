@@ -19,10 +19,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consent.addresses import email_normalise
 from consent.models import ConsentRecord
 from consent.selectors import consent_state
 from consent.services import consent_record
+from core.addresses import email_normalise
 from core.outbox import email_enqueue
 from trainees.models import PendingRegistration, Trainee
 from trainees.services import sensitive_needs_record, sensitive_needs_validate
@@ -342,7 +342,7 @@ def unconfirmed_registrations_due(*, now: datetime.datetime):
 def purge_unconfirmed_registrations(*, now, batch_size: int, dry_run=False, progress=None):
     """An unconfirmed submission is no registration: once its link expired it goes, with
     its encrypted needs; the purge log keeps the count only."""
-    from retention.batches import purge
+    from core.purge import purge
 
     return purge(
         unconfirmed_registrations_due(now=now),

@@ -1,6 +1,6 @@
 """Reads on trainees."""
 
-from consent.addresses import email_normalise
+from core.addresses import email_normalise
 from trainees.models import SensitiveNeeds, Trainee
 
 

@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consent.addresses import email_normalise
 from consent.models import ConsentRecord
 from consent.services import address_change_by_staff_record, consent_record
-from retention.batches import purge, years_before
+from core.addresses import email_normalise
+from core.periods import years_before
+from core.purge import purge
 from trainees.models import SensitiveNeeds, Trainee
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.throttle import client_address, throttle_allow
 from trainees.forms import RegistrationForm
 from trainees.registration import (
     Outcome,
@@ -12,7 +13,6 @@ from trainees.registration import (
     registration_pending_for,
     registration_submit,
 )
-from trainees.throttle import client_address, throttle_allow
 from training.models import Session
 from training.selectors import session_is_open, session_list_with_seats
 

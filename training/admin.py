@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from dpo_requests.audit import audit_record
+from core.audit import audit_record
 from trainees.models import SensitiveNeeds
 from trainees.services import sensitive_needs_delete, sensitive_needs_record
 from training.forms import (

@@ -1,5 +1,5 @@
 """Enrolments (training history) for the DPO: what a person attended, under which role,
-and what the law makes us keep (see dpo_requests/providers.py)."""
+and what the law makes us keep (see core/providers.py)."""
 
 import datetime
 
@@ -7,10 +7,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consent.addresses import email_normalise
-from dpo_requests.audit import admin_history_redact
-from dpo_requests.providers import ERASE, KEEP, Planned, Provider, Record
-from retention.batches import years_before
+from core.addresses import email_normalise
+from core.audit import admin_history_redact
+from core.periods import years_before
+from core.providers import ERASE, KEEP, Planned, Provider, Record
 from training.models import Enrolment, ProcessorNotice
 
 

@@ -81,7 +81,7 @@ def trainees_not_for_offers(*, trainee_ids, today: datetime.date) -> set[int]:
     from django.conf import settings
     from django.db.models import Max
 
-    from retention.batches import years_before
+    from core.periods import years_before
 
     cutoff = years_before(today, settings.RETENTION["PROSPECTING_YEARS"])
     rows = (

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from clients.models import Organisation
 from core.models import OutboxEmail
 from core.outbox import email_enqueue
-from retention.batches import purge, years_before
+from core.periods import years_before
+from core.purge import purge
 from trainees.models import Trainee
 from trainees.services import sensitive_needs_drop_allergies
 from training.models import Course, Enrolment, LegalBasis, ProcessorNotice, Session

@@ -79,7 +79,7 @@ def test_a_client_that_informs_its_employees_itself_gets_no_notice_sent(
 
     assert acme.informs_its_employees and acme.informs_its_employees_since <= timezone.now()
     assert mail.outbox == []
-    from dpo_requests.models import AuditEntry
+    from core.models import AuditEntry
 
     decision = AuditEntry.objects.get(action="client_informs_employees")
     assert (decision.actor, decision.note) == (alice, "yes")

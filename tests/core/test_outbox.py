@@ -176,7 +176,7 @@ def test_sent_emails_are_deleted_after_the_keeping_period_pending_ones_never(set
 
 
 def test_the_dpo_finds_exports_and_erases_a_persons_emails():
-    from dpo_requests.outbox_privacy import OutboxProvider
+    from core.privacy import OutboxProvider
 
     email_enqueue(message=_offer("Dora@Example.org"), kind="campaign.offer")
     email_enqueue(message=_offer("gus@example.org"), kind="campaign.offer")

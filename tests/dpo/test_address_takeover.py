@@ -13,7 +13,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from dpo_requests.models import AuditEntry, Request
+from core.models import AuditEntry
+from dpo_requests.models import Request
 from tests.dpo.conftest import act, submit_and_verify
 from tests.factories import ClientContactFactory
 

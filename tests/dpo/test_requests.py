@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from consent.models import ConsentRecord
 from consent.selectors import communication_allowed
-from dpo_requests.models import AuditEntry, Request
-from retention.models import Hold
+from core.models import AuditEntry, Hold
+from dpo_requests.models import Request
 from retention.services import retention_run
 from tests.dpo.conftest import act, submit_and_verify
 from trainees.models import SensitiveNeeds, Trainee

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consent.models import Campaign, CampaignRecipient
+from core.holds import hold_place
 from dpo_requests.models import Breach, Request
-from retention.services import hold_place
 from tests.dpo.conftest import act, submit_and_verify
 from trainees.models import Trainee
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
-from dpo_requests.models import AuditEntry
+from core.models import AuditEntry
 from tests.factories import EnrolmentFactory
 from trainees.services import sensitive_needs_record
 

@@ -13,9 +13,9 @@ import pytest
 from django.urls import reverse
 
 from consent.models import ConsentRecord, Suppression
+from core.models import Hold
 from dpo_requests.models import Request
 from dpo_requests.selectors import request_queue
-from retention.models import Hold
 from tests.factories import EnrolmentFactory, TraineeFactory
 from trainees.models import PendingRegistration, SensitiveNeeds, Trainee
 from training.models import Enrolment

@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from core.encryption import key_fingerprint
 from retention.backup_keys import backup_keys_check, manifest_path
 from retention.backups import backup_create
 from retention.keys import encryption_rotate
 from tests.factories import EnrolmentFactory
-from trainees.encryption import key_fingerprint
 from trainees.services import sensitive_needs_record
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.policy("Y4")]

@@ -16,11 +16,11 @@ from consent.models import ConsentRecord
 from consent.selectors import consent_state, is_suppressed
 from consent.self_service import consent_withdraw
 from consent.services import consent_give, suppression_add
-from dpo_requests.models import AuditEntry, Request
-from dpo_requests.providers import providers
+from core.holds import hold_lift, hold_place
+from core.models import AuditEntry, Hold
+from core.providers import providers
+from dpo_requests.models import Request
 from retention.backups import BackupError, backup_create, backup_restore
-from retention.models import Hold
-from retention.services import hold_lift, hold_place
 from tests.factories import EnrolmentFactory, SessionFactory, TraineeFactory
 from trainees.models import SensitiveNeeds, Trainee
 from trainees.services import sensitive_needs_record

@@ -15,11 +15,11 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
-from dpo_requests.models import AuditEntry
+from core.encryption import Keyring, encrypted_fields, key_fingerprint
+from core.models import AuditEntry
 from retention.keys import RotationError, _compare_and_set, encryption_rotate, encryption_status
 from tests.factories import EnrolmentFactory, SessionFactory
 from tests.test_celery_worker import ROOT, _database_url
-from trainees.encryption import Keyring, encrypted_fields, key_fingerprint
 from trainees.models import SensitiveNeeds
 from trainees.services import sensitive_needs_record
 

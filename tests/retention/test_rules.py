@@ -308,7 +308,7 @@ def test_a_seeded_database_ends_up_with_what_the_policy_allows(db):
 
 @pytest.mark.policy("G5")
 def test_held_people_keep_their_campaign_history_too(db):
-    from retention.services import hold_place
+    from core.holds import hold_place
 
     campaign = Campaign.objects.create(
         name="Old",
@@ -347,7 +347,7 @@ def test_held_people_keep_their_campaign_history_too(db):
 def test_a_hold_placed_while_the_job_runs_is_honoured_at_once(
     db, settings, stamped_before_start, other_hold_in_force
 ):
-    from retention.services import hold_place
+    from core.holds import hold_place
 
     settings.RETENTION_BATCH_SIZE = 1
     if other_hold_in_force:

@@ -8,7 +8,8 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from retention.services import hold_lift, hold_place, retention_run
+from core.holds import hold_lift, hold_place
+from retention.services import retention_run
 from tests.factories import EnrolmentFactory, SessionFactory, TraineeFactory
 from trainees.models import SensitiveNeeds
 from trainees.services import purge_sensitive_needs, sensitive_needs_record

@@ -15,11 +15,11 @@ from django.db import connection
 from django.utils import timezone
 
 from config.celery import app
+from core.encryption import encrypt_text
 from retention.models import JobLock, PurgeLog
 from retention.services import retention_run
 from tests.factories import SessionFactory
 from tests.test_celery_worker import ROOT, _database_url, redis_url  # noqa: F401
-from trainees.encryption import encrypt_text
 
 ROWS = 3000
 

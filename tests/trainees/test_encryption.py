@@ -5,7 +5,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from trainees.encryption import DecryptionError
+from core.encryption import DecryptionError
 from trainees.models import SensitiveNeeds
 from trainees.services import sensitive_needs_record
 

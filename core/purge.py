@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Lookup, Q
 
+from core.holds import held_emails, holds_active
+
 
 @dataclasses.dataclass(frozen=True)
 class PurgeResult:
@@ -116,8 +118,6 @@ def purge(
     the run. With no hold in force at the start (the usual case), the due rows are read
     without the join to people's addresses that the exclusion needs.
     """
-    from retention.selectors import held_emails, holds_active
-
     paths = (email_path,) if isinstance(email_path, str) else tuple(email_path or ())
     held_q = Q()
     for path in paths:
@@ -142,25 +142,6 @@ def purge(
     # Counted at the end, when every hold placed during the run is known: what is held
     # is still there, and still due.
     return PurgeResult(affected, due.filter(held_q).count() if holds_now() else 0)
-
-
-def years_before(day, years: int):
-    """The same calendar day ``years`` earlier (28 February for a 29th)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
-def months_before(moment, months: int):
-    """The same day and time ``months`` calendar months earlier (clamped to the month's
-    last day)."""
-    import calendar
-
-    month_index = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(month_index, 12)
-    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
-    return moment.replace(year=year, month=month + 1, day=day)
 
 
 @models.BigAutoField.register_lookup

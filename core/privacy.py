@@ -1,13 +1,54 @@
-"""Restrictions and legal holds on a person, for the DPO (see dpo_requests/providers.py)."""
+"""The kernel's personal data, for the DPO (the contract is core/providers.py): the emails
+waiting in, or recently sent through, the outbox (they hold the person's address and
+what we wrote to them), and the restrictions and legal holds placed on a person."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consent.addresses import email_normalise
-from dpo_requests.providers import KEEP, Planned, Provider, Record
-from retention.models import Hold
-from retention.selectors import holds_active
-from retention.services import hold_lift, hold_place
+from core.addresses import email_normalise
+from core.holds import hold_lift, hold_place, holds_active
+from core.models import Hold, OutboxEmail
+from core.providers import ERASE, KEEP, Planned, Provider, Record
+
+
+class OutboxProvider(Provider):
+    label = _("Emails we sent you")
+    models = (OutboxEmail,)
+
+    def _emails(self, email):
+        return list(OutboxEmail.objects.filter(email=email_normalise(email)).order_by("created_at"))
+
+    def _record(self, e):
+        return Record(
+            self.label,
+            _("email"),
+            e.pk,
+            f"{e.created_at:%d/%m/%Y} · {e.subject} · {e.get_status_display()}",
+        )
+
+    def records(self, *, email):
+        return [self._record(e) for e in self._emails(email)]
+
+    def export(self, *, email):
+        return {
+            "emails": [
+                {
+                    "created_at": e.created_at.isoformat(),
+                    "sent_at": e.sent_at.isoformat() if e.sent_at else None,
+                    "status": e.status,
+                    "subject": e.subject,
+                    "body": e.body,
+                }
+                for e in self._emails(email)
+            ]
+        }
+
+    def erasure_plan(self, *, email, today):
+        return [Planned(self._record(e), ERASE) for e in self._emails(email)]
+
+    def erase(self, *, email, now):
+        deleted = OutboxEmail.objects.filter(email=email_normalise(email)).delete()[0]
+        return {ERASE: deleted}
 
 
 class HoldsProvider(Provider):

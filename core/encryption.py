@@ -144,7 +144,7 @@ class EncryptedTextField(EncryptedMixin, models.TextField):
 
     def deconstruct(self):
         name, _path, args, kwargs = models.TextField.deconstruct(self)
-        return name, "trainees.encryption.EncryptedTextField", args, kwargs
+        return name, "core.encryption.EncryptedTextField", args, kwargs
 
     def clone(self):
         name, path, args, kwargs = self.deconstruct()

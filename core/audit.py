@@ -4,7 +4,7 @@ content."""
 
 from django.utils import timezone
 
-from dpo_requests.models import AuditEntry
+from core.models import AuditEntry
 
 # Actions read back by the product itself (the others are free-form, for the DPO's eyes).
 EMAIL_CHANGED_BY_STAFF = "email_changed_by_staff"

@@ -1,0 +1,32 @@
+"""Restrictions of processing (GDPR Art. 18) and legal holds: a person's records under one
+are kept from every retention rule (core/purge.py) and from every offer."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from core.addresses import email_normalise
+from core.models import Hold
+
+
+def holds_active(*, today: datetime.date) -> QuerySet[Hold]:
+    """The holds in force today: not lifted, and with no end date or one not yet past."""
+    return Hold.objects.filter(Q(until__isnull=True) | Q(until__gte=today), lifted_at__isnull=True)
+
+
+def held_emails(*, today: datetime.date) -> QuerySet:
+    """A subquery of the addresses under an active restriction or legal hold."""
+    return holds_active(today=today).values("email")
+
+
+def hold_place(*, email: str, kind: str, reason: str, until=None, now: datetime.datetime) -> Hold:
+    """Keep a person's records from every rule (restriction or legal hold)."""
+    hold = Hold(email=email_normalise(email), kind=kind, reason=reason, until=until, created_at=now)
+    hold.full_clean()
+    hold.save()
+    return hold
+
+
+def hold_lift(*, hold: Hold, now: datetime.datetime) -> None:
+    """End a hold now; the record that it existed stays."""
+    Hold.objects.filter(pk=hold.pk, lifted_at__isnull=True).update(lifted_at=now)

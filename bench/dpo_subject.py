@@ -99,12 +99,13 @@ def main() -> int:
 
         from clients.services import client_contact_create, organisation_create
         from consent.services import consent_record
-        from trainees.services import sensitive_needs_record, trainee_create
+        from trainees.services import trainee_create
         from training.models import Enrolment, Session
+        from training.sensitive_needs import sensitive_needs_record
         from training.services import course_create, enrolment_create, session_save
 
         call_command("migrate", verbosity=0)
-        from consent.models import Campaign
+        from campaigns.models import Campaign
 
         Campaign.objects.create(
             name="Bench", purpose="trainee_offers", subject_fr="s", body_fr="b", status="done"

@@ -52,7 +52,7 @@ def child(rows: int, batch_size: int) -> None:
     _setup_django(_database_url(BENCH_DB))
     from django.utils import timezone
 
-    from trainees.services import purge_sensitive_needs
+    from training.purges import purge_sensitive_needs
 
     start = time.perf_counter()
     result = purge_sensitive_needs(now=timezone.now(), batch_size=batch_size)

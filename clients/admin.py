@@ -3,9 +3,6 @@ from django.utils import timezone
 
 from clients.models import ClientContact, Organisation
 from clients.services import client_contact_staff_save, organisation_save
-from consent.admin import address_campaign_action
-from consent.history import consent_history_html
-from consent.models import ConsentRecord
 
 
 class ClientContactInline(admin.StackedInline):
@@ -56,11 +53,6 @@ class ClientContactAdmin(admin.ModelAdmin):
     search_fields = ["surname", "first_name", "email", "organisation__name"]
     autocomplete_fields = ["organisation"]
     change_form_template = "admin/with_consent_history.html"
-    actions = [
-        address_campaign_action(
-            [ConsentRecord.Purpose.CLIENT_PROSPECTING, ConsentRecord.Purpose.NEWSLETTER], "contacts"
-        )
-    ]
 
     def save_model(self, request, obj, form, change):
         client_contact_staff_save(
@@ -68,11 +60,4 @@ class ClientContactAdmin(admin.ModelAdmin):
             previous_email=form.initial.get("email", "") if change else "",
             actor=request.user,
             now=timezone.now(),
-        )
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        contact = self.get_object(request, object_id)
-        history = consent_history_html(email=contact.email, user=request.user) if contact else ""
-        return super().change_view(
-            request, object_id, form_url, {**(extra_context or {}), "consent_history": history}
         )

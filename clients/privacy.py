@@ -6,6 +6,7 @@ from clients.models import ClientContact
 from core.addresses import email_normalise
 from core.audit import admin_history_redact
 from core.providers import ERASE, Planned, Provider, Record
+from core.purposes import Purpose
 
 
 class ClientContactsProvider(Provider):
@@ -18,6 +19,10 @@ class ClientContactsProvider(Provider):
                 "organisation"
             )
         )
+
+    def purposes(self, *, email):
+        # A client contact may be prospected (B2B), unless they object.
+        return {Purpose.CLIENT_PROSPECTING} if self._contacts(email) else set()
 
     def records(self, *, email):
         return [

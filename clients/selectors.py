@@ -20,3 +20,8 @@ def contact_for_requests(*, organisation_id: int) -> ClientContact | None:
 
 def contact_by_id(*, contact_id: int) -> ClientContact:
     return ClientContact.objects.select_related("organisation").get(pk=contact_id)
+
+
+def contact_emails():
+    """Every client contact's address, as a subquery."""
+    return ClientContact.objects.values("email")

@@ -1,16 +1,12 @@
 """Writes on client organisations and their contacts."""
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from clients.models import ClientContact, Organisation
-from consent.services import address_change_by_staff_record
+from core.address_changes import address_change_by_staff_record
 from core.addresses import email_normalise
 from core.audit import audit_record
-from core.periods import years_before
-from core.purge import purge
 
 
 def organisation_create(**fields) -> Organisation:
@@ -67,35 +63,3 @@ def organisation_save(*, organisation: Organisation, changed: set[str], actor=No
             note="yes" if organisation.informs_its_employees else "no",
         )
     return organisation
-
-
-def prospect_contacts_due(*, today):
-    """Contacts of companies whose relationship ended, or that never became clients,
-    longer ago than the prospecting period."""
-    cutoff = years_before(today, settings.RETENTION["PROSPECTING_YEARS"])
-    ended = Q(
-        organisation__relationship=Organisation.Relationship.ENDED,
-        organisation__relationship_ended_on__lt=cutoff,
-    )
-    never = Q(
-        organisation__relationship=Organisation.Relationship.PROSPECT,
-        organisation__last_contact_on__lt=cutoff,
-    )
-    return ClientContact.objects.filter(ended | never)
-
-
-def purge_prospect_contacts(*, now, batch_size: int, dry_run=False, progress=None):
-    """Policy §6: prospecting data is kept at most 3 years after the end of the commercial
-    relationship (or the last contact, for a company that never became a client)."""
-    today = timezone.localdate(now)
-    return purge(
-        prospect_contacts_due(today=today),
-        lambda ids: (
-            ClientContact.objects.filter(pk__any_of=ids).delete()[1].get("clients.ClientContact", 0)
-        ),
-        today=today,
-        email_path="email",
-        batch_size=batch_size,
-        dry_run=dry_run,
-        progress=progress,
-    )

@@ -12,7 +12,7 @@ def beat_schedule(*, retention_run_at: str) -> dict:
     if not (0 <= hour < 24 and 0 <= minute < 60):
         raise ImproperlyConfigured(f"RETENTION_RUN_AT={retention_run_at!r}: use HH:MM, e.g. 02:30")
     return {
-        # Every retention rule of retention/schedule.py, once a day at night.
+        # Every retention rule of core/schedule.py, once a day at night.
         "retention": {
             "task": "retention.tasks.run_retention",
             "schedule": crontab(hour=hour, minute=minute),
@@ -40,7 +40,7 @@ def beat_schedule(*, retention_run_at: str) -> dict:
         },
         # Offer campaigns that the broker or a dead worker left half-way go on.
         "resume-campaigns": {
-            "task": "consent.tasks.resume_campaigns",
+            "task": "campaigns.tasks.resume_campaigns",
             "schedule": crontab(minute="*/5"),
         },
         # Confirmations and information notices recorded before the outbox existed

@@ -111,20 +111,25 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "csp",
-    "core",
-    "clients",
-    "trainees",
-    "training",
-    "consent",
-    "retention",
-    "dpo_requests",
-    "cookies",
     # Staff sign-in: second factor (TOTP, recovery codes) and lockout (see staff_auth/).
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # The project's apps, in their layers from the bottom (README, "Architecture"; the
+    # import-linter contracts in pyproject.toml hold them to it). The kernel:
+    "core",
+    # Domain apps, each importing only the kernel and the apps above it in this list:
+    "cookies",
     "staff_auth",
+    "clients",
+    "trainees",
+    "consent",
+    "training",
+    "campaigns",
+    # Orchestrators, which read across the domain apps:
+    "retention",
+    "dpo_requests",
 ]
 
 MIDDLEWARE = [
@@ -278,7 +283,7 @@ if COOKIE_CHOICE_MAX_AGE_DAYS > 183 or CONSENTED_COOKIE_MAX_AGE_DAYS > 396:
         "for consented cookies."
     )
 
-# Retention (policy §6), read by the schedule in retention/schedule.py, the only place
+# Retention (policy §6), read by the schedule in core/schedule.py, the only place
 # that turns them into rules. Defaults are the policy's values.
 RETENTION = {
     # Allergy and disability data: for the duration of the training only.
@@ -322,12 +327,15 @@ RETENTION_BATCH_PAUSE = env.float("RETENTION_BATCH_PAUSE", default=0.0)
 # Every app that stores personal data, through its privacy provider (dpo_requests).
 # Erasure follows this order: enrolments go before the trainee they point to.
 PRIVACY_PROVIDERS = [
+    # Before the enrolments they belong to: an erasure deletes them first, and counts them.
+    "training.privacy.SensitiveNeedsProvider",
     "training.privacy.EnrolmentsProvider",
     "core.privacy.OutboxProvider",
     "trainees.privacy.TraineesProvider",
-    "trainees.privacy.PendingRegistrationsProvider",
+    "training.privacy.PendingRegistrationsProvider",
     "clients.privacy.ClientContactsProvider",
     "consent.privacy.ConsentProvider",
+    "campaigns.privacy.CampaignsProvider",
     "core.privacy.HoldsProvider",
     "dpo_requests.privacy.RequestsProvider",
 ]

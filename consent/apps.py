@@ -23,14 +23,4 @@ class ConsentConfig(AppConfig):
     verbose_name = _("Consent")
 
     def ready(self):
-        from core.signals import email_failed
-
         post_migrate.connect(publish_first_policy_version, sender=self)
-        email_failed.connect(_campaign_email_failed, dispatch_uid="campaign_email_failed")
-
-
-def _campaign_email_failed(sender, email, **kwargs) -> None:
-    from consent.campaigns import campaign_recipient_refused
-
-    if email.kind == "campaign.offer":
-        campaign_recipient_refused(email=email)

@@ -59,23 +59,3 @@ def self_service_link_message(*, email: str, language: str) -> EmailMultiAlterna
             render_to_string("emails/self_service_link.html", context), "text/html"
         )
     return message
-
-
-def address_changed_message(
-    *, previous_email: str, language: str, changed_at
-) -> EmailMultiAlternatives:
-    """To the address we held before staff changed it: if it was not the person's wish,
-    their data may now reach someone else, so they hear of it and whom to contact. The
-    new address is not in it: the previous owner may not be the person."""
-    with translation.override(language):
-        context = {"changed_at": changed_at, "organisation": settings.ORGANISATION}
-        subject = render_to_string("emails/address_changed_subject.txt", context)
-        message = EmailMultiAlternatives(
-            subject=" ".join(subject.split()),
-            body=render_to_string("emails/address_changed.txt", context),
-            to=[previous_email],
-        )
-        message.attach_alternative(
-            render_to_string("emails/address_changed.html", context), "text/html"
-        )
-    return message

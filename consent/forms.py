@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import AccessibleForm
 from consent.models import ConsentRecord
+from core.forms import AccessibleForm
 
 
 class ChoiceForm(forms.Form):

@@ -1,14 +1,14 @@
-"""Consents, objections, offers received and the suppression list, for the DPO (see
-core/providers.py)."""
+"""Consents, objections and the suppression list, for the DPO (see core/providers.py);
+the offers a person received are campaigns' (campaigns/privacy.py)."""
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from consent.models import CampaignRecipient, ConsentRecord, Suppression
+from consent.models import ConsentRecord, Suppression
 from consent.self_service import object_to_marketing
 from core.addresses import address_hash, email_normalise
 from core.periods import years_before
-from core.providers import ERASE, KEEP, Planned, Provider, Record
+from core.providers import KEEP, Planned, Provider, Record
 
 PROOF = _("Proof of your choice, which we must be able to show until the limitation period ends.")
 NEVER_AGAIN = _(
@@ -19,7 +19,7 @@ NEVER_AGAIN = _(
 
 class ConsentProvider(Provider):
     label = _("Consents and communications")
-    models = (ConsentRecord, CampaignRecipient, Suppression)
+    models = (ConsentRecord, Suppression)
 
     def _load(self, email):
         return (
@@ -27,16 +27,6 @@ class ConsentProvider(Provider):
                 ConsentRecord.objects.filter(email=email_normalise(email))
                 .select_related("policy_version")
                 .order_by("at")
-            ),
-            list(
-                CampaignRecipient.objects.select_related("campaign").filter(
-                    trainee__email=email_normalise(email)
-                )
-            )
-            + list(
-                CampaignRecipient.objects.select_related("campaign").filter(
-                    contact__email=email_normalise(email)
-                )
             ),
             list(Suppression.objects.filter(address_hash=address_hash(email))),
         )
@@ -49,24 +39,15 @@ class ConsentProvider(Provider):
             f"{r.at:%d/%m/%Y} · {r.get_purpose_display()} · {r.get_action_display()}",
         )
 
-    def _received(self, r):
-        return Record(
-            self.label, _("offer received"), r.pk, f"{r.campaign.name} · {r.get_status_display()}"
-        )
-
     def _suppression(self, s):
         return Record(self.label, _("suppression list"), s.pk, str(s.get_purpose_display()))
 
     def records(self, *, email):
-        consents, received, suppressed = self._load(email)
-        return (
-            [self._consent(r) for r in consents]
-            + [self._received(r) for r in received]
-            + [self._suppression(s) for s in suppressed]
-        )
+        consents, suppressed = self._load(email)
+        return [self._consent(r) for r in consents] + [self._suppression(s) for s in suppressed]
 
     def export(self, *, email):
-        consents, received, suppressed = self._load(email)
+        consents, suppressed = self._load(email)
         return {
             "consent_history": [
                 {
@@ -78,33 +59,20 @@ class ConsentProvider(Provider):
                 }
                 for r in consents
             ],
-            "offers_received": [
-                {
-                    "campaign": r.campaign.name,
-                    "status": r.status,
-                    "at": r.done_at.isoformat() if r.done_at else None,
-                }
-                for r in received
-            ],
             "never_send_again": [s.purpose for s in suppressed],
         }
 
     def erasure_plan(self, *, email, today):
-        consents, received, suppressed = self._load(email)
+        consents, suppressed = self._load(email)
         years = settings.RETENTION["CONSENT_PROOF_YEARS"]
-        return (
-            [
-                Planned(self._consent(r), KEEP, PROOF, years_before(r.at.date(), -years))
-                for r in consents
-            ]
-            + [Planned(self._received(r), ERASE) for r in received]
-            + [Planned(self._suppression(s), KEEP, NEVER_AGAIN) for s in suppressed]
-        )
+        return [
+            Planned(self._consent(r), KEEP, PROOF, years_before(r.at.date(), -years))
+            for r in consents
+        ] + [Planned(self._suppression(s), KEEP, NEVER_AGAIN) for s in suppressed]
 
     def erase(self, *, email, now):
-        email = email_normalise(email)
-        deleted = CampaignRecipient.objects.filter(trainee__email=email).delete()[0]
-        return {ERASE: deleted + CampaignRecipient.objects.filter(contact__email=email).delete()[0]}
+        # Proofs and the suppression list are kept (see the plan); nothing is erased.
+        return {}
 
     def object(self, *, email, now):
         object_to_marketing(email=email, now=now)

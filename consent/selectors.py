@@ -6,7 +6,8 @@ from clients.selectors import contacts_by_email
 from consent.models import ConsentRecord, PolicyVersion, Suppression
 from core.addresses import address_hash, email_normalise
 from core.holds import holds_active
-from trainees.selectors import sensitive_needs_held, trainee_by_email
+from core.providers import providers
+from trainees.selectors import trainee_by_email
 
 Purpose, Action = ConsentRecord.Purpose, ConsentRecord.Action
 # Emails to people about our offers: objection ends them, and so does the suppression list.
@@ -102,21 +103,11 @@ def subject_purposes(*, email: str) -> list[tuple[str, str, bool]]:
     """The purposes that concern this person, with their label and whether each applies
     now, for the person's own page."""
     state = consent_state(email=email)
-    held = sensitive_needs_held(email=email)
-    concerned = {Purpose.NEWSLETTER}
-    trainee = trainee_by_email(email=email)
-    # Offers concern trainees who registered themselves: a trainee known only through an
-    # employer is that employer's data, which we do not use for our own offers.
-    if (
-        trainee and trainee.enrolments.filter(source="self").exists()
-    ) or Purpose.TRAINEE_OFFERS in state:
-        concerned.add(Purpose.TRAINEE_OFFERS)
-    if contacts_by_email(email=email).exists() or Purpose.CLIENT_PROSPECTING in state:
-        concerned.add(Purpose.CLIENT_PROSPECTING)
-    if held["allergies"] or Purpose.ALLERGY_DATA in state:
-        concerned.add(Purpose.ALLERGY_DATA)
-    if held["disability"] or Purpose.DISABILITY_DATA in state:
-        concerned.add(Purpose.DISABILITY_DATA)
+    # What the person chose before, what the data we hold about them calls for (each
+    # provider says), and the newsletter, open to anyone.
+    concerned = {Purpose.NEWSLETTER, *state} - {Purpose.SUBSIDIARY_OFFERS}
+    for provider in providers():
+        concerned |= provider.purposes(email=email)
     return [
         (purpose, label, communication_allowed(email=email, purpose=purpose))
         for purpose, label in Purpose.choices

@@ -5,10 +5,18 @@ import datetime
 
 from django.db import transaction
 
+from consent.emails import self_service_link_message
 from consent.models import ConsentRecord
-from consent.selectors import CONSENT_BASED, MARKETING, consent_state
+from consent.selectors import (
+    CONSENT_BASED,
+    MARKETING,
+    address_on_file,
+    consent_state,
+    person_language,
+)
 from consent.services import consent_record, suppression_add
-from trainees.services import sensitive_needs_withdraw
+from core.outbox import email_enqueue
+from core.signals import consent_withdrawn_announce
 
 Purpose, Action = ConsentRecord.Purpose, ConsentRecord.Action
 
@@ -23,13 +31,8 @@ def consent_withdraw(
     it. Processing before the withdrawal stays lawful. Saying no twice (a mail client
     posting the unsubscribe link again) records it once.
     """
-    deleted = 0
-    if purpose in (Purpose.ALLERGY_DATA, Purpose.DISABILITY_DATA):
-        deleted = sensitive_needs_withdraw(
-            email=email,
-            allergies=purpose == Purpose.ALLERGY_DATA,
-            disability=purpose == Purpose.DISABILITY_DATA,
-        )
+    # The data that rested on the consent is its owners' (sensitive needs: training/).
+    deleted = consent_withdrawn_announce(email=email, purpose=purpose)
     action = Action.WITHDRAWN if purpose in CONSENT_BASED else Action.OBJECTED
     if consent_state(email=email).get(purpose) != action:
         consent_record(
@@ -52,10 +55,6 @@ def object_to_marketing(
 def self_service_link_send(*, email: str, language: str) -> bool:
     """Email a fresh self-service link, through the outbox, if the address is on file;
     False if it is not (the caller says the same thing either way)."""
-    from consent.emails import self_service_link_message
-    from consent.selectors import address_on_file, person_language
-    from core.outbox import email_enqueue
-
     if not address_on_file(email=email):
         return False
     message = self_service_link_message(

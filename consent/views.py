@@ -13,8 +13,8 @@ from consent.selectors import CONSENT_BASED, MARKETING, policy_version_current, 
 from consent.self_service import consent_withdraw, self_service_link_send
 from consent.services import consent_give
 from consent.tokens import self_service_token_read, unsubscribe_token_read
+from core.schedule import RULES, self_expiring
 from core.throttle import client_address, throttle_allow
-from retention.schedule import RULES, self_expiring
 
 Channel = ConsentRecord.Channel
 

@@ -3,16 +3,12 @@
 import datetime
 import uuid
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 
 from cookies import registry
 from cookies.choice import Choice
 from cookies.models import AudienceHit, ConsentLog, CookieRegistryVersion
-from core.periods import months_before
-from core.purge import purge
 
 
 def cookie_choice_record(
@@ -63,22 +59,3 @@ def audience_hit_record(*, day: datetime.date, page: str, returning: bool) -> No
             AudienceHit.objects.create(day=day, page=page, views=1, returning=int(returning))
     except IntegrityError:  # another request created the day's row first
         hits.update(**increments)
-
-
-def consent_log_due(*, now: datetime.datetime):
-    months = settings.RETENTION["COOKIE_CONSENT_LOG_MONTHS"]
-    return ConsentLog.objects.filter(created_at__lt=months_before(now, months))
-
-
-def purge_consent_log(*, now: datetime.datetime, batch_size: int, dry_run=False, progress=None):
-    """Policy §9: consented cookies live at most 13 months, so the proof of a choice is
-    kept 13 calendar months, then deleted."""
-    return purge(
-        consent_log_due(now=now),
-        lambda ids: ConsentLog.objects.filter(pk__any_of=ids).delete()[0],
-        today=timezone.localdate(now),
-        email_path=None,
-        batch_size=batch_size,
-        dry_run=dry_run,
-        progress=progress,
-    )

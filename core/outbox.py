@@ -167,12 +167,3 @@ def outbox_sweep(*, now: datetime.datetime, batch_size: int = 200) -> tuple[int,
     if sent or failed:
         logger.info("Outbox sweep: %s sent, %s not sent.", sent, failed)
     return sent, failed
-
-
-def outbox_kept_due(*, now: datetime.datetime):
-    """Emails done with (sent, or given up) for longer than settings.OUTBOX_KEEP_DAYS:
-    they hold addresses and bodies, and are no longer needed. Pending ones stay."""
-    cutoff = now - datetime.timedelta(days=settings.OUTBOX_KEEP_DAYS)
-    return OutboxEmail.objects.filter(
-        Q(status=Status.SENT, sent_at__lt=cutoff) | Q(status=Status.FAILED, created_at__lt=cutoff)
-    )

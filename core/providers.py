@@ -82,6 +82,11 @@ class Provider:
     def object(self, *, email: str, now: datetime.datetime) -> None:
         """Art. 21: the person objects to processing based on legitimate interest."""
 
+    def purposes(self, *, email: str) -> set[str]:
+        """The purposes (core/purposes.py) that concern this person because of what this
+        provider holds, for the person's own page."""
+        return set()
+
 
 @cache
 def providers() -> tuple[Provider, ...]:

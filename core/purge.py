@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Lookup, Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from core.holds import held_emails, holds_active
 
@@ -86,7 +88,10 @@ def _cursor_batches(keys, batch_size: int):
             with connection.cursor() as settings_cursor:
                 settings_cursor.execute("RESET cursor_tuple_fraction")
         while rows := cursor.fetchmany(batch_size):
-            yield array.array("q", (row[0] for row in rows))
+            if isinstance(rows[0][0], int):
+                yield array.array("q", (row[0] for row in rows))
+            else:  # text keys (login sessions)
+                yield [row[0] for row in rows]
 
 
 def _keyset_batches(keys, batch_size: int):
@@ -142,6 +147,23 @@ def purge(
     # Counted at the end, when every hold placed during the run is known: what is held
     # is still there, and still due.
     return PurgeResult(affected, due.filter(held_q).count() if holds_now() else 0)
+
+
+def rule_apply(rule, *, now, dry_run: bool = False, progress=None) -> PurgeResult:
+    """Apply one rule of the schedule (core/schedule.py) at ``now``: what its ``due``
+    selector finds, batch by batch, through its ``purge`` service, sparing people held
+    (found through its ``email_path``). The plumbing every rule shares, written once."""
+    if rule.before and not dry_run:
+        import_string(rule.before)(now=now)
+    return purge(
+        rule.due_at(now),
+        lambda ids: rule.purge_batch(ids, now),
+        today=timezone.localdate(now),
+        email_path=rule.email_path,
+        batch_size=rule.batch_size or settings.RETENTION_BATCH_SIZE,
+        dry_run=dry_run,
+        progress=progress,
+    )
 
 
 @models.BigAutoField.register_lookup

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clients.validators import reject_markup
-from config.forms import AccessibleForm
+from core.forms import AccessibleForm
 from dpo_requests.models import Request
 
 

@@ -6,8 +6,8 @@ import dataclasses
 
 from django.utils.translation import gettext_lazy as _
 
+from core.schedule import BY_NAME
 from dpo_requests.models import Recipient
-from retention.schedule import BY_NAME
 
 INTERNAL, SUB, PARTNER, PUBLIC = (
     Recipient.Kind.INTERNAL,

@@ -156,7 +156,7 @@ def _rights_now() -> _Rights:
     from consent.models import ConsentRecord, PolicyVersion, Suppression
     from core.models import AuditEntry, Hold
     from dpo_requests.models import Request
-    from trainees.models import SensitiveNeeds
+    from training.models import SensitiveNeeds
 
     if "django_migrations" not in connection.introspection.table_names():
         return _Rights([], [], [], [], [], [], None, 0)
@@ -402,8 +402,8 @@ def _sqlite_drop(scratch: str) -> None:
 
 def _reapply(rights: _Rights, *, now) -> RestoreReport:
     from core.audit import audit_record
+    from core.schedule import BY_NAME
     from retention.models import JobLock
-    from retention.schedule import BY_NAME
     from retention.services import retention_run
 
     with transaction.atomic():
@@ -588,7 +588,7 @@ def _sensitive_state_carry(rights: _Rights) -> int:
     disaster, an empty database says nothing. Returns how many rows changed."""
     from django.db.models import BooleanField, ExpressionWrapper, Q
 
-    from trainees.models import SensitiveNeeds
+    from training.models import SensitiveNeeds
 
     state = rights.sensitive
     if state is None:

@@ -7,14 +7,13 @@ import time
 import uuid
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from core.purge import PurgeResult
+from core.purge import PurgeResult, rule_apply
+from core.schedule import BY_NAME, RULES
 from retention.models import JobLock, PurgeLog
-from retention.schedule import BY_NAME, RULES
 
 logger = logging.getLogger(__name__)
 LOCK = "retention"
@@ -70,9 +69,9 @@ def retention_run(
         for rule in selected:
             started, clock = timezone.now(), time.monotonic()
             try:
-                result = rule.apply(
+                result = rule_apply(
+                    rule,
                     now=now,
-                    batch_size=settings.RETENTION_BATCH_SIZE,
                     dry_run=dry_run,
                     progress=(lambda n, name=rule.name: progress(name, n)) if progress else None,
                 )
@@ -107,13 +106,5 @@ def _log(rule, started, clock, result, outcome, error=None):
 
 def retention_forecast(*, now: datetime.datetime, days: int) -> list[tuple[str, int, int]]:
     """Per rule: (name, due now, due within ``days``)."""
-    today = timezone.localdate(now)
     later = now + datetime.timedelta(days=days)
-    return [
-        (
-            rule.name,
-            rule.due(today, now).count(),
-            rule.due(today + datetime.timedelta(days=days), later).count(),
-        )
-        for rule in RULES
-    ]
+    return [(rule.name, rule.due_at(now).count(), rule.due_at(later).count()) for rule in RULES]

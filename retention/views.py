@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from core.holds import holds_active
-from retention.schedule import RULES, self_expiring
+from core.schedule import RULES, self_expiring
 from retention.selectors import purge_log_latest
 from retention.services import retention_forecast
 

@@ -18,9 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from consent.tokens import self_service_token_make, unsubscribe_token_make
-from trainees.models import SensitiveNeeds
-from trainees.services import sensitive_needs_record
-from training.models import Enrolment
+from training.models import Enrolment, SensitiveNeeds
+from training.sensitive_needs import sensitive_needs_record
 
 ANONYMOUS, FORMATION, LOGISTIQUE, MARKETING, DPO, SUPERUSER = (
     "anonymous",
@@ -35,7 +34,7 @@ EVERYONE = frozenset(ROLES)
 STAFF = EVERYONE - {ANONYMOUS}
 NOBODY = frozenset()
 ONLY = frozenset
-# The groups each role's account belongs to (config/staff_groups.py).
+# The groups each role's account belongs to (staff_auth/groups.py).
 GROUPS = {
     FORMATION: ["Équipe formation"],
     LOGISTIQUE: ["Accès données sensibles (logistique)"],
@@ -52,8 +51,8 @@ PAGES = {
     "set_language": EVERYONE,
     "training:session_list": EVERYONE,
     "training:session_detail": EVERYONE,
-    "trainees:register": EVERYONE,
-    "trainees:registered": EVERYONE,
+    "training:register": EVERYONE,
+    "training:registered": EVERYONE,
     "consent:privacy": EVERYONE,
     "consent:request": EVERYONE,
     "consent:manage": EVERYONE,
@@ -90,7 +89,7 @@ PAGES = {
     "staff_auth:enrol": STAFF,
     "staff_auth:recovery_codes": STAFF,
     # A registration's confirmation: nobody confirms without the emailed link.
-    "trainees:confirm": NOBODY,
+    "training:confirm": NOBODY,
     # The admin's TOTP device pages show a secret's QR code: user management only.
     "admin:otp_totp_totpdevice_config": ONLY({SUPERUSER}),
     "admin:otp_totp_totpdevice_qrcode": ONLY({SUPERUSER}),
@@ -118,7 +117,7 @@ MODELS = {
         "add": TRAINING_STAFF,
         "delete": TRAINING_STAFF,
     },
-    "trainees.sensitiveneeds": {
+    "training.sensitiveneeds": {
         # Training staff may enter a new enrolment's needs, never read them back.
         "view": {LOGISTIQUE, DPO, SUPERUSER},
         # Training staff enter a new enrolment's needs from the enrolment form only.
@@ -150,7 +149,7 @@ MODELS = {
         "delete": set(),
     },
     "consent.policyversion": {"view": {DPO, SUPERUSER}, "add": {DPO, SUPERUSER}, "delete": set()},
-    "consent.campaign": {
+    "campaigns.campaign": {
         "view": {MARKETING, SUPERUSER},
         "add": {MARKETING, SUPERUSER},
         "delete": {SUPERUSER},
@@ -268,7 +267,7 @@ def site(db):
 
 def _one_of_each(enrolment) -> None:
     """Records the demo data lacks, so that every admin page has an object to show."""
-    from consent.models import Campaign
+    from campaigns.models import Campaign
     from cookies.models import AudienceHit
     from core.audit import audit_record
     from core.models import Hold
@@ -345,15 +344,15 @@ def _urls(name: str, site) -> list[tuple[str, str]]:
     email = enrolment.trainee.email
     simple = {
         "training:session_detail": {"pk": session_pk},
-        "trainees:register": {"pk": session_pk},
-        "trainees:registered": {"pk": session_pk},
+        "training:register": {"pk": session_pk},
+        "training:registered": {"pk": session_pk},
         "consent:manage": {"token": self_service_token_make(email=email)},
         "consent:unsubscribe": {
             "token": unsubscribe_token_make(email=email, purpose="training_offers")
         },
         "dpo_requests:verify": {"token": "forged"},
         "dpo_requests:download": {"token": "forged"},
-        "trainees:confirm": {"token": "forged"},
+        "training:confirm": {"token": "forged"},
         "backoffice:request": {"pk": _object_id("dpo_requests.request")},
         "backoffice:act": {"pk": _object_id("dpo_requests.request")},
     }
@@ -461,7 +460,7 @@ def test_each_role_opens_exactly_the_pages_of_the_matrix(site):
 def test_a_reader_of_sensitive_needs_sees_them_where_the_matrix_says(site):
     """The sentinel check above can fail: the values are on the pages of those allowed."""
     needs = SensitiveNeeds.objects.get(enrolment=site["enrolment"])
-    url = reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk])
+    url = reverse("admin:training_sensitiveneeds_change", args=[needs.pk])
     for role in (LOGISTIQUE, SUPERUSER):
         assert _sensitive(_client(site["users"][role]).get(url)), role
     assert not _sensitive(_client(site["users"][FORMATION]).get(url))

@@ -4,10 +4,10 @@ import pytest
 from django.utils import translation
 
 from clients.models import ClientContact
+from core.schedule import RULES
 from dpo_requests.register import ACTIVITIES
-from retention.schedule import RULES
-from trainees.forms import RegistrationForm
 from trainees.models import Trainee
+from training.forms import RegistrationForm
 
 BOOKKEEPING = {"id", "created_at", "updated_at", "language"}
 

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from consent.tokens import self_service_token_make
 from training.models import Enrolment
+from training.registration import Outcome
 
 
 def enrolment_confirmation_message(*, enrolment: Enrolment) -> EmailMultiAlternatives:
@@ -40,7 +41,7 @@ def processor_notice_message(*, enrolment: Enrolment) -> EmailMultiAlternatives:
     trainee = enrolment.trainee
     with translation.override(trainee.language):
         token = self_service_token_make(email=trainee.email)
-        from retention.schedule import BY_NAME
+        from core.schedule import BY_NAME
 
         context = {
             "trainee": trainee,
@@ -64,3 +65,39 @@ def processor_notice_message(*, enrolment: Enrolment) -> EmailMultiAlternatives:
             render_to_string("emails/processor_notice.html", context), "text/html"
         )
     return message
+
+
+def registration_outcome_message(
+    *, outcome: str, session, email: str, language: str, token: str | None
+) -> EmailMultiAlternatives:
+    """ "Confirm your registration" with its link, or why there is nothing to confirm.
+
+    Nothing typed on the form is repeated (not even the name): whoever submitted it may
+    not be the address's owner, and must not be able to write to them through us.
+    """
+    template = _TEMPLATES[outcome]
+    with translation.override(language):
+        context = {
+            "session": session,
+            "hours": settings.REGISTRATION_CONFIRM_HOURS,
+            "organisation": settings.ORGANISATION,
+            "confirm_url": (
+                settings.SITE_URL + reverse("training:confirm", args=[token]) if token else ""
+            ),
+            "session_list_url": settings.SITE_URL + reverse("training:session_list"),
+        }
+        subject = render_to_string(f"{template}_subject.txt", context)
+        message = EmailMultiAlternatives(
+            subject=" ".join(subject.split()),
+            body=render_to_string(f"{template}.txt", context),
+            to=[email],
+        )
+        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
+_TEMPLATES = {
+    Outcome.AWAITING_CONFIRMATION: "emails/registration_confirm",
+    Outcome.ALREADY_ENROLLED: "emails/registration_already_enrolled",
+    Outcome.FULL: "emails/registration_full",
+}

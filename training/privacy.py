@@ -11,7 +11,8 @@ from core.addresses import email_normalise
 from core.audit import admin_history_redact
 from core.periods import years_before
 from core.providers import ERASE, KEEP, Planned, Provider, Record
-from training.models import Enrolment, ProcessorNotice
+from core.purposes import Purpose
+from training.models import Enrolment, PendingRegistration, ProcessorNotice, SensitiveNeeds
 
 
 def kept_until(enrolment: Enrolment) -> datetime.date:
@@ -104,3 +105,100 @@ class EnrolmentsProvider(Provider):
         admin_history_redact(model=Enrolment, pks=doomed)
         deleted = Enrolment.objects.filter(pk__in=doomed).delete()[1].get("training.Enrolment", 0)
         return {ERASE: deleted, KEEP: len(self._enrolments(email))}
+
+
+class PendingRegistrationsProvider(Provider):
+    """Registrations awaiting their owner's confirmation. Nothing in them was confirmed as
+    the person's, and their needs are seen by no one: the DPO and the export see how
+    many there are and for which session, never what they say. They expire by
+    themselves (REGISTRATION_CONFIRM_HOURS); an erasure deletes them at once."""
+
+    label = _("Registrations awaiting confirmation")
+    models = (PendingRegistration,)
+
+    def _pending(self, email):
+        return PendingRegistration.objects.filter(email=email_normalise(email)).select_related(
+            "session__course"
+        )
+
+    def records(self, *, email):
+        return [
+            Record(
+                self.label,
+                _("registration awaiting confirmation"),
+                pending.pk,
+                f"{pending.session.course.title} · {pending.session.start_date.isoformat()}",
+            )
+            for pending in self._pending(email)
+        ]
+
+    def export(self, *, email):
+        count = self._pending(email).count()
+        return {"registrations_awaiting_confirmation": count} if count else {}
+
+    def erasure_plan(self, *, email, today):
+        return [Planned(record, ERASE) for record in self.records(email=email)]
+
+    def erase(self, *, email, now):
+        return {ERASE: self._pending(email).delete()[0]}
+
+
+class SensitiveNeedsProvider(Provider):
+    """Allergy and disability needs (Art. 9 data): the export holds their values, and an
+    erasure deletes them whatever else is kept."""
+
+    label = _("Special needs")
+    models = (SensitiveNeeds,)
+
+    def _needs(self, email):
+        return list(
+            SensitiveNeeds.objects.filter(
+                enrolment__trainee__email=email_normalise(email)
+            ).select_related("enrolment__session__course")
+        )
+
+    def _record(self, needs):
+        held = []
+        if needs.food_allergies:
+            held.append(str(_("food allergies")))
+        if needs.disability_adaptations:
+            held.append(str(_("disability adaptations")))
+        what = ", ".join(held) or str(_("purged"))
+        title = needs.enrolment.session.course.title
+        return Record(self.label, _("special needs"), needs.pk, f"{title}: {what}")
+
+    def records(self, *, email):
+        return [self._record(needs) for needs in self._needs(email)]
+
+    def sensitive(self, *, email):
+        return any(n.food_allergies or n.disability_adaptations for n in self._needs(email))
+
+    def purposes(self, *, email):
+        needs = self._needs(email)
+        held = {Purpose.ALLERGY_DATA: any(n.food_allergies is not None for n in needs)}
+        held[Purpose.DISABILITY_DATA] = any(n.disability_adaptations is not None for n in needs)
+        return {purpose for purpose, is_held in held.items() if is_held}
+
+    def export(self, *, email):
+        needs = self._needs(email)
+        if not needs:
+            return {}
+        return {
+            "special_needs": [
+                {
+                    "course": n.enrolment.session.course.title,
+                    "session_start": n.enrolment.session.start_date.isoformat(),
+                    "food_allergies": n.food_allergies,
+                    "disability_adaptations": n.disability_adaptations,
+                    "purged_at": n.purged_at.isoformat() if n.purged_at else None,
+                }
+                for n in needs
+            ]
+        }
+
+    def erasure_plan(self, *, email, today):
+        return [Planned(record, ERASE) for record in self.records(email=email)]
+
+    def erase(self, *, email, now):
+        deleted = SensitiveNeeds.objects.filter(enrolment__trainee__email=email_normalise(email))
+        return {ERASE: deleted.delete()[0]}

@@ -6,8 +6,8 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from trainees.models import PendingRegistration
-from training.models import Enrolment, Session
+from core.addresses import email_normalise
+from training.models import Enrolment, PendingRegistration, SensitiveNeeds, Session
 
 
 def _pending_holds(*, now: datetime.datetime | None = None):
@@ -93,3 +93,12 @@ def trainees_not_for_offers(*, trainee_ids, today: datetime.date) -> set[int]:
         )
     )
     return {row["trainee_id"] for row in rows if not row["own"] or row["last_end"] < cutoff}
+
+
+def sensitive_needs_held(*, email: str) -> dict[str, bool]:
+    """Whether any allergy or disability data is held for this address."""
+    needs = SensitiveNeeds.objects.filter(enrolment__trainee__email__iexact=email_normalise(email))
+    return {
+        "allergies": needs.filter(food_allergies__isnull=False).exists(),
+        "disability": needs.filter(disability_adaptations__isnull=False).exists(),
+    }

@@ -4,7 +4,6 @@ is created here, under a lock on its session row, so capacity always holds."""
 import datetime
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -14,12 +13,10 @@ from django.utils.translation import gettext as _
 from clients.models import Organisation
 from core.models import OutboxEmail
 from core.outbox import email_enqueue
-from core.periods import years_before
-from core.purge import purge
 from trainees.models import Trainee
-from trainees.services import sensitive_needs_drop_allergies
 from training.models import Course, Enrolment, LegalBasis, ProcessorNotice, Session
 from training.selectors import enrolment_refusal, session_seats_taken
+from training.sensitive_needs import sensitive_needs_drop_allergies
 
 logger = logging.getLogger(__name__)
 
@@ -243,82 +240,3 @@ def processor_notices_to_outbox(
         with transaction.atomic():
             queued += processor_notice_queue(enrolment=enrolment)
     return queued
-
-
-# Kept on an archived trainee: what attendance sheets, certificates and inspections
-# need. Emptied: the rest.
-_ARCHIVE_CLEARS = {
-    "phone": "",
-    "postal_address": "",
-    "occupation": "",
-    "diplomas_and_skills": "",
-    "notes": "",
-    "employer": None,
-}
-
-
-def enrolments_to_archive_due(*, today: datetime.date):
-    days = settings.RETENTION["TRAINING_ARCHIVE_DAYS_AFTER_SESSION"]
-    return Enrolment.objects.filter(
-        archived_at__isnull=True, session__end_date__lt=today - datetime.timedelta(days=days)
-    )
-
-
-def archive_training_records(
-    *, now: datetime.datetime, batch_size: int, dry_run=False, progress=None
-):
-    """Policy §6: training data is kept while the training is managed, then archived.
-    Some weeks after a session ends (settings.RETENTION), its enrolments move to the
-    restricted archive, and trainees with nothing left to manage keep only their
-    identity and the record of their training."""
-    today = timezone.localdate(now)
-
-    def archive(ids):
-        changed = Enrolment.objects.filter(pk__any_of=ids).update(archived_at=now, updated_at=now)
-        trainee_ids = Enrolment.objects.filter(pk__any_of=ids).values("trainee_id")
-        Trainee.objects.filter(pk__in=trainee_ids).exclude(
-            enrolments__archived_at__isnull=True
-        ).update(**_ARCHIVE_CLEARS, updated_at=now)
-        return changed
-
-    return purge(
-        enrolments_to_archive_due(today=today),
-        archive,
-        today=today,
-        email_path="trainee__email",
-        batch_size=batch_size,
-        dry_run=dry_run,
-        progress=progress,
-    )
-
-
-def training_records_due(*, today: datetime.date):
-    cutoff = years_before(today, settings.RETENTION["TRAINING_LIMITATION_YEARS"])
-    # Archived or not (the archive rule runs first): past the limitation, nothing is kept.
-    return Enrolment.objects.filter(session__end_date__lt=cutoff)
-
-
-def purge_training_records(
-    *, now: datetime.datetime, batch_size: int, dry_run=False, progress=None
-):
-    """Policy §6: archived training data is deleted when the statutory limitation period
-    expires (settings.RETENTION): the enrolments go, and the trainees left with none."""
-    today = timezone.localdate(now)
-
-    def delete(ids):
-        trainee_ids = list(
-            Enrolment.objects.filter(pk__any_of=ids).values_list("trainee_id", flat=True)
-        )
-        deleted = Enrolment.objects.filter(pk__any_of=ids).delete()[1].get("training.Enrolment", 0)
-        Trainee.objects.filter(pk__in=trainee_ids, enrolments__isnull=True).delete()
-        return deleted
-
-    return purge(
-        training_records_due(today=today),
-        delete,
-        today=today,
-        email_path="trainee__email",
-        batch_size=batch_size,
-        dry_run=dry_run,
-        progress=progress,
-    )

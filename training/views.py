@@ -1,8 +1,21 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
-from training.selectors import session_list_upcoming, session_list_with_seats
+from core.throttle import client_address, throttle_allow
+from training.forms import RegistrationForm
+from training.models import Session
+from training.registration import (
+    Outcome,
+    registration_confirm,
+    registration_pending_for,
+    registration_submit,
+)
+from training.selectors import session_is_open, session_list_upcoming, session_list_with_seats
 
 
 def session_list(request):
@@ -17,3 +30,84 @@ def session_detail(request, pk: int):
     session = get_object_or_404(session_list_with_seats(), pk=pk)
     is_open = session.start_date > timezone.localdate()
     return render(request, "training/session_detail.html", {"session": session, "is_open": is_open})
+
+
+@never_cache  # sent back with its errors, the form holds what the person typed, needs too
+@require_http_methods(["GET", "POST"])
+def register(request, pk: int):
+    """The public registration form for one session still open for registration."""
+    session = get_object_or_404(session_list_with_seats(), pk=pk)
+    if not session_is_open(session=session, today=timezone.localdate()):
+        return render(
+            request, "trainees/registration_closed.html", {"session": session}, status=410
+        )
+    form = RegistrationForm(request.POST or None, meals_provided=session.meals_provided)
+    if request.method == "POST" and form.is_valid():
+        # Only submissions that would write are counted: a person correcting typos is not.
+        limit = settings.REGISTRATION_SUBMISSIONS_PER_HOUR
+        if not throttle_allow(scope="registration", ident=client_address(request), limit=limit):
+            return render(request, "429.html", status=429)
+        try:
+            registration_submit(
+                session=session,
+                details=form.details(),
+                language=translation.get_language(),
+                now=timezone.now(),
+            )
+        except ValidationError as refusal:
+            # Refusals about the session or the form only, never about the address.
+            form.add_error(None, " ".join(refusal.messages))
+        else:
+            # The same page whatever became of it (awaiting confirmation, already
+            # enrolled, full): the email, which only the address's owner reads, says it.
+            return redirect("training:registered", pk=session.pk)
+    return render(request, "trainees/register.html", {"session": session, "form": form})
+
+
+@never_cache  # the registration path keeps one rule
+def registered(request, pk: int):
+    """What happens after a registration: check your email.
+
+    No seat count here: read straight after submitting, it would tell whether the
+    submission took a seat (and so something about the address)."""
+    session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
+    return render(
+        request,
+        "trainees/registered.html",
+        {"session": session, "hours": settings.REGISTRATION_CONFIRM_HOURS},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, token: str):
+    """The link emailed to the address: GET shows a button, only its POST confirms, so
+    that a mail scanner fetching the link confirms nothing."""
+    now = timezone.now()
+    if request.method == "POST":
+        found = registration_confirm(token=token, now=now)
+    else:
+        found = registration_pending_for(token=token, now=now)
+    status = _CONFIRM_PAGES.get(found.outcome, 200)
+    return render(
+        request,
+        "trainees/confirm.html",
+        {
+            "outcome": found.outcome,
+            "session": found.session,
+            "enrolment": found.enrolment,
+            "pending": found.pending,
+        },
+        status=status,
+    )
+
+
+# What each outcome of a confirmation answers: a page, and its status.
+_CONFIRM_PAGES = {
+    Outcome.CONFIRMED: 200,
+    Outcome.INVALID: 404,
+    Outcome.EXPIRED: 410,
+    Outcome.CLOSED: 410,
+    Outcome.ALREADY_ENROLLED: 409,
+    Outcome.FULL: 409,
+}

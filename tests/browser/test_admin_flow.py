@@ -9,8 +9,7 @@ from playwright.sync_api import Page, expect
 
 from clients.models import ClientContact
 from tests.browser.staff_sign_in import first_sign_in
-from trainees.models import SensitiveNeeds
-from training.models import Enrolment
+from training.models import Enrolment, SensitiveNeeds
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import CourseFactory, SessionFactory
-from trainees.models import PendingRegistration, SensitiveNeeds, Trainee
-from training.models import Enrolment
+from trainees.models import Trainee
+from training.models import Enrolment, PendingRegistration, SensitiveNeeds
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from campaigns.models import Campaign, CampaignRecipient
+from campaigns.services import campaign_address
 from config.celery import app
-from consent.campaigns import campaign_address
-from consent.models import Campaign, CampaignRecipient, ConsentRecord
+from consent.models import ConsentRecord
 from consent.services import consent_record, suppression_add
 from tests.factories import TraineeFactory
 from tests.test_celery_worker import ROOT, _database_url, redis_url  # noqa: F401
@@ -73,7 +74,7 @@ def test_a_worker_sends_the_campaign_to_nobody_who_said_no(redis_url, tmp_path):
         with app.connection_for_write(redis_url) as conn, warnings.catch_warnings():
             warnings.simplefilter("ignore")  # tests run other tasks eagerly; not this one
             app.send_task(
-                "consent.tasks.send_campaign", args=[campaign.pk], queue=queue, connection=conn
+                "campaigns.tasks.send_campaign", args=[campaign.pk], queue=queue, connection=conn
             )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

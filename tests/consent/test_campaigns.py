@@ -5,8 +5,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from consent.campaigns import campaign_address, campaign_send
-from consent.models import Campaign, CampaignRecipient, ConsentRecord
+from campaigns.models import Campaign, CampaignRecipient
+from campaigns.services import campaign_address, campaign_send
+from consent.models import ConsentRecord
 from consent.services import consent_record, suppression_add
 from tests.factories import ClientContactFactory, TraineeFactory
 
@@ -134,10 +135,10 @@ def test_marketing_staff_address_and_send_a_campaign_from_the_admin(
     )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("admin:consent_campaign_changelist"),
+            reverse("admin:campaigns_campaign_changelist"),
             {"action": "send", "_selected_action": [offer.pk]},
         )
-    progress = client.get(reverse("admin:consent_campaign_change", args=[offer.pk]))
+    progress = client.get(reverse("admin:campaigns_campaign_change", args=[offer.pk]))
 
     assert "Printemps" in page.content.decode()
     assert CampaignRecipient.objects.count() == 4
@@ -150,7 +151,7 @@ def test_marketing_staff_address_and_send_a_campaign_from_the_admin(
 def test_training_staff_cannot_send_campaigns(client, alice, offer):
     client.force_login(alice)
 
-    assert client.get(reverse("admin:consent_campaign_changelist")).status_code == 403
+    assert client.get(reverse("admin:campaigns_campaign_changelist")).status_code == 403
 
 
 @pytest.mark.policy("P3")

@@ -96,8 +96,8 @@ def test_a_withdrawal_recorded_by_staff_deletes_the_sensitive_data_at_once(clien
     from django.utils import timezone as tz
 
     from tests.factories import EnrolmentFactory, TraineeFactory
-    from trainees.models import SensitiveNeeds
-    from trainees.services import sensitive_needs_record
+    from training.models import SensitiveNeeds
+    from training.sensitive_needs import sensitive_needs_record
 
     enrolment = EnrolmentFactory(trainee=TraineeFactory(email="chloe@example.org"))
     sensitive_needs_record(

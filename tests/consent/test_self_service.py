@@ -12,8 +12,8 @@ from django.utils import timezone
 from consent.models import ConsentRecord, Suppression
 from consent.tokens import self_service_token_make
 from tests.factories import EnrolmentFactory, TraineeFactory
-from trainees.models import SensitiveNeeds
-from trainees.services import sensitive_needs_record
+from training.models import SensitiveNeeds
+from training.sensitive_needs import sensitive_needs_record
 
 pytestmark = pytest.mark.django_db
 P = ConsentRecord.Purpose

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from core.models import OutboxEmail
 from core.outbox import email_enqueue, outbox_deliver, outbox_sweep
-from retention.schedule import BY_NAME
+from core.purge import rule_apply
+from core.schedule import BY_NAME
 from tests.outages import broker_down, mail_server_down
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -167,7 +168,7 @@ def test_sent_emails_are_deleted_after_the_keeping_period_pending_ones_never(set
     )
     OutboxEmail.objects.filter(email="waiting@example.org").update(sent_at=None)
 
-    BY_NAME["outbox"].apply(now=timezone.now(), batch_size=100)
+    rule_apply(BY_NAME["outbox"], now=timezone.now())
 
     assert set(OutboxEmail.objects.values_list("email", flat=True)) == {
         "recent@example.org",

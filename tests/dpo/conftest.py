@@ -13,7 +13,7 @@ from tests.factories import (
     SessionFactory,
     TraineeFactory,
 )
-from trainees.services import sensitive_needs_record
+from training.sensitive_needs import sensitive_needs_record
 
 
 @pytest.fixture

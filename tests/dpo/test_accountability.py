@@ -17,7 +17,7 @@ from dpo_requests.models import Breach, Recipient, Request
 from dpo_requests.selectors import subject_records
 from dpo_requests.tasks import remind_due_soon
 from tests.factories import EnrolmentFactory
-from trainees.services import sensitive_needs_record
+from training.sensitive_needs import sensitive_needs_record
 
 pytestmark = pytest.mark.django_db
 PERSONAL = {
@@ -180,10 +180,10 @@ def test_every_view_and_change_of_sensitive_data_is_audited(client, bob):
     )
     client.force_login(bob)
 
-    client.get(reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]))
+    client.get(reverse("admin:training_sensitiveneeds_change", args=[needs.pk]))
     client.get(reverse("admin:training_enrolment_change", args=[enrolment.pk]))
     client.post(
-        reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]),
+        reverse("admin:training_sensitiveneeds_change", args=[needs.pk]),
         {
             "food_allergies": "Arachides, sésame",
             "allergies_consent": "on",

@@ -17,8 +17,8 @@ from core.models import AuditEntry, Hold
 from dpo_requests.models import Request
 from retention.services import retention_run
 from tests.dpo.conftest import act, submit_and_verify
-from trainees.models import SensitiveNeeds, Trainee
-from training.models import Enrolment
+from trainees.models import Trainee
+from training.models import Enrolment, SensitiveNeeds
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_run_on_commit")]
 

@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from consent.models import Campaign, CampaignRecipient
+from campaigns.models import Campaign, CampaignRecipient
 from core.holds import hold_place
 from dpo_requests.models import Breach, Request
 from tests.dpo.conftest import act, submit_and_verify

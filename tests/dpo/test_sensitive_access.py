@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.models import AuditEntry
 from tests.factories import EnrolmentFactory
-from trainees.services import sensitive_needs_record
+from training.sensitive_needs import sensitive_needs_record
 
 pytestmark = pytest.mark.policy("S4")
 
@@ -37,14 +37,14 @@ def mia(db) -> User:
 def test_the_dpo_reads_one_persons_needs_without_being_able_to_change_them(client, dpo, needs):
     client.force_login(dpo)
 
-    page = client.get(reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]))
+    page = client.get(reverse("admin:training_sensitiveneeds_change", args=[needs.pk]))
 
     assert page.status_code == 200
     html = page.content.decode()
     assert "Arachides" in html and "Interprète LSF" in html
     assert 'name="food_allergies"' not in html  # read, not an input
     refused = client.post(
-        reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]),
+        reverse("admin:training_sensitiveneeds_change", args=[needs.pk]),
         {"food_allergies": "Rien", "allergies_consent": "on"},
     )
     assert refused.status_code == 403
@@ -55,13 +55,13 @@ def test_the_dpo_reads_one_persons_needs_without_being_able_to_change_them(clien
 def test_the_dpo_lists_the_needs(client, dpo, needs):
     client.force_login(dpo)
 
-    assert client.get(reverse("admin:trainees_sensitiveneeds_changelist")).status_code == 200
+    assert client.get(reverse("admin:training_sensitiveneeds_changelist")).status_code == 200
 
 
 def test_logistics_still_read_and_change_the_needs(client, bob, needs):
     client.force_login(bob)
 
-    page = client.get(reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]))
+    page = client.get(reverse("admin:training_sensitiveneeds_change", args=[needs.pk]))
 
     assert page.status_code == 200 and 'name="food_allergies"' in page.content.decode()
 
@@ -70,8 +70,8 @@ def test_logistics_still_read_and_change_the_needs(client, bob, needs):
 def test_everyone_else_is_refused_the_needs(client, request, who, needs):
     client.force_login(request.getfixturevalue(who))
 
-    change = client.get(reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]))
-    listing = client.get(reverse("admin:trainees_sensitiveneeds_changelist"))
+    change = client.get(reverse("admin:training_sensitiveneeds_change", args=[needs.pk]))
+    listing = client.get(reverse("admin:training_sensitiveneeds_changelist"))
 
     assert change.status_code == listing.status_code == 403
 
@@ -80,7 +80,7 @@ def test_the_dpo_sees_when_consent_was_given_not_an_empty_box(client, dpo, needs
     client.force_login(dpo)
 
     html = client.get(
-        reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk])
+        reverse("admin:training_sensitiveneeds_change", args=[needs.pk])
     ).content.decode()
 
     assert "field-allergies_consent_at" in html
@@ -100,12 +100,12 @@ def test_a_refused_look_is_logged_as_a_refusal_never_as_a_view(client, request, 
     user = request.getfixturevalue(who)
     client.force_login(user)
 
-    client.get(reverse("admin:trainees_sensitiveneeds_changelist"))
-    client.get(reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]))
+    client.get(reverse("admin:training_sensitiveneeds_changelist"))
+    client.get(reverse("admin:training_sensitiveneeds_change", args=[needs.pk]))
 
     assert _logged(user) == [
-        ("sensitive_refused", "trainees.sensitiveneeds", ""),
-        ("sensitive_refused", "trainees.sensitiveneeds", str(needs.pk)),
+        ("sensitive_refused", "training.sensitiveneeds", ""),
+        ("sensitive_refused", "training.sensitiveneeds", str(needs.pk)),
     ]
     assert not AuditEntry.objects.exclude(note="").exists()
 
@@ -113,12 +113,12 @@ def test_a_refused_look_is_logged_as_a_refusal_never_as_a_view(client, request, 
 def test_a_permitted_look_is_logged_as_a_view(client, dpo, needs):
     client.force_login(dpo)
 
-    client.get(reverse("admin:trainees_sensitiveneeds_changelist"))
-    client.get(reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]))
+    client.get(reverse("admin:training_sensitiveneeds_changelist"))
+    client.get(reverse("admin:training_sensitiveneeds_change", args=[needs.pk]))
 
     assert _logged(dpo) == [
-        ("sensitive_listed", "trainees.sensitiveneeds", ""),
-        ("sensitive_viewed", "trainees.sensitiveneeds", str(needs.pk)),
+        ("sensitive_listed", "training.sensitiveneeds", ""),
+        ("sensitive_viewed", "training.sensitiveneeds", str(needs.pk)),
     ]
 
 
@@ -126,17 +126,17 @@ def test_a_change_the_dpo_may_not_make_is_a_refusal_and_no_view(client, dpo, nee
     client.force_login(dpo)
 
     client.post(
-        reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]),
+        reverse("admin:training_sensitiveneeds_change", args=[needs.pk]),
         {"food_allergies": "Rien", "allergies_consent": "on"},
     )
 
-    assert _logged(dpo) == [("sensitive_refused", "trainees.sensitiveneeds", str(needs.pk))]
+    assert _logged(dpo) == [("sensitive_refused", "training.sensitiveneeds", str(needs.pk))]
 
 
 def test_a_page_for_needs_that_do_not_exist_logs_no_view(client, bob, needs):
     client.force_login(bob)
 
-    client.get(reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk + 1000]))
+    client.get(reverse("admin:training_sensitiveneeds_change", args=[needs.pk + 1000]))
 
     assert _logged(bob) == []
 

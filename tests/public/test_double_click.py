@@ -10,14 +10,14 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone, translation
 
-from trainees.models import PendingRegistration, Trainee
-from trainees.registration import (
+from trainees.models import Trainee
+from training.models import Enrolment, PendingRegistration
+from training.registration import (
     Outcome,
     RegistrationDetails,
     registration_confirm,
     registration_submit,
 )
-from training.models import Enrolment
 
 CLICKS = 6
 

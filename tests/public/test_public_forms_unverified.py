@@ -17,8 +17,8 @@ from core.models import Hold
 from dpo_requests.models import Request
 from dpo_requests.selectors import request_queue
 from tests.factories import EnrolmentFactory, TraineeFactory
-from trainees.models import PendingRegistration, SensitiveNeeds, Trainee
-from training.models import Enrolment
+from trainees.models import Trainee
+from training.models import Enrolment, PendingRegistration, SensitiveNeeds
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from retention.models import PurgeLog
 from retention.services import retention_run
 from tests.factories import EnrolmentFactory, SessionFactory, TraineeFactory
 from tests.public.conftest import confirm_link
-from trainees.models import PendingRegistration, SensitiveNeeds, Trainee
-from training.models import Enrolment
+from trainees.models import Trainee
+from training.models import Enrolment, PendingRegistration, SensitiveNeeds
 from training.selectors import session_list_with_seats
 from training.services import EnrolmentRefused, enrolment_create
 
@@ -378,7 +378,7 @@ def test_the_registration_form_reveals_nothing_either(client, register, session,
     response = register(session, form_data, **EN)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("trainees:registered", args=[session.pk])
+    assert response["Location"] == reverse("training:registered", args=[session.pk])
 
 
 @pytest.mark.policy("S4")
@@ -399,7 +399,7 @@ def test_the_dpo_and_the_access_export_see_only_that_a_registration_awaits(
 
 @pytest.mark.policy("G3")
 def test_an_erasure_deletes_registrations_awaiting_confirmation(register, session, attack):
-    from trainees.privacy import PendingRegistrationsProvider
+    from training.privacy import PendingRegistrationsProvider
 
     register(session, attack)
 

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from consent.models import ConsentRecord
-from trainees.models import PendingRegistration, SensitiveNeeds, Trainee
-from training.models import Enrolment
+from trainees.models import Trainee
+from training.models import Enrolment, PendingRegistration, SensitiveNeeds
 
 text = st.text(max_size=1200)
 fields = st.fixed_dictionaries(
@@ -74,7 +74,7 @@ def test_any_input_gets_a_page_and_a_whole_registration_or_nothing(
     before = _counts()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("trainees:register", args=[session.pk]), data)
+        response = client.post(reverse("training:register", args=[session.pk]), data)
 
     assert response.status_code in (200, 302)
     after = _counts()

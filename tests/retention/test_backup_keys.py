@@ -16,7 +16,7 @@ from retention.backup_keys import backup_keys_check, manifest_path
 from retention.backups import backup_create
 from retention.keys import encryption_rotate
 from tests.factories import EnrolmentFactory
-from trainees.services import sensitive_needs_record
+from training.sensitive_needs import sensitive_needs_record
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.policy("Y4")]
 ALLERGY = "Arachides et fruits à coque"

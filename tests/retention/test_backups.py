@@ -22,8 +22,9 @@ from core.providers import providers
 from dpo_requests.models import Request
 from retention.backups import BackupError, backup_create, backup_restore
 from tests.factories import EnrolmentFactory, SessionFactory, TraineeFactory
-from trainees.models import SensitiveNeeds, Trainee
-from trainees.services import sensitive_needs_record
+from trainees.models import Trainee
+from training.models import SensitiveNeeds
+from training.sensitive_needs import sensitive_needs_record
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.policy("Y4")]
 ALLERGY = "Arachides et fruits à coque"

@@ -20,8 +20,8 @@ from core.models import AuditEntry
 from retention.keys import RotationError, _compare_and_set, encryption_rotate, encryption_status
 from tests.factories import EnrolmentFactory, SessionFactory
 from tests.test_celery_worker import ROOT, _database_url
-from trainees.models import SensitiveNeeds
-from trainees.services import sensitive_needs_record
+from training.models import SensitiveNeeds
+from training.sensitive_needs import sensitive_needs_record
 
 pytestmark = pytest.mark.policy("S3")
 NEW_KEY = "the-key-of-this-year"
@@ -77,7 +77,7 @@ def test_the_needs_of_a_registration_awaiting_confirmation_are_checked_too(db, s
     """`backup check` and a restore decrypt every encrypted column, not only SensitiveNeeds:
     a registration's needs made under a key no longer configured stop them."""
     from retention.backups import BackupError, encrypted_values_check
-    from trainees.models import PendingRegistration
+    from training.models import PendingRegistration
 
     settings.CRYPTOGRAPHY_KEYS = ["a-key-since-removed"]
     PendingRegistration.objects.create(
@@ -126,7 +126,7 @@ def test_a_rerun_leaves_values_already_under_the_first_key_as_they_are(db, setti
     rotated = raw(first.pk)
     second = needs_for(2)  # written after the rotation: under the new key already
 
-    result = encryption_rotate(batch_size=10)["trainees.SensitiveNeeds"]
+    result = encryption_rotate(batch_size=10)["training.SensitiveNeeds"]
 
     assert (result.reencrypted, result.already) == (0, 3)
     assert raw(first.pk) == rotated
@@ -266,7 +266,7 @@ def test_a_rotation_killed_mid_run_leaves_every_value_readable_and_a_rerun_finis
     assert reread == expected  # every value reads with the configured keys
 
     # One batch for the rest: more values than one statement takes (written in chunks).
-    result = encryption_rotate(batch_size=ROWS)["trainees.SensitiveNeeds"]
+    result = encryption_rotate(batch_size=ROWS)["training.SensitiveNeeds"]
 
     assert (result.reencrypted, result.already) == (old, new)
     settings.CRYPTOGRAPHY_KEYS = [NEW_KEY]

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
-from retention.schedule import RULES
+from core.schedule import RULES
 from retention.services import retention_run
 from tests.factories import EnrolmentFactory, SessionFactory
 

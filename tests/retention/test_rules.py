@@ -8,13 +8,14 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from campaigns.models import Campaign, CampaignRecipient
 from clients.models import ClientContact
-from consent.models import Campaign, CampaignRecipient, ConsentRecord, Suppression
+from consent.models import ConsentRecord, Suppression
 from consent.services import consent_record
 from cookies.models import ConsentLog
 from cookies.services import cookie_choice_record
+from core.schedule import RULES
 from retention.models import PurgeLog
-from retention.schedule import RULES
 from retention.services import RetentionBusy, lease_take, retention_run
 from tests.factories import (
     ClientContactFactory,
@@ -285,7 +286,7 @@ def test_every_rule_states_its_policy_sentence_and_takes_its_period_from_setting
 
 
 def test_a_seeded_database_ends_up_with_what_the_policy_allows(db):
-    from trainees.models import SensitiveNeeds
+    from training.models import SensitiveNeeds
 
     call_command("seed_demo", force=True)
     results = retention_run(now=timezone.now())
@@ -392,16 +393,17 @@ def test_the_task_delivered_again_takes_over_its_own_lease(db):
         run()  # any other run still waits
 
 
+def boom(**kwargs):
+    """A rule's due selector that fails, quoting an address in its message."""
+    raise ValueError("alice.secret@example.org broke it")
+
+
 def test_a_failing_rule_logs_its_class_only_and_the_others_still_run(db, monkeypatch, caplog):
-    from retention import schedule
+    from core import schedule
 
     rule = schedule.BY_NAME["cookie-consent-log"]
-
-    def boom(**kwargs):
-        raise ValueError("alice.secret@example.org broke it")
-
     monkeypatch.setitem(
-        schedule.BY_NAME, "cookie-consent-log", dataclasses.replace(rule, apply=boom)
+        schedule.BY_NAME, "cookie-consent-log", dataclasses.replace(rule, due=f"{__name__}.boom")
     )
 
     results = retention_run(now=NOW, rules=["cookie-consent-log", "campaign-recipients"])
@@ -413,16 +415,16 @@ def test_a_failing_rule_logs_its_class_only_and_the_others_still_run(db, monkeyp
 
 
 def test_the_prospecting_period_setting_changes_what_is_due(db, settings):
-    from clients.services import prospect_contacts_due
+    from clients.purges import prospect_contacts_due
 
     organisation = OrganisationFactory(
         relationship="ended", relationship_ended_on=days_ago(2 * 365 + 10)
     )
     ClientContactFactory(organisation=organisation)
 
-    assert prospect_contacts_due(today=TODAY).count() == 0
+    assert prospect_contacts_due(now=NOW).count() == 0
     settings.RETENTION = {**settings.RETENTION, "PROSPECTING_YEARS": 2}
-    assert prospect_contacts_due(today=TODAY).count() == 1
+    assert prospect_contacts_due(now=NOW).count() == 1
 
 
 def test_archived_trainees_leave_the_staff_lists(client, alice, db):

@@ -11,8 +11,10 @@ from django.utils import timezone
 from core.holds import hold_lift, hold_place
 from retention.services import retention_run
 from tests.factories import EnrolmentFactory, SessionFactory, TraineeFactory
-from trainees.models import SensitiveNeeds
-from trainees.services import purge_sensitive_needs, sensitive_needs_record
+from training.models import SensitiveNeeds
+from core.purge import rule_apply
+from core.schedule import BY_NAME
+from training.sensitive_needs import sensitive_needs_record
 
 pytestmark = [pytest.mark.django_db, pytest.mark.policy("S5")]
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -120,7 +122,8 @@ def test_future_sessions_keep_their_needs_and_the_run_is_idempotent(db):
     assert future.food_allergies == "Arachides" and future.purged_at is None
 
 
-def test_a_purge_in_many_small_batches_erases_every_due_row_and_nothing_else(db):
+def test_a_purge_in_many_small_batches_erases_every_due_row_and_nothing_else(db, settings):
+    settings.RETENTION_BATCH_SIZE = 2
     ended = SessionFactory(start_date=datetime.date(2027, 6, 1), end_date=datetime.date(2027, 6, 2))
     due = [needs_on(ended, f"due{n}@x.org") for n in range(5)]
     future = needs_on(
@@ -129,14 +132,14 @@ def test_a_purge_in_many_small_batches_erases_every_due_row_and_nothing_else(db)
     )
 
     with time_machine.travel(paris(2027, 6, 15, 2, 30), tick=False):
-        result = purge_sensitive_needs(now=timezone.now(), batch_size=2)
+        result = rule_apply(BY_NAME["sensitive-needs"], now=timezone.now())
 
     assert result.affected == 5
     assert all(erased(needs) for needs in due)
     assert not erased(future)
 
 
-def test_the_purge_leaves_the_connection_planning_cursors_as_before(db, require_postgres):
+def test_the_purge_leaves_the_connection_planning_cursors_as_before(db, require_postgres, settings):
     """The key scan is planned for reading every row; later cursors on the same
     connection (a worker runs many tasks) keep PostgreSQL's default."""
     with connection.cursor() as cursor:
@@ -147,7 +150,7 @@ def test_the_purge_leaves_the_connection_planning_cursors_as_before(db, require_
     )
 
     with time_machine.travel(paris(2027, 6, 15, 2, 30), tick=False):
-        assert purge_sensitive_needs(now=timezone.now(), batch_size=2).affected == 1
+        assert rule_apply(BY_NAME["sensitive-needs"], now=timezone.now()).affected == 1
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW cursor_tuple_fraction")

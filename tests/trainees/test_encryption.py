@@ -6,8 +6,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from core.encryption import DecryptionError
-from trainees.models import SensitiveNeeds
-from trainees.services import sensitive_needs_record
+from training.models import SensitiveNeeds
+from training.sensitive_needs import sensitive_needs_record
 
 pytestmark = pytest.mark.policy("S3")
 

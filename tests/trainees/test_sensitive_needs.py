@@ -6,8 +6,8 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from tests.factories import EnrolmentFactory, SessionFactory
-from trainees.models import SensitiveNeeds
-from trainees.services import sensitive_needs_record
+from training.models import SensitiveNeeds
+from training.sensitive_needs import sensitive_needs_record
 
 
 def _record(enrolment, **overrides):

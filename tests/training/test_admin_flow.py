@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from clients.models import ClientContact, Organisation
 from tests.factories import EnrolmentFactory, OrganisationFactory, SessionFactory, TraineeFactory
-from trainees.models import SensitiveNeeds, Trainee
-from training.models import Course, Enrolment, Session
+from trainees.models import Trainee
+from training.models import Course, Enrolment, SensitiveNeeds, Session
 
 
 def _inline_management(prefix: str, total: int = 1, initial: int = 0) -> dict:

@@ -6,9 +6,8 @@ from django.urls import reverse
 
 from clients.models import Organisation
 from tests.factories import EnrolmentFactory, OrganisationFactory, SessionFactory, TraineeFactory
-from trainees.models import SensitiveNeeds
-from trainees.services import sensitive_needs_record
-from training.models import Enrolment
+from training.models import Enrolment, SensitiveNeeds
+from training.sensitive_needs import sensitive_needs_record
 
 NO_NEEDS = {"sensitive_needs-TOTAL_FORMS": "0", "sensitive_needs-INITIAL_FORMS": "0"}
 
@@ -217,7 +216,7 @@ def test_logistics_correct_needs_on_their_own_page(client, bob):
     needs = _needs(EnrolmentFactory(), allergies="Arachides")
 
     client.post(
-        reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]),
+        reverse("admin:training_sensitiveneeds_change", args=[needs.pk]),
         {
             "food_allergies": "Arachides, sésame",
             "allergies_consent": "on",

@@ -6,8 +6,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from clients.models import ClientContact, Organisation
-from trainees.models import SensitiveNeeds, Trainee
-from training.models import Course, Enrolment, Session
+from trainees.models import Trainee
+from training.models import Course, Enrolment, SensitiveNeeds, Session
 
 MODELS = [Organisation, ClientContact, Trainee, Course, Session, Enrolment, SensitiveNeeds, User]
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import EnrolmentFactory
-from trainees.services import sensitive_needs_record
+from training.sensitive_needs import sensitive_needs_record
 
 pytestmark = pytest.mark.policy("S4")
 
@@ -29,7 +29,7 @@ def test_training_staff_see_neither_the_values_nor_their_existence(client, alice
 
     listing = client.get(reverse("admin:training_enrolment_changelist"))
     page = client.get(reverse("admin:training_enrolment_change", args=[needs.enrolment_id]))
-    direct = client.get(reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]))
+    direct = client.get(reverse("admin:training_sensitiveneeds_change", args=[needs.pk]))
     index = client.get(reverse("admin:index"))
 
     assert listing.status_code == page.status_code == 200
@@ -47,7 +47,7 @@ def test_logistics_see_the_needs_on_the_enrolment_and_in_the_list(client, bob, n
 
     listing = client.get(reverse("admin:training_enrolment_changelist"))
     page = client.get(reverse("admin:training_enrolment_change", args=[needs.enrolment_id]))
-    detail = client.get(reverse("admin:trainees_sensitiveneeds_change", args=[needs.pk]))
+    detail = client.get(reverse("admin:training_sensitiveneeds_change", args=[needs.pk]))
 
     assert "has_sensitive_needs" in listing.context["cl"].list_display
     assert "Arachides" in page.content.decode()
@@ -58,4 +58,4 @@ def test_staff_without_any_group_see_nothing(client, charlie, needs):
     client.force_login(charlie)
 
     assert client.get(reverse("admin:training_enrolment_changelist")).status_code == 403
-    assert client.get(reverse("admin:trainees_sensitiveneeds_changelist")).status_code == 403
+    assert client.get(reverse("admin:training_sensitiveneeds_changelist")).status_code == 403

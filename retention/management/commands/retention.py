@@ -5,7 +5,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from retention.schedule import BY_NAME
+from core.schedule import BY_NAME
 from retention.services import RetentionBusy, retention_forecast, retention_run
 
 BAR_WIDTH = 30
@@ -13,7 +13,7 @@ BAR_WIDTH = 30
 
 class Command(BaseCommand):
     help = (
-        "Apply the retention schedule (retention/schedule.py): 'run' deletes, erases or "
+        "Apply the retention schedule (core/schedule.py): 'run' deletes, erases or "
         "archives what each rule says is due (--dry-run only counts it); 'forecast' says, "
         "per rule, how many records fall due within N days."
     )

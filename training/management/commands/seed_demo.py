@@ -17,8 +17,9 @@ from consent.services import consent_record
 from cookies.services import cookie_choice_record
 from staff_auth.services import demo_second_factor_ensure
 from trainees.models import Trainee
-from trainees.services import sensitive_needs_record, trainee_create
+from trainees.services import trainee_create
 from training.models import Enrolment, Session
+from training.sensitive_needs import sensitive_needs_record
 from training.services import course_create, enrolment_create, session_save
 
 ACME_SIRET = "55210055400013"

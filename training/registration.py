@@ -15,7 +15,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,10 +24,10 @@ from consent.selectors import consent_state
 from consent.services import consent_record
 from core.addresses import email_normalise
 from core.outbox import email_enqueue
-from trainees.models import PendingRegistration, Trainee
-from trainees.services import sensitive_needs_record, sensitive_needs_validate
-from training.models import Enrolment, Session
+from trainees.services import trainee_from_registration
+from training.models import Enrolment, PendingRegistration, Session
 from training.selectors import session_is_open, session_seats_taken
+from training.sensitive_needs import sensitive_needs_record, sensitive_needs_validate
 from training.services import EnrolmentRefused, enrolment_confirmation_queue, enrolment_create
 
 
@@ -134,7 +134,7 @@ def registration_submit(
             channel=ConsentRecord.Channel.REGISTRATION_FORM,
             at=now,
         )
-    from trainees.emails import registration_outcome_message
+    from training.emails import registration_outcome_message
 
     enrolled = Enrolment.objects.filter(trainee__email__iexact=email, session=session).exclude(
         status=Enrolment.Status.CANCELLED
@@ -254,7 +254,11 @@ def registration_confirm(*, token: str, now: datetime.datetime) -> Confirmation:
 
 
 def _apply(*, pending: PendingRegistration, session: Session, now) -> Enrolment:
-    trainee = _trainee_for(pending=pending)
+    trainee = trainee_from_registration(
+        email=pending.email,
+        details={field: pending.details.get(field, "") for field in _IDENTITY},
+        language=pending.language,
+    )
     enrolment = enrolment_create(
         trainee=trainee,
         session=session,
@@ -274,39 +278,6 @@ def _apply(*, pending: PendingRegistration, session: Session, now) -> Enrolment:
     _record_offers_choice(pending=pending, trainee=trainee, now=now)
     enrolment_confirmation_queue(enrolment=enrolment)
     return enrolment
-
-
-def _trainee_for(*, pending: PendingRegistration) -> Trainee:
-    """The trainee with this address, created if new, in the language just chosen.
-
-    An address already on file keeps the details already there (the person corrects
-    them from their own page, which the confirmation email links to): only empty
-    fields are filled in.
-    """
-    trainee = Trainee.objects.filter(email__iexact=pending.email).first()
-    if trainee is None:
-        trainee = Trainee(email=pending.email)
-        try:
-            # Two confirmations of one new address (two sessions) at once: the second
-            # insert waits for the first, fails on the unique address, and takes it.
-            with transaction.atomic():
-                _fill(trainee, pending)
-                trainee.save()
-            return trainee
-        except IntegrityError:
-            trainee = Trainee.objects.get(email__iexact=pending.email)
-    _fill(trainee, pending)
-    trainee.save()
-    return trainee
-
-
-def _fill(trainee: Trainee, pending: PendingRegistration) -> None:
-    for field in _IDENTITY:
-        if not getattr(trainee, field):
-            setattr(trainee, field, pending.details.get(field, ""))
-    # The latest registration's language is the one the person reads now.
-    trainee.language = pending.language
-    trainee.full_clean()
 
 
 def _record_offers_choice(*, pending: PendingRegistration, trainee, now) -> None:
@@ -332,25 +303,3 @@ def _record_offers_choice(*, pending: PendingRegistration, trainee, now) -> None
             channel=ConsentRecord.Channel.REGISTRATION_FORM,
             at=now,
         )
-
-
-def unconfirmed_registrations_due(*, now: datetime.datetime):
-    """Submissions whose owner never confirmed, past their expiry."""
-    return PendingRegistration.objects.filter(expires_at__lte=now)
-
-
-def purge_unconfirmed_registrations(*, now, batch_size: int, dry_run=False, progress=None):
-    """An unconfirmed submission is no registration: once its link expired it goes, with
-    its encrypted needs; the purge log keeps the count only."""
-    from core.purge import purge
-
-    return purge(
-        unconfirmed_registrations_due(now=now),
-        lambda ids: PendingRegistration.objects.filter(pk__any_of=ids).delete()[0],
-        today=timezone.localdate(now),
-        # Nothing in it was ever confirmed as the person's: no hold applies to it.
-        email_path=None,
-        batch_size=batch_size,
-        dry_run=dry_run,
-        progress=progress,
-    )

@@ -1,60 +1,21 @@
 """The retention schedule: every rule the product applies to personal data, in one table.
 
-The Celery beat job, the ``retention`` command, the DPO's back-office and the privacy
-policy page all read this table; the periods come from settings.RETENTION (defaults: the
-policy's values), and nothing else turns them into rules. Each rule names the service
-that applies it (in the app that owns the data) and the selector of what is due.
+The nightly job and the ``retention`` command (retention/), the DPO's back-office, the
+privacy page and the notices to people all read this table; the periods come from
+settings.RETENTION (defaults: the policy's values), and nothing else turns them into
+rules. Each rule names, by dotted path, the selector of what is due and the service
+that applies it, both in the ``purges.py`` of the app that owns the data; the kernel
+knows no app, and every app may read the table. core/purge.py::rule_apply runs a rule.
 """
 
 import dataclasses
 from collections.abc import Callable
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from clients.services import prospect_contacts_due, purge_prospect_contacts
-from consent.services import (
-    campaign_recipients_due,
-    consent_proofs_due,
-    purge_campaign_recipients,
-    purge_consent_proofs,
-)
-from cookies.services import consent_log_due, purge_consent_log
-from core.outbox import outbox_kept_due
-from dpo_requests.retention import (
-    closed_requests_due,
-    purge_closed_requests,
-    purge_request_exports,
-    purge_unverified_requests,
-    request_exports_due,
-    unverified_requests_due,
-)
-from retention.purges import (
-    admin_history_due,
-    holds_ended_due,
-    purge_admin_history,
-    purge_ended_holds,
-    purge_expired_sessions,
-    purge_outbox,
-    sessions_expired_due,
-)
-from staff_auth.purges import purge_sign_in_failures, sign_in_failures_due
-from trainees.registration import (
-    purge_unconfirmed_registrations,
-    unconfirmed_registrations_due,
-)
-from trainees.services import (
-    purge_sensitive_needs,
-    purge_trainee_prospects,
-    sensitive_needs_due,
-    trainee_prospects_due,
-)
-from training.services import (
-    archive_training_records,
-    enrolments_to_archive_due,
-    purge_training_records,
-    training_records_due,
-)
+from core.throttle import WINDOW_SECONDS
 
 DELETE, ANONYMISE, ARCHIVE, ERASE = _("delete"), _("anonymise"), _("archive"), _("erase the values")
 CONTRACT, LEGAL, INTEREST, CONSENT = (
@@ -74,9 +35,23 @@ class Rule:
     period: Callable[[], str]
     action: str
     policy: str
-    apply: Callable
-    # What would be due on a given date (``today`` or ``now`` as the selector expects).
-    due: Callable
+    # ``due(*, now)`` -> the rows due at ``now``; ``purge(*, ids, now)`` -> rows changed.
+    due: str
+    purge: str
+    # Where each row's person's address is (one path or several), so that people under
+    # a restriction or a legal hold are kept; None: the rows name nobody who can be held.
+    email_path: str | tuple[str, ...] | None = None
+    # Run once before a real (not dry) run: ``before(*, now)``.
+    before: str | None = None
+    # Rows per transaction; None: settings.RETENTION_BATCH_SIZE.
+    batch_size: int | None = None
+
+    def due_at(self, now):
+        """What is due at ``now`` (a queryset of the owning app's model)."""
+        return import_string(self.due)(now=now)
+
+    def purge_batch(self, ids, now) -> int:
+        return import_string(self.purge)(ids=ids, now=now)
 
 
 def _r(key):
@@ -92,8 +67,9 @@ RULES = [
         period=lambda: _("%(days)d days") % {"days": _r("SENSITIVE_NEEDS_DAYS_AFTER_SESSION")},
         action=ERASE,
         policy=_("§6: allergy and disability data are kept only for the duration of the training."),
-        apply=purge_sensitive_needs,
-        due=lambda today, now: sensitive_needs_due(today=today),
+        due="training.purges.sensitive_needs_due",
+        purge="training.purges.purge_sensitive_needs",
+        email_path="enrolment__trainee__email",
     ),
     Rule(
         name="training-archive",
@@ -103,8 +79,9 @@ RULES = [
         period=lambda: _("%(days)d days") % {"days": _r("TRAINING_ARCHIVE_DAYS_AFTER_SESSION")},
         action=ARCHIVE,
         policy=_("§6: training data is kept while the training is managed, then archived."),
-        apply=archive_training_records,
-        due=lambda today, now: enrolments_to_archive_due(today=today),
+        due="training.purges.enrolments_to_archive_due",
+        purge="training.purges.archive_training_records",
+        email_path="trainee__email",
     ),
     Rule(
         name="training-records",
@@ -116,8 +93,9 @@ RULES = [
         period=lambda: _("%(years)d years") % {"years": _r("TRAINING_LIMITATION_YEARS")},
         action=DELETE,
         policy=_("§6: archived until the statutory limitation periods expire, then deleted."),
-        apply=purge_training_records,
-        due=lambda today, now: training_records_due(today=today),
+        due="training.purges.training_records_due",
+        purge="training.purges.purge_training_records",
+        email_path="trainee__email",
     ),
     Rule(
         name="prospect-contacts",
@@ -129,8 +107,9 @@ RULES = [
         policy=_(
             "§6: prospecting data is kept at most 3 years after the end of the commercial relationship."
         ),
-        apply=purge_prospect_contacts,
-        due=lambda today, now: prospect_contacts_due(today=today),
+        due="clients.purges.prospect_contacts_due",
+        purge="clients.purges.purge_prospect_contacts",
+        email_path="email",
     ),
     Rule(
         name="trainee-prospects",
@@ -140,8 +119,9 @@ RULES = [
         period=lambda: _("%(years)d years") % {"years": _r("PROSPECTING_YEARS")},
         action=DELETE,
         policy=_("§6: prospecting data is kept at most 3 years."),
-        apply=purge_trainee_prospects,
-        due=lambda today, now: trainee_prospects_due(today=today),
+        due="trainees.purges.trainee_prospects_due",
+        purge="trainees.purges.purge_trainee_prospects",
+        email_path="email",
     ),
     Rule(
         name="cookie-consent-log",
@@ -151,8 +131,8 @@ RULES = [
         period=lambda: _("%(months)d months") % {"months": _r("COOKIE_CONSENT_LOG_MONTHS")},
         action=DELETE,
         policy=_("§9: cookies that need consent are kept at most 13 months."),
-        apply=purge_consent_log,
-        due=lambda today, now: consent_log_due(now=now),
+        due="cookies.purges.consent_log_due",
+        purge="cookies.purges.purge_consent_log",
     ),
     Rule(
         name="consent-proofs",
@@ -164,8 +144,9 @@ RULES = [
         policy=_(
             "§3: consent can be withdrawn at any time; its proof is kept for the limitation period."
         ),
-        apply=purge_consent_proofs,
-        due=lambda today, now: consent_proofs_due(today=today),
+        due="consent.purges.consent_proofs_due",
+        purge="consent.purges.purge_consent_proofs",
+        email_path="email",
     ),
     Rule(
         name="campaign-recipients",
@@ -175,8 +156,9 @@ RULES = [
         period=lambda: _("%(days)d days") % {"days": _r("CAMPAIGN_RECIPIENTS_DAYS")},
         action=DELETE,
         policy=_("§6: prospecting data is kept no longer than needed."),
-        apply=purge_campaign_recipients,
-        due=lambda today, now: campaign_recipients_due(today=today),
+        due="campaigns.purges.campaign_recipients_due",
+        purge="campaigns.purges.purge_campaign_recipients",
+        email_path=("trainee__email", "contact__email"),
     ),
 ]
 RULES += [
@@ -188,8 +170,8 @@ RULES += [
         period=lambda: _("%(days)d days") % {"days": settings.DSR_EXPORT_DAYS},
         action=DELETE,
         policy=_("§8: you obtain your data; the copy we made for you is not kept."),
-        apply=purge_request_exports,
-        due=lambda today, now: request_exports_due(now=now),
+        due="dpo_requests.purges.request_exports_due",
+        purge="dpo_requests.purges.purge_request_exports",
     ),
     Rule(
         name="unverified-requests",
@@ -199,8 +181,8 @@ RULES += [
         period=lambda: _("%(hours)d hours") % {"hours": settings.DSR_VERIFY_LINK_HOURS},
         action=DELETE,
         policy=_("§8: requests are answered once we know they come from the person."),
-        apply=purge_unverified_requests,
-        due=lambda today, now: unverified_requests_due(now=now),
+        due="dpo_requests.purges.unverified_requests_due",
+        purge="dpo_requests.purges.purge_unverified_requests",
     ),
     Rule(
         name="unconfirmed-registrations",
@@ -211,8 +193,9 @@ RULES += [
         period=lambda: _("%(hours)d hours") % {"hours": settings.REGISTRATION_CONFIRM_HOURS},
         action=DELETE,
         policy=_("§2: nothing is recorded in a person's name until they confirm their address."),
-        apply=purge_unconfirmed_registrations,
-        due=lambda today, now: unconfirmed_registrations_due(now=now),
+        due="training.purges.unconfirmed_registrations_due",
+        purge="training.purges.purge_unconfirmed_registrations",
+        # Nothing in it was ever confirmed as the person's: no hold applies to it.
     ),
     Rule(
         name="answered-requests",
@@ -222,8 +205,9 @@ RULES += [
         period=lambda: _("%(years)d years") % {"years": _r("CONSENT_PROOF_YEARS")},
         action=DELETE,
         policy=_("§8: we keep proof that we answered, for the limitation period."),
-        apply=purge_closed_requests,
-        due=lambda today, now: closed_requests_due(today=today),
+        due="dpo_requests.purges.closed_requests_due",
+        purge="dpo_requests.purges.purge_closed_requests",
+        email_path="email",
     ),
 ]
 RULES += [
@@ -235,8 +219,8 @@ RULES += [
         period=lambda: _("%(years)d years") % {"years": _r("CONSENT_PROOF_YEARS")},
         action=DELETE,
         policy=_("§8: we keep proof that a restriction was honoured, for the limitation period."),
-        apply=purge_ended_holds,
-        due=lambda today, now: holds_ended_due(today=today),
+        due="core.purges.holds_ended_due",
+        purge="core.purges.purge_ended_holds",
     ),
     Rule(
         name="admin-history",
@@ -246,8 +230,8 @@ RULES += [
         period=lambda: _("%(months)d months") % {"months": _r("ADMIN_HISTORY_MONTHS")},
         action=DELETE,
         policy=_("§7: access control and traceability of staff actions."),
-        apply=purge_admin_history,
-        due=lambda today, now: admin_history_due(now=now),
+        due="core.purges.admin_history_due",
+        purge="core.purges.purge_admin_history",
     ),
     Rule(
         name="expired-sessions",
@@ -257,8 +241,8 @@ RULES += [
         period=lambda: _("%(days)d days") % {"days": 0},
         action=DELETE,
         policy=_("§7: access control to IT systems."),
-        apply=purge_expired_sessions,
-        due=lambda today, now: sessions_expired_due(now=now),
+        due="core.purges.sessions_expired_due",
+        purge="core.purges.purge_expired_sessions",
     ),
     Rule(
         name="outbox",
@@ -268,8 +252,9 @@ RULES += [
         period=lambda: _("%(days)d days") % {"days": settings.OUTBOX_KEEP_DAYS},
         action=DELETE,
         policy=_("§7: a copy of an email is kept only to check that it was delivered."),
-        apply=purge_outbox,
-        due=lambda today, now: outbox_kept_due(now=now),
+        due="core.purges.outbox_kept_due",
+        purge="core.purges.purge_outbox",
+        email_path="email",
     ),
     Rule(
         name="sign-in-failures",
@@ -279,8 +264,9 @@ RULES += [
         period=lambda: _("%(days)d days") % {"days": _r("SIGN_IN_FAILURES_DAYS")},
         action=DELETE,
         policy=_("§7: access control to IT systems."),
-        apply=purge_sign_in_failures,
-        due=lambda today, now: sign_in_failures_due(now=now),
+        due="staff_auth.purges.sign_in_failures_due",
+        purge="staff_auth.purges.purge_sign_in_failures",
+        before="staff_auth.purges.lockouts_expired_delete",
     ),
 ]
 BY_NAME = {rule.name: rule for rule in RULES}
@@ -289,8 +275,6 @@ BY_NAME = {rule.name: rule for rule in RULES}
 def self_expiring() -> list[tuple[str, str]]:
     """Personal data that needs no job: it expires by itself, or must be kept. Listed for
     the DPO's page and the privacy policy, from the settings that decide it."""
-    from core.throttle import WINDOW_SECONDS
-
     return [
         (
             _("Signed links in emails"),

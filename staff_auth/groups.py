@@ -1,6 +1,6 @@
 """The staff groups and what each may do: one place, synced after every migrate.
 
-Synced by a post_migrate receiver (training/apps.py) rather than a data migration, so
+Synced by a post_migrate receiver (staff_auth/apps.py) rather than a data migration, so
 that a new permission joins its group on the next migrate and a flushed test database
 gets its groups back. Only the permissions listed here are granted; a group's other
 permissions are left as an administrator set them.
@@ -18,21 +18,27 @@ GROUPS = {
     # (add only) but never sees allergy or disability data afterwards.
     "Équipe formation": {
         **TRAINING_DATA,
-        "trainees": {"trainee": ALL, "sensitiveneeds": ("add",)},
+        "training": {**TRAINING_DATA["training"], "sensitiveneeds": ("add",)},
         # Record a choice a person made in writing.
         "consent": {"consentrecord": ("view", "add")},
     },
     # Arranges meals and adapted training: the only group that sees sensitive needs.
     "Accès données sensibles (logistique)": {
-        "trainees": {"trainee": ("view",), "sensitiveneeds": ALL},
-        "training": {"course": ("view",), "session": ("view",), "enrolment": ("view",)},
+        "trainees": {"trainee": ("view",)},
+        "training": {
+            "course": ("view",),
+            "session": ("view",),
+            "enrolment": ("view",),
+            "sensitiveneeds": ALL,
+        },
     },
     # Answers data-subject requests: reads everything, including sensitive needs and the
     # restricted archive, and runs the retention schedule's back-office.
     "DPO": {
         "clients": {"organisation": ("view",), "clientcontact": ("view", "change")},
-        "trainees": {"trainee": ("view", "change"), "sensitiveneeds": ("view", "delete")},
+        "trainees": {"trainee": ("view", "change")},
         "training": {
+            "sensitiveneeds": ("view", "delete"),
             "course": ("view",),
             "session": ("view",),
             "enrolment": ("view",),
@@ -64,11 +70,11 @@ GROUPS = {
         "trainees": {"trainee": ("view",)},
         "training": {"course": ("view",), "session": ("view",)},
         "cookies": {"audiencehit": ("view",)},
-        "consent": {
+        "campaigns": {
             "campaign": ("add", "change", "view", "send"),
             "campaignrecipient": ("view",),
-            "consentrecord": ("view",),
         },
+        "consent": {"consentrecord": ("view",)},
     },
 }
 

@@ -10,24 +10,22 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.audit import audit_record
-from trainees.models import SensitiveNeeds
-from trainees.services import sensitive_needs_delete, sensitive_needs_record
+from core.permissions import SENSITIVE_VIEW  # noqa: E402
 from training.forms import (
     EnrolmentAdminForm,
     SensitiveNeedsInlineForm,
     SensitiveNeedsInlineFormSet,
     SessionAdminForm,
 )
-from training.models import ArchivedEnrolment, Course, Enrolment, Session
+from training.models import ArchivedEnrolment, Course, Enrolment, SensitiveNeeds, Session
 from training.selectors import session_list_with_seats
+from training.sensitive_needs import sensitive_needs_delete, sensitive_needs_record
 from training.services import (
     enrolment_create,
     enrolment_set_source,
     enrolment_set_status,
     session_save,
 )
-
-SENSITIVE_VIEW = "trainees.view_sensitiveneeds"
 
 
 class RefusalAsMessage:

@@ -8,13 +8,15 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from campaigns.models import Campaign, CampaignRecipient
 from consent.emails import marketing_message
-from consent.models import Campaign, CampaignRecipient
 from consent.selectors import communication_allowed_among
 from core.outbox import email_enqueue
 from training.selectors import trainees_not_for_offers
 
 logger = logging.getLogger(__name__)
+# How the outbox labels a campaign's emails (campaigns/receivers.py reads it back).
+CAMPAIGN_EMAIL_KIND = "campaign.offer"
 
 
 @transaction.atomic
@@ -32,7 +34,8 @@ def campaign_address(*, campaign: Campaign, trainees=(), contacts=()) -> int:
 def campaign_start(*, campaign: Campaign, now: datetime.datetime) -> None:
     """Hand the campaign to a worker once this transaction commits. With the broker
     down, the campaign stays "sending" and campaigns_resume picks it up."""
-    from consent.tasks import send_campaign
+    # The task module imports this one: imported here, at the call (service -> task loop).
+    from campaigns.tasks import send_campaign
 
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENDING)
     Campaign.objects.filter(pk=campaign.pk, started_at__isnull=True).update(started_at=now)
@@ -93,7 +96,7 @@ def campaign_send(*, campaign_id: int, batch_size: int = 100) -> tuple[int, int]
                 person = recipient.trainee or recipient.contact
                 if person.email.lower() in allowed and recipient.trainee_id not in excluded:
                     recipient.outbox_email = email_enqueue(
-                        message=_message(campaign, person), kind="campaign.offer"
+                        message=_message(campaign, person), kind=CAMPAIGN_EMAIL_KIND
                     )
                     recipient.status = CampaignRecipient.Status.SENT
                     sent += 1

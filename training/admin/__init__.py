@@ -1,0 +1,4 @@
+"""The training admin: courses, sessions and enrolments (``enrolments``), and the
+logistics view of sensitive needs (``sensitive_needs``). Importing registers them."""
+
+from training.admin import enrolments, sensitive_needs  # noqa: F401

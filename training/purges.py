@@ -1,0 +1,86 @@
+"""What the retention schedule (core/schedule.py) applies to training data: each rule
+names a ``*_due`` selector and a ``purge_*`` service of this module; the schedule carries
+the rest (the people's address path for holds, batches, the log)."""
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from core.periods import years_before
+from trainees.services import trainees_archive, trainees_without_enrolments_delete
+from training.models import Enrolment, PendingRegistration, SensitiveNeeds
+
+
+def sensitive_needs_due(*, now: datetime.datetime):
+    """Needs whose session ended before today (Europe/Paris dates) minus the configured
+    days: a session ending today keeps them until tomorrow."""
+    days = settings.RETENTION["SENSITIVE_NEEDS_DAYS_AFTER_SESSION"]
+    cutoff = timezone.localdate(now) - datetime.timedelta(days=days)
+    return SensitiveNeeds.objects.filter(
+        purged_at__isnull=True, enrolment__session__end_date__lt=cutoff
+    )
+
+
+def purge_sensitive_needs(*, ids, now: datetime.datetime) -> int:
+    """Policy §6: allergy and disability data are kept only for the duration of the
+    training. The day after a session's last day, their values (and consent dates) are
+    erased; the row stays as a tombstone saying when."""
+    return SensitiveNeeds.objects.filter(pk__any_of=ids, purged_at__isnull=True).update(
+        food_allergies=None,
+        disability_adaptations=None,
+        allergies_consent_at=None,
+        disability_consent_at=None,
+        purged_at=now,
+        updated_at=now,
+    )
+
+
+def unconfirmed_registrations_due(*, now: datetime.datetime):
+    """Submissions whose owner never confirmed, past their expiry."""
+    return PendingRegistration.objects.filter(expires_at__lte=now)
+
+
+def purge_unconfirmed_registrations(*, ids, now: datetime.datetime) -> int:
+    """An unconfirmed submission is no registration: once its link expired it goes, with
+    its encrypted needs; the purge log keeps the count only."""
+    return PendingRegistration.objects.filter(pk__any_of=ids).delete()[0]
+
+
+def enrolments_to_archive_due(*, now: datetime.datetime):
+    """Enrolments of sessions that ended longer ago than the archive delay."""
+    days = settings.RETENTION["TRAINING_ARCHIVE_DAYS_AFTER_SESSION"]
+    cutoff = timezone.localdate(now) - datetime.timedelta(days=days)
+    return Enrolment.objects.filter(archived_at__isnull=True, session__end_date__lt=cutoff)
+
+
+def archive_training_records(*, ids, now: datetime.datetime) -> int:
+    """Policy §6: training data is kept while the training is managed, then archived.
+    Some weeks after a session ends (settings.RETENTION), its enrolments move to the
+    restricted archive, and trainees with nothing left to manage keep only their
+    identity and the record of their training."""
+    changed = Enrolment.objects.filter(pk__any_of=ids).update(archived_at=now, updated_at=now)
+    trainees_archive(
+        trainee_ids=Enrolment.objects.filter(pk__any_of=ids).values("trainee_id"), now=now
+    )
+    return changed
+
+
+def training_records_due(*, now: datetime.datetime):
+    """Enrolments, archived or not (the archive rule runs first), of sessions that ended
+    before the limitation period: past it, nothing is kept."""
+    years = settings.RETENTION["TRAINING_LIMITATION_YEARS"]
+    return Enrolment.objects.filter(
+        session__end_date__lt=years_before(timezone.localdate(now), years)
+    )
+
+
+def purge_training_records(*, ids, now: datetime.datetime) -> int:
+    """Policy §6: archived training data is deleted when the statutory limitation period
+    expires (settings.RETENTION): the enrolments go, and the trainees left with none."""
+    trainee_ids = list(
+        Enrolment.objects.filter(pk__any_of=ids).values_list("trainee_id", flat=True)
+    )
+    deleted = Enrolment.objects.filter(pk__any_of=ids).delete()[1].get("training.Enrolment", 0)
+    trainees_without_enrolments_delete(trainee_ids=trainee_ids)
+    return deleted

@@ -9,11 +9,11 @@ from django.db import connection
 from django.utils import timezone
 
 from core.holds import hold_lift, hold_place
+from core.purge import rule_apply
+from core.schedule import BY_NAME
 from retention.services import retention_run
 from tests.factories import EnrolmentFactory, SessionFactory, TraineeFactory
 from training.models import SensitiveNeeds
-from core.purge import rule_apply
-from core.schedule import BY_NAME
 from training.sensitive_needs import sensitive_needs_record
 
 pytestmark = [pytest.mark.django_db, pytest.mark.policy("S5")]

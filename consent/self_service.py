@@ -3,11 +3,13 @@ data that rested on the consent with it."""
 
 import datetime
 
+from django.core import signing
 from django.db import transaction
 
 from consent.models import ConsentRecord
 from consent.selectors import CONSENT_BASED, MARKETING, consent_state
 from consent.services import consent_record, suppression_add
+from consent.tokens import self_service_token_read
 from trainees.services import sensitive_needs_withdraw
 
 Purpose, Action = ConsentRecord.Purpose, ConsentRecord.Action
@@ -63,3 +65,14 @@ def self_service_link_send(*, email: str, language: str) -> bool:
     )
     email_enqueue(message=message, kind="consent.self_service_link")
     return True
+
+
+@transaction.atomic
+def self_service_link_requeue(*, token: str, language: str) -> bool:
+    """A link asked for before the outbox existed (queued as a task, the address signed in
+    the token) goes to the outbox; False if the token is bad or the address unknown."""
+    try:
+        email = self_service_token_read(token)
+    except signing.BadSignature:
+        return False
+    return self_service_link_send(email=email, language=language)

@@ -159,6 +159,26 @@ def enrolment_confirmation_queue(*, enrolment: Enrolment) -> None:
     )
 
 
+@transaction.atomic
+def enrolment_confirmation_requeue(*, enrolment_id: int) -> bool:
+    """A confirmation queued as a task before the outbox existed goes there, unless it is
+    no longer to send or is there already; False if nothing was due."""
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("trainee", "session__course")
+        .filter(
+            pk=enrolment_id,
+            confirmation=Enrolment.Confirmation.PENDING,
+            confirmation_email__isnull=True,
+        )
+        .first()
+    )
+    if enrolment is None:
+        return False
+    enrolment_confirmation_queue(enrolment=enrolment)
+    return True
+
+
 def enrolment_confirmation_outcome(*, email: OutboxEmail) -> None:
     """The outbox sent the confirmation, or gave up on it: the enrolment says so, for
     staff (called by the outbox's signals, in the transaction that records the outcome)."""
@@ -242,6 +262,29 @@ def processor_notices_to_outbox(
         with transaction.atomic():
             queued += processor_notice_queue(enrolment=enrolment)
     return queued
+
+
+@transaction.atomic
+def processor_notice_requeue(*, enrolment_id: int) -> bool:
+    """A notice queued as a task before the outbox existed goes there, if still due."""
+    enrolment = Enrolment.objects.select_related("trainee", "client", "session__course").get(
+        pk=enrolment_id
+    )
+    return processor_notice_queue(enrolment=enrolment)
+
+
+def enrolment_emails_to_outbox(*, now: datetime.datetime) -> dict:
+    """Confirmations and notices recorded before the outbox existed go to it; returns
+    how many of each (the outbox's own sweeper sends them)."""
+    grace = datetime.timedelta(minutes=5)
+    return {
+        "confirmations": enrolment_confirmations_to_outbox(
+            now=now, grace=grace, within=datetime.timedelta(days=2)
+        ),
+        "notices": processor_notices_to_outbox(
+            now=now, grace=grace, within=datetime.timedelta(days=30)
+        ),
+    }
 
 
 # Kept on an archived trainee: what attendance sheets, certificates and inspections

@@ -32,6 +32,7 @@ def campaign_address(*, campaign: Campaign, trainees=(), contacts=()) -> int:
 def campaign_start(*, campaign: Campaign, now: datetime.datetime) -> None:
     """Hand the campaign to a worker once this transaction commits. With the broker
     down, the campaign stays "sending" and campaigns_resume picks it up."""
+    # This app's service -> task loop: consent.tasks imports this module.
     from consent.tasks import send_campaign
 
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENDING)

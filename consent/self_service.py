@@ -6,10 +6,18 @@ import datetime
 from django.core import signing
 from django.db import transaction
 
+from consent.emails import self_service_link_message
 from consent.models import ConsentRecord
-from consent.selectors import CONSENT_BASED, MARKETING, consent_state
+from consent.selectors import (
+    CONSENT_BASED,
+    MARKETING,
+    address_on_file,
+    consent_state,
+    person_language,
+)
 from consent.services import consent_record, suppression_add
 from consent.tokens import self_service_token_read
+from core.outbox import email_enqueue
 from trainees.services import sensitive_needs_withdraw
 
 Purpose, Action = ConsentRecord.Purpose, ConsentRecord.Action
@@ -54,10 +62,6 @@ def object_to_marketing(
 def self_service_link_send(*, email: str, language: str) -> bool:
     """Email a fresh self-service link, through the outbox, if the address is on file;
     False if it is not (the caller says the same thing either way)."""
-    from consent.emails import self_service_link_message
-    from consent.selectors import address_on_file, person_language
-    from core.outbox import email_enqueue
-
     if not address_on_file(email=email):
         return False
     message = self_service_link_message(

@@ -33,9 +33,15 @@ import subprocess
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q
+
+from retention.models import Hold, JobLock
+from retention.schedule import BY_NAME
+from retention.services import retention_run
 
 NOTHING_RESTORED = "Nothing was restored"
 
@@ -155,7 +161,6 @@ def _rights_now() -> _Rights:
     has nothing to carry over; one that cannot be read otherwise stops the restore."""
     from consent.models import ConsentRecord, PolicyVersion, Suppression
     from dpo_requests.models import AuditEntry, Request
-    from retention.models import Hold
     from trainees.models import SensitiveNeeds
 
     if "django_migrations" not in connection.introspection.table_names():
@@ -402,9 +407,6 @@ def _sqlite_drop(scratch: str) -> None:
 
 def _reapply(rights: _Rights, *, now) -> RestoreReport:
     from dpo_requests.audit import audit_record
-    from retention.models import JobLock
-    from retention.schedule import BY_NAME
-    from retention.services import retention_run
 
     with transaction.atomic():
         JobLock.objects.all().delete()  # no run is at work on a database nobody else sees
@@ -449,8 +451,6 @@ def _reapply(rights: _Rights, *, now) -> RestoreReport:
 def _requests_carry(rights: _Rights) -> dict[int, tuple[int, bool]]:
     """Every request as the current database knows it (its state there is the newer),
     under its number. Returns, per number, (number now, was done in the backup)."""
-    from django.db.models import Max
-
     from dpo_requests.models import AuditEntry, Request
 
     numbers = {}
@@ -508,8 +508,6 @@ def _erasures_reapply(rights: _Rights, numbers, *, now) -> list[int]:
 
 def _audit_carry(rights: _Rights, numbers) -> None:
     """The audit log is append-only: entries the backup lacks are put back."""
-    from django.contrib.auth import get_user_model
-
     from dpo_requests.models import AuditEntry, Request
 
     request_type = Request._meta.label_lower
@@ -584,8 +582,6 @@ def _sensitive_state_carry(rights: _Rights) -> int:
     erased, purged since the backup) are removed from the backup's rows too. Only rows
     the current database has known (keys up to its highest) are compared: after a
     disaster, an empty database says nothing. Returns how many rows changed."""
-    from django.db.models import BooleanField, ExpressionWrapper, Q
-
     from trainees.models import SensitiveNeeds
 
     state = rights.sensitive
@@ -622,8 +618,6 @@ def _sensitive_state_carry(rights: _Rights) -> int:
 
 def _holds_carry(rights: _Rights) -> int:
     """Holds placed since the backup come back; holds lifted since stay lifted."""
-    from retention.models import Hold
-
     in_backup = {(h.email, h.kind, h.created_at): h for h in Hold.objects.all()}
     changed = 0
     for row in rights.holds:

@@ -4,6 +4,7 @@ that dies loses at most the batch in flight, which rolls back whole; a second ru
 nothing left to do."""
 
 import array
+import calendar
 import dataclasses
 import time
 from collections.abc import Callable, Sequence
@@ -155,8 +156,6 @@ def years_before(day, years: int):
 def months_before(moment, months: int):
     """The same day and time ``months`` calendar months earlier (clamped to the month's
     last day)."""
-    import calendar
-
     month_index = moment.year * 12 + moment.month - 1 - months
     year, month = divmod(month_index, 12)
     day = min(moment.day, calendar.monthrange(year, month + 1)[1])

@@ -9,6 +9,8 @@ from django.contrib.sessions.models import Session
 from django.db.models import Q
 from django.utils import timezone
 
+from core.models import OutboxEmail
+from core.outbox import outbox_kept_due
 from retention.batches import PurgeResult, months_before, purge, years_before
 from retention.models import Hold
 
@@ -75,9 +77,6 @@ def purge_expired_sessions(*, now, batch_size: int, dry_run=False, progress=None
 def purge_outbox(*, now, batch_size: int, dry_run=False, progress=None):
     """An email sent (or given up) is kept a few days, to answer "did you send it?",
     then deleted: it holds an address and what we wrote (settings.OUTBOX_KEEP_DAYS)."""
-    from core.models import OutboxEmail
-    from core.outbox import outbox_kept_due
-
     return purge(
         outbox_kept_due(now=now),
         lambda ids: OutboxEmail.objects.filter(pk__any_of=ids).delete()[0],

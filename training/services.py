@@ -17,6 +17,7 @@ from core.outbox import email_enqueue
 from retention.batches import purge, years_before
 from trainees.models import Trainee
 from trainees.services import sensitive_needs_drop_allergies
+from training.emails import enrolment_confirmation_message, processor_notice_message
 from training.models import Course, Enrolment, LegalBasis, ProcessorNotice, Session
 from training.selectors import enrolment_refusal, session_seats_taken
 
@@ -147,8 +148,6 @@ def enrolments_complete_ended(*, today: datetime.date) -> int:
 def enrolment_confirmation_queue(*, enrolment: Enrolment) -> None:
     """Store the registration's confirmation email in the outbox, with the registration:
     it leaves once both commit, and neither a broker nor a mail server outage loses it."""
-    from training.emails import enrolment_confirmation_message
-
     email = email_enqueue(
         message=enrolment_confirmation_message(enrolment=enrolment),
         kind=CONFIRMATION_KIND,
@@ -233,8 +232,6 @@ def processor_notice_queue(*, enrolment: Enrolment) -> bool:
     """A client registered this trainee: tell them (GDPR Art. 14) unless the client does
     it itself or they were told already. The notice is stored in the outbox with the
     enrolment, and the record that they were told with it; False if nothing was due."""
-    from training.emails import processor_notice_message
-
     if not _processor_notice_due().filter(pk=enrolment.pk).exists():
         return False
     try:

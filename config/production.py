@@ -12,12 +12,12 @@ off. manage.py commands, tests, `make run` (DEBUG on) and the image build are un
 import os
 import sys
 
+from django.conf import settings
+
 
 def missing_services() -> list[str]:
     """The service URLs a production start lacks; none when DEBUG is on."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    from django.conf import settings
-
     if settings.DEBUG:
         return []
     return [name for name, given in settings.PRODUCTION_SERVICES_GIVEN.items() if not given]

@@ -1,5 +1,6 @@
 """Reads on consent: a person's current choices, derived from their history."""
 
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from clients.selectors import contacts_by_email
@@ -135,8 +136,6 @@ def address_on_file(*, email: str) -> bool:
 
 def consent_counts() -> list[dict]:
     """How many people's current choice, per purpose and choice (for the DPO)."""
-    from django.db.models import Count, OuterRef, Subquery
-
     latest = ConsentRecord.objects.filter(
         email=OuterRef("email"), purpose=OuterRef("purpose")
     ).order_by("-at", "-pk")

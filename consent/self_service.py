@@ -3,6 +3,7 @@ data that rested on the consent with it."""
 
 import datetime
 
+from django.core import signing
 from django.db import transaction
 
 from consent.emails import self_service_link_message
@@ -15,6 +16,7 @@ from consent.selectors import (
     person_language,
 )
 from consent.services import consent_record, suppression_add
+from consent.tokens import self_service_token_read
 from core.outbox import email_enqueue
 from core.signals import consent_withdrawn_announce
 
@@ -62,3 +64,14 @@ def self_service_link_send(*, email: str, language: str) -> bool:
     )
     email_enqueue(message=message, kind="consent.self_service_link")
     return True
+
+
+@transaction.atomic
+def self_service_link_requeue(*, token: str, language: str) -> bool:
+    """A link asked for before the outbox existed (queued as a task, the address signed in
+    the token) goes to the outbox; False if the token is bad or the address unknown."""
+    try:
+        email = self_service_token_read(token)
+    except signing.BadSignature:
+        return False
+    return self_service_link_send(email=email, language=language)

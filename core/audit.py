@@ -2,6 +2,8 @@
 changes of sensitive data, exports). Lines name objects by type and id, never by their
 content."""
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from core.models import AuditEntry
@@ -29,9 +31,6 @@ def audit_record(
 def admin_history_redact(*, model, pks) -> int:
     """At an erasure: the admin's change history keeps the erased records' names in its
     text; they are replaced, the fact of the change stays."""
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
     kind = ContentType.objects.get_for_model(model)
     return LogEntry.objects.filter(content_type=kind, object_id__in=[str(pk) for pk in pks]).update(
         object_repr="[erased]", change_message=""

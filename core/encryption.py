@@ -26,6 +26,7 @@ import hashlib
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django_cryptography.core.signing import BadSignature, FernetSigner
@@ -108,8 +109,6 @@ def encrypted_fields() -> list[tuple[type[models.Model], list["EncryptedTextFiel
     models, so that a new encrypted field is rotated, counted and checked in backups
     without being listed anywhere. Proxy and unmanaged models are skipped (their table
     is another model's, or not ours), and only a table's own columns are taken."""
-    from django.apps import apps
-
     found = []
     for model in apps.get_models():
         if model._meta.proxy or not model._meta.managed:

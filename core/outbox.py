@@ -16,6 +16,7 @@ import logging
 from email.utils import parseaddr
 from smtplib import SMTPRecipientsRefused
 
+from celery import current_task
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
@@ -56,8 +57,7 @@ def email_enqueue(*, message: EmailMessage, kind: str) -> OutboxEmail:
 
 
 def _queue(email: OutboxEmail) -> None:
-    from celery import current_task
-
+    # This app's service -> task loop: core.tasks imports this module.
     from core.tasks import deliver_email
 
     # Stored by a task (a campaign): delivered from the queue that task came from, so

@@ -6,8 +6,8 @@ from core.outbox import outbox_deliver, outbox_sweep
 
 @shared_task(ignore_result=True)
 def deliver_email(email_id: int) -> bool:
-    """Send one outbox email; a failure is recorded on the row and the sweeper retries.
-    Takes the row's id, so that no address sits in the broker or in worker logs."""
+    """Send one outbox email; a failure is recorded on the row and the sweeper retries."""
+    # Takes the row's id, so that no address sits in the broker or in worker logs.
     return outbox_deliver(email_id=email_id, now=timezone.now())
 
 

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.contrib import admin
 from django.shortcuts import redirect
@@ -7,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audit_record
 from core.models import AuditEntry
 from dpo_requests.models import Breach, Recipient, Request
+from dpo_requests.register import ACTIVITIES
 from dpo_requests.services import request_log_by_staff
 
 
@@ -100,8 +103,6 @@ class RecipientForm(forms.ModelForm):
         ]
 
     def __init__(self, *args, **kwargs):
-        from dpo_requests.register import ACTIVITIES
-
         super().__init__(*args, **kwargs)
         self.fields["activities"].choices = [(a.key, a.name) for a in ACTIVITIES]
 
@@ -127,6 +128,4 @@ class BreachAdmin(AuditedAdmin):
 
     @admin.display(description=_("notify the CNIL by (72 h)"))
     def deadline(self, breach):
-        import datetime
-
         return breach.detected_at + datetime.timedelta(hours=72)

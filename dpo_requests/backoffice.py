@@ -162,6 +162,28 @@ def detail(request, pk: int):
     )
 
 
+def _act_fields(post, *, dsr: Request, action: str) -> dict:
+    """The fields of one DPO action, from the form that checks them where there is one."""
+    if action == "extend":
+        form = ExtendForm(post)
+        if not form.is_valid():
+            raise ValidationError(_("An extension is one or two months, with its reason."))
+        return {"months": form.cleaned_data["months"], "reason": form.cleaned_data["reason"]}
+    if action == "forward":
+        clients = processor_clients(records=subject_records(email=dsr.email))
+        form = ForwardForm(post, clients=clients)
+        if not form.is_valid():
+            raise ValidationError(_("Choose the client to forward to."))
+        return {"client_id": form.cleaned_data["client"]}
+    if action == "export":
+        return {"identity_checked": post.get("identity_checked") == "on"}
+    if action in ("restrict", "refuse"):
+        return {"reason": post.get("reason", "")}
+    if action in ("rectified", "close"):
+        return {"note": post.get("note", "")}
+    return {}
+
+
 @dpo_only
 @require_POST
 def act(request, pk: int):
@@ -169,57 +191,8 @@ def act(request, pk: int):
     dsr = get_object_or_404(Request, pk=pk)
     action, now, actor = request.POST.get("action"), timezone.now(), request.user
     try:
-        if action == "extend":
-            form = ExtendForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("An extension is one or two months, with its reason."))
-            services.request_extend(
-                request=dsr,
-                actor=actor,
-                months=form.cleaned_data["months"],
-                reason=form.cleaned_data["reason"],
-                now=now,
-            )
-        elif action == "forward":
-            form = ForwardForm(
-                request.POST, clients=processor_clients(records=subject_records(email=dsr.email))
-            )
-            if not form.is_valid():
-                raise ValidationError(_("Choose the client to forward to."))
-            services.request_forward(
-                request=dsr, actor=actor, client_id=form.cleaned_data["client"], now=now
-            )
-        elif action == "export":
-            services.request_export_start(
-                request=dsr,
-                actor=actor,
-                now=now,
-                identity_checked=request.POST.get("identity_checked") == "on",
-            )
-        elif action == "erase":
-            services.request_erase(request=dsr, actor=actor, now=now)
-        elif action == "object":
-            services.request_object(request=dsr, actor=actor, now=now)
-        elif action == "restrict":
-            services.request_restrict(
-                request=dsr, actor=actor, reason=request.POST.get("reason", ""), now=now
-            )
-        elif action == "lift":
-            services.restriction_lift(request=dsr, actor=actor, now=now)
-        elif action == "rectified":
-            services.request_rectified(
-                request=dsr, actor=actor, note=request.POST.get("note", ""), now=now
-            )
-        elif action == "close":
-            services.request_close_forwarded(
-                request=dsr, actor=actor, note=request.POST.get("note", ""), now=now
-            )
-        elif action == "refuse":
-            services.request_refuse(
-                request=dsr, actor=actor, reason=request.POST.get("reason", ""), now=now
-            )
-        else:
-            raise ValidationError(_("Unknown action."))
+        fields = _act_fields(request.POST, dsr=dsr, action=action)
+        services.request_act(request=dsr, actor=actor, action=action, now=now, **fields)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

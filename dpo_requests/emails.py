@@ -2,12 +2,14 @@
 templates in templates/emails/dpo/ (the DPO reviews them at /backoffice/emails/)."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from consent.tokens import email_token_make
+from dpo_requests.models import Request
 
 # Template name → who receives it.
 TO_PERSON = (
@@ -64,3 +66,21 @@ def request_message(
             "text/html",
         )
     return message
+
+
+def due_soon_message(*, due: list[tuple]) -> EmailMessage:
+    """The DPO's reminder of the requests due soon, from (number, kind, due date) rows:
+    no address or name, in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [
+            f"#{pk} · {Request.Kind(kind).label} · {due_on:%d/%m/%Y}" for pk, kind, due_on in due
+        ]
+        subject = _("%(count)d data-subject request(s) due within %(days)d days") % {
+            "count": len(due),
+            "days": settings.DSR_DUE_SOON_DAYS,
+        }
+    return EmailMessage(
+        subject=subject,
+        body="\n".join(lines) + f"\n\n{settings.SITE_URL}/backoffice/requests/",
+        to=[settings.ORGANISATION["dpo_email"]],
+    )

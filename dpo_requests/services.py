@@ -2,17 +2,11 @@
 to the person in their language (dpo_requests/emails.py)."""
 
 import datetime
-import json
 import logging
-import os
-import secrets
-import zipfile
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -21,13 +15,14 @@ from core.audit import IDENTITY_CONFIRMED, audit_record
 from core.outbox import email_enqueue
 from core.periods import months_before
 from core.providers import KEEP, providers
+from dpo_requests.emails import due_soon_message, request_message
+from dpo_requests.exports import export_remove, export_write, exports_delete
 from dpo_requests.models import Request
 from dpo_requests.selectors import (
     erasure_plan,
     identity_confirmed,
-    subject_export,
+    requests_due_soon,
     subject_holds_sensitive,
-    subject_records,
 )
 
 logger = logging.getLogger(__name__)
@@ -42,8 +37,6 @@ def _email_on_commit(request: Request, template: str, **extra) -> None:
     """The email about this step, rendered now in the person's language (or, forwarded,
     the client contact's) and stored in the outbox with the step itself: it leaves once
     the step commits, and neither a broker nor a mail server outage loses it."""
-    from dpo_requests.emails import request_message
-
     if template == "forwarded_client":
         from clients.selectors import contact_by_id
 
@@ -58,6 +51,20 @@ def _email_on_commit(request: Request, template: str, **extra) -> None:
     else:
         message = request_message(request=request, template=template, extra=extra)
     email_enqueue(message=message, kind=f"dsr.{template}")
+
+
+@transaction.atomic
+def request_email_queue(*, request_id: int, template: str, extra: dict) -> None:
+    """The email about a step, from a task queued before the outbox: it goes there."""
+    _email_on_commit(Request.objects.get(pk=request_id), template, **extra)
+
+
+def requests_due_soon_remind(*, today: datetime.date) -> int:
+    """Tell the DPO which requests are due soon (numbers and dates only); returns how many."""
+    due = list(requests_due_soon(today=today).values_list("pk", "kind", "due_on"))
+    if due:
+        email_enqueue(message=due_soon_message(due=due), kind="dsr.due_soon")
+    return len(due)
 
 
 def _refuse_unless(request: Request, *statuses, kinds=None) -> None:
@@ -202,6 +209,7 @@ def request_export_start(*, request: Request, actor, now, identity_checked: bool
     """Access or portability: a worker builds the archive, then the person gets a link.
     Health data goes only once the DPO says they checked who is asking: an address
     proves control of a mailbox, not identity (staff may have put it on the record)."""
+    # This app's service -> task loop: dpo_requests.tasks imports this module.
     from dpo_requests.tasks import build_export
 
     _refuse_unless(request, *ACTIONABLE, kinds=(K.ACCESS, K.PORTABILITY))
@@ -227,89 +235,20 @@ def request_export_start(*, request: Request, actor, now, identity_checked: bool
     transaction.on_commit(queue)
 
 
-def _exports_delete(*, email: str) -> None:
-    """Remove every archive made for this address (at an erasure)."""
-    folder = settings.PRIVATE_FILES_ROOT / "exports"
-    made = Request.objects.filter(email=email).exclude(export_file="")
-    for name in made.values_list("export_file", flat=True):
-        (folder / name).unlink(missing_ok=True)
-    made.update(export_file="", export_expires_at=None)
-
-
-def _exports_folder() -> Path:
-    """The archives' folder, and the private root above it, open to their owner only."""
-    folder = settings.PRIVATE_FILES_ROOT / "exports"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for made in (settings.PRIVATE_FILES_ROOT, folder):
-        os.chmod(made, 0o700)  # mkdir's mode yields to the umask, and skips existing ones
-    return folder
-
-
 def export_build(*, request_id: int, now) -> str:
-    """Write the person's data as JSON (portable) and a readable summary (their
-    language) into a zip in the private files folder; returns the file's name. With
-    what an access answer must also say (Art. 15(1)): purposes, legal bases,
-    recipients, retention periods, and where the data came from."""
-    from dpo_requests.register import register_rows
-
+    """Build the person's archive (dpo_requests/exports.py), close the request and email
+    the link; returns the file's name, or "" when health data waits for an identity check."""
     request = Request.objects.get(pk=request_id)
     if subject_holds_sensitive(email=request.email) and not identity_confirmed(request=request):
         # Health data arrived after the DPO pressed the button without an identity check:
         # nothing goes; the request stays open and its page asks for the check.
         audit_record(actor=None, action="export_withheld", obj=request)
         return ""
-    records = subject_records(email=request.email)
-    with translation.override(request.language):
-        about = [
-            {
-                "processing": str(row["activity"].name),
-                "purposes": str(row["activity"].purposes),
-                "legal_basis": str(row["activity"].legal_basis),
-                "recipients": [f"{r.name} ({r.get_kind_display()})" for r in row["recipients"]],
-                "retention": [
-                    f"{rule.data}: {rule.period()} → {rule.action}" for rule in row["retention"]
-                ],
-            }
-            for row in register_rows()
-        ]
-        sources = sorted(
-            {r.client for found in records.values() for r in found if r.role == "processor"}
-        )
-        data = {
-            "controller": settings.ORGANISATION["name"],
-            "generated_at": now.isoformat(),
-            "request": request.pk,
-            "data": subject_export(email=request.email),
-            "about_the_processing": about,
-            "data_given_by_your_employer": sources,
-        }
-        summary = render_to_string(
-            "dpo_requests/export_summary.html",
-            {
-                "request": request,
-                "records": records,
-                "about": about,
-                "sources": sources,
-                "data_json": json.dumps(data["data"], ensure_ascii=False, indent=2, default=str),
-                "organisation": settings.ORGANISATION,
-                "generated_at": now,
-            },
-        )
-    folder = _exports_folder()
-    name = f"{secrets.token_urlsafe(24)}.zip"
-    # Health data in plain text, kept up to DSR_EXPORT_DAYS: readable by the app's own
-    # user only, like a backup, whatever the umask.
-    handle = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with (
-        os.fdopen(handle, "wb") as file,
-        zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive,
-    ):
-        archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2, default=str))
-        archive.writestr("summary.html", summary)
+    name = export_write(request=request, now=now)
     with transaction.atomic():
         request = Request.objects.select_for_update().get(pk=request_id)
         if request.export_file:  # built again (a retried task): the earlier archive goes
-            (folder / request.export_file).unlink(missing_ok=True)
+            export_remove(name=request.export_file)
         request.export_file = name
         request.export_expires_at = now + datetime.timedelta(days=settings.DSR_EXPORT_DAYS)
         request.export_requested_at = None
@@ -361,7 +300,7 @@ def request_erase(*, request: Request, actor, now) -> dict:
     for provider in providers():
         for action, n in provider.erase(email=request.email, now=now).items():
             counts[action] = counts.get(action, 0) + n
-    _exports_delete(email=request.email)
+    exports_delete(email=request.email)
     note = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
     _close(request, actor=actor, action="erasure_executed", now=now)
     audit_record(actor=actor, action="erasure_counts", obj=request, note=note)
@@ -417,3 +356,22 @@ def request_rectified(*, request: Request, actor, note: str, now) -> Request:
     _close(request, actor=actor, action="rectification_done", answer=note.strip(), now=now)
     _email_on_commit(request, "rectified")
     return request
+
+
+def request_act(*, request: Request, actor, action: str, now, **fields):
+    """One DPO action from the back-office, by its name, with that step's own fields."""
+    steps = {
+        "extend": request_extend,
+        "forward": request_forward,
+        "export": request_export_start,
+        "erase": request_erase,
+        "object": request_object,
+        "restrict": request_restrict,
+        "lift": restriction_lift,
+        "rectified": request_rectified,
+        "close": request_close_forwarded,
+        "refuse": request_refuse,
+    }
+    if action not in steps:
+        raise ValidationError(_("Unknown action."))
+    return steps[action](request=request, actor=actor, now=now, **fields)

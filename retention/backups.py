@@ -33,9 +33,19 @@ import subprocess
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q
+
+from core.audit import audit_record
+from core.models import AuditEntry, Hold
+from core.schedule import BY_NAME
+from dpo_requests.models import Request
+from retention.models import JobLock
+from retention.services import retention_run
+from training.models import SensitiveNeeds
 
 NOTHING_RESTORED = "Nothing was restored"
 
@@ -154,9 +164,6 @@ def _rights_now() -> _Rights:
     """Read from the current database. One with no tables at all (as after a disaster)
     has nothing to carry over; one that cannot be read otherwise stops the restore."""
     from consent.models import ConsentRecord, PolicyVersion, Suppression
-    from core.models import AuditEntry, Hold
-    from dpo_requests.models import Request
-    from training.models import SensitiveNeeds
 
     if "django_migrations" not in connection.introspection.table_names():
         return _Rights([], [], [], [], [], [], None, 0)
@@ -401,10 +408,6 @@ def _sqlite_drop(scratch: str) -> None:
 
 
 def _reapply(rights: _Rights, *, now) -> RestoreReport:
-    from core.audit import audit_record
-    from core.schedule import BY_NAME
-    from retention.models import JobLock
-    from retention.services import retention_run
 
     with transaction.atomic():
         JobLock.objects.all().delete()  # no run is at work on a database nobody else sees
@@ -449,10 +452,6 @@ def _reapply(rights: _Rights, *, now) -> RestoreReport:
 def _requests_carry(rights: _Rights) -> dict[int, tuple[int, bool]]:
     """Every request as the current database knows it (its state there is the newer),
     under its number. Returns, per number, (number now, was done in the backup)."""
-    from django.db.models import Max
-
-    from core.models import AuditEntry
-    from dpo_requests.models import Request
 
     numbers = {}
     in_backup = Request.objects.in_bulk([row["id"] for row in rights.requests])
@@ -509,10 +508,6 @@ def _erasures_reapply(rights: _Rights, numbers, *, now) -> list[int]:
 
 def _audit_carry(rights: _Rights, numbers) -> None:
     """The audit log is append-only: entries the backup lacks are put back."""
-    from django.contrib.auth import get_user_model
-
-    from core.models import AuditEntry
-    from dpo_requests.models import Request
 
     request_type = Request._meta.label_lower
     users = set(get_user_model().objects.values_list("pk", flat=True))
@@ -586,9 +581,6 @@ def _sensitive_state_carry(rights: _Rights) -> int:
     erased, purged since the backup) are removed from the backup's rows too. Only rows
     the current database has known (keys up to its highest) are compared: after a
     disaster, an empty database says nothing. Returns how many rows changed."""
-    from django.db.models import BooleanField, ExpressionWrapper, Q
-
-    from training.models import SensitiveNeeds
 
     state = rights.sensitive
     if state is None:
@@ -624,8 +616,6 @@ def _sensitive_state_carry(rights: _Rights) -> int:
 
 def _holds_carry(rights: _Rights) -> int:
     """Holds placed since the backup come back; holds lifted since stay lifted."""
-    from core.models import Hold
-
     in_backup = {(h.email, h.kind, h.created_at): h for h in Hold.objects.all()}
     changed = 0
     for row in rights.holds:

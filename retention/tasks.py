@@ -13,8 +13,8 @@ from retention.services import RetentionBusy, retention_run
     time_limit=2 * 3600 + 50 * 60,
 )
 def run_retention(self) -> dict:
-    """Daily: apply every rule of the retention schedule (counts are in the purge log).
-    Delivered again after its worker died, the task takes over its own lease."""
+    """Daily: apply every rule of the retention schedule (counts are in the purge log)."""
+    # Delivered again after its worker died, the task takes over its own lease.
     try:
         results = retention_run(now=timezone.now(), holder=self.request.id)
     except RetentionBusy:

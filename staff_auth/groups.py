@@ -6,6 +6,8 @@ gets its groups back. Only the permissions listed here are granted; a group's ot
 permissions are left as an administrator set them.
 """
 
+from django.contrib.auth.models import Group, Permission
+
 ALL = ("add", "change", "delete", "view")
 TRAINING_DATA = {
     "clients": {"organisation": ALL, "clientcontact": ALL},
@@ -81,8 +83,6 @@ GROUPS = {
 
 def staff_groups_sync(**kwargs) -> None:
     """Create the groups and grant them their permissions (idempotent)."""
-    from django.contrib.auth.models import Group, Permission
-
     for name, grants in GROUPS.items():
         group, _ = Group.objects.get_or_create(name=name)
         for app_label, models in grants.items():

@@ -1,5 +1,7 @@
 """Reads on trainees."""
 
+from django.db.models import Q
+
 from core.addresses import email_normalise
 from trainees.models import Trainee
 
@@ -11,8 +13,6 @@ def trainee_by_email(*, email: str) -> Trainee | None:
 def trainees_in_daily_use(queryset=None):
     """Trainees with an enrolment still managed, or none at all (the archived-only ones
     are left out)."""
-    from django.db.models import Q
-
     queryset = Trainee.objects.all() if queryset is None else queryset
     return queryset.filter(
         Q(enrolments__isnull=True) | Q(enrolments__archived_at__isnull=True)

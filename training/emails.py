@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from consent.tokens import self_service_token_make
+from core.schedule import BY_NAME
 from training.models import Enrolment
-from training.registration import Outcome
 
 
 def enrolment_confirmation_message(*, enrolment: Enrolment) -> EmailMultiAlternatives:
@@ -41,7 +41,6 @@ def processor_notice_message(*, enrolment: Enrolment) -> EmailMultiAlternatives:
     trainee = enrolment.trainee
     with translation.override(trainee.language):
         token = self_service_token_make(email=trainee.email)
-        from core.schedule import BY_NAME
 
         context = {
             "trainee": trainee,
@@ -68,14 +67,13 @@ def processor_notice_message(*, enrolment: Enrolment) -> EmailMultiAlternatives:
 
 
 def registration_outcome_message(
-    *, outcome: str, session, email: str, language: str, token: str | None
+    *, template: str, session, email: str, language: str, token: str | None
 ) -> EmailMultiAlternatives:
     """ "Confirm your registration" with its link, or why there is nothing to confirm.
 
     Nothing typed on the form is repeated (not even the name): whoever submitted it may
     not be the address's owner, and must not be able to write to them through us.
     """
-    template = _TEMPLATES[outcome]
     with translation.override(language):
         context = {
             "session": session,
@@ -94,10 +92,3 @@ def registration_outcome_message(
         )
         message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return message
-
-
-_TEMPLATES = {
-    Outcome.AWAITING_CONFIRMATION: "emails/registration_confirm",
-    Outcome.ALREADY_ENROLLED: "emails/registration_already_enrolled",
-    Outcome.FULL: "emails/registration_full",
-}

@@ -25,6 +25,7 @@ from consent.services import consent_record
 from core.addresses import email_normalise
 from core.outbox import email_enqueue
 from trainees.services import trainee_from_registration
+from training.emails import registration_outcome_message
 from training.models import Enrolment, PendingRegistration, Session
 from training.selectors import session_is_open, session_seats_taken
 from training.sensitive_needs import sensitive_needs_record, sensitive_needs_validate
@@ -89,7 +90,13 @@ _IDENTITY = (
 )
 
 
-# The outbox's label of each email a submission sends.
+# Each email a submission sends: its templates, and its label in the outbox.
+_EMAIL_TEMPLATES = {
+    Outcome.AWAITING_CONFIRMATION: "emails/registration_confirm",
+    Outcome.ALREADY_ENROLLED: "emails/registration_already_enrolled",
+    Outcome.FULL: "emails/registration_full",
+}
+
 _EMAIL_KINDS = {
     Outcome.AWAITING_CONFIRMATION: "registration.confirm",
     Outcome.ALREADY_ENROLLED: "registration.already_enrolled",
@@ -134,8 +141,6 @@ def registration_submit(
             channel=ConsentRecord.Channel.REGISTRATION_FORM,
             at=now,
         )
-    from training.emails import registration_outcome_message
-
     enrolled = Enrolment.objects.filter(trainee__email__iexact=email, session=session).exclude(
         status=Enrolment.Status.CANCELLED
     )
@@ -158,7 +163,7 @@ def registration_submit(
         )
     email_enqueue(
         message=registration_outcome_message(
-            outcome=outcome,
+            template=_EMAIL_TEMPLATES[outcome],
             session=session,
             email=email,
             language=language,

@@ -2,11 +2,13 @@
 
 import datetime
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.conf import settings
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.addresses import email_normalise
+from core.periods import years_before
 from training.models import Enrolment, PendingRegistration, SensitiveNeeds, Session
 
 
@@ -78,10 +80,6 @@ def trainees_not_for_offers(*, trainee_ids, today: datetime.date) -> set[int]:
     """Among these trainees, those we may not send our own offers to: people whose data
     we hold only as an employer's processor (Art. 28(10): no use for our own purposes),
     and people whose last training ended longer ago than the prospecting period."""
-    from django.conf import settings
-    from django.db.models import Max
-
-    from core.periods import years_before
 
     cutoff = years_before(today, settings.RETENTION["PROSPECTING_YEARS"])
     rows = (

@@ -14,6 +14,7 @@ from clients.models import Organisation
 from core.models import OutboxEmail
 from core.outbox import email_enqueue
 from trainees.models import Trainee
+from training.emails import enrolment_confirmation_message, processor_notice_message
 from training.models import Course, Enrolment, LegalBasis, ProcessorNotice, Session
 from training.selectors import enrolment_refusal, session_seats_taken
 from training.sensitive_needs import sensitive_needs_drop_allergies
@@ -145,8 +146,6 @@ def enrolments_complete_ended(*, today: datetime.date) -> int:
 def enrolment_confirmation_queue(*, enrolment: Enrolment) -> None:
     """Store the registration's confirmation email in the outbox, with the registration:
     it leaves once both commit, and neither a broker nor a mail server outage loses it."""
-    from training.emails import enrolment_confirmation_message
-
     email = email_enqueue(
         message=enrolment_confirmation_message(enrolment=enrolment),
         kind=CONFIRMATION_KIND,
@@ -155,6 +154,26 @@ def enrolment_confirmation_queue(*, enrolment: Enrolment) -> None:
     Enrolment.objects.filter(pk=enrolment.pk).update(
         confirmation=Enrolment.Confirmation.PENDING, confirmation_email=email
     )
+
+
+@transaction.atomic
+def enrolment_confirmation_requeue(*, enrolment_id: int) -> bool:
+    """A confirmation queued as a task before the outbox existed goes there, unless it is
+    no longer to send or is there already; False if nothing was due."""
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("trainee", "session__course")
+        .filter(
+            pk=enrolment_id,
+            confirmation=Enrolment.Confirmation.PENDING,
+            confirmation_email__isnull=True,
+        )
+        .first()
+    )
+    if enrolment is None:
+        return False
+    enrolment_confirmation_queue(enrolment=enrolment)
+    return True
 
 
 def enrolment_confirmation_outcome(*, email: OutboxEmail) -> None:
@@ -211,8 +230,6 @@ def processor_notice_queue(*, enrolment: Enrolment) -> bool:
     """A client registered this trainee: tell them (GDPR Art. 14) unless the client does
     it itself or they were told already. The notice is stored in the outbox with the
     enrolment, and the record that they were told with it; False if nothing was due."""
-    from training.emails import processor_notice_message
-
     if not _processor_notice_due().filter(pk=enrolment.pk).exists():
         return False
     try:
@@ -240,3 +257,26 @@ def processor_notices_to_outbox(
         with transaction.atomic():
             queued += processor_notice_queue(enrolment=enrolment)
     return queued
+
+
+@transaction.atomic
+def processor_notice_requeue(*, enrolment_id: int) -> bool:
+    """A notice queued as a task before the outbox existed goes there, if still due."""
+    enrolment = Enrolment.objects.select_related("trainee", "client", "session__course").get(
+        pk=enrolment_id
+    )
+    return processor_notice_queue(enrolment=enrolment)
+
+
+def enrolment_emails_to_outbox(*, now: datetime.datetime) -> dict:
+    """Confirmations and notices recorded before the outbox existed go to it; returns
+    how many of each (the outbox's own sweeper sends them)."""
+    grace = datetime.timedelta(minutes=5)
+    return {
+        "confirmations": enrolment_confirmations_to_outbox(
+            now=now, grace=grace, within=datetime.timedelta(days=2)
+        ),
+        "notices": processor_notices_to_outbox(
+            now=now, grace=grace, within=datetime.timedelta(days=30)
+        ),
+    }

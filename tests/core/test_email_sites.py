@@ -105,7 +105,7 @@ DECLARED = {
         "dpo_exports",
     ],
     "dpo_requests/services.py:request_export_start.queue:delay": ["dpo_exports"],
-    "dpo_requests/tasks.py:remind_due_soon:EmailMessage": ["dpo_reminder"],
+    "dpo_requests/emails.py:due_soon_message:EmailMessage": ["dpo_reminder"],
 }
 
 

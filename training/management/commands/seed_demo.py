@@ -93,91 +93,131 @@ class Command(BaseCommand):
         return created
 
     def _data(self, *, today: datetime.date) -> None:
+        """Clients, courses, sessions, trainees, enrolments, needs, then retention cases."""
+
         def days(n: int) -> datetime.date:
             return today + datetime.timedelta(days=n)
 
-        def _session(**fields) -> Session:
-            session = Session(**fields)
-            session_save(session=session)
-            return session
+        acme, martin, prospect = _organisations(days=days)
+        _contacts(acme=acme, martin=martin, prospect=prospect)
+        courses = _courses()
+        sessions = _sessions(days=days, courses=courses)
+        people = _trainees(acme=acme, martin=martin)
+        now = timezone.now()
+        needing = _enrolments(people=people, sessions=sessions, acme=acme, martin=martin)
+        _sensitive_needs(*needing, now=now)
+        self._past_to_retain(days=days, now=now, course=courses["excel"])
 
-        acme = organisation_create(
-            name="Acme Industrie",
-            registration_number=ACME_SIRET,
-            address="12 avenue des Usines, 69007 Lyon",
-            relationship="active",
-        )
-        martin = organisation_create(
-            name="Boulangeries Martin",
-            registration_number="41234567800021",
-            address="3 place du Marché, 33000 Bordeaux",
-            relationship="active",
-        )
-        organisation_create(
-            name="Ancienne Société",
-            registration_number="30012345600017",
-            address="8 rue Vieille, 59000 Lille",
-            relationship="ended",
-            relationship_ended_on=days(-800),
-        )
-        prospect = organisation_create(
-            name="Prospect Conseil",
-            registration_number="80098765400010",
-            address="22 boulevard Neuf, 44000 Nantes",
-        )
-        client_contact_create(
-            organisation=acme,
-            surname="Durand",
-            first_name="Claire",
-            email="claire.durand@acme.example",
-            job_title="Responsable formation",
-            department="training",
-            phone="04 72 00 00 01",
-        )
-        client_contact_create(
-            organisation=acme,
-            surname="Petit",
-            first_name="Marc",
-            email="marc.petit@acme.example",
-            job_title="Acheteur",
-            department="procurement",
-        )
-        client_contact_create(
-            organisation=martin,
-            surname="Martin",
-            first_name="Sophie",
-            email="sophie.martin@martin.example",
-            job_title="DRH",
-            department="hr",
-        )
-        luc = client_contact_create(
-            organisation=prospect,
-            surname="Bernard",
-            first_name="Luc",
-            email="luc.bernard@prospect.example",
-            job_title="Directeur",
-            department="other",
-        )
-        consent_record(
-            email=luc.email,
-            contact=luc,
-            purpose=ConsentRecord.Purpose.CLIENT_PROSPECTING,
-            action=ConsentRecord.Action.OBJECTED,
-            channel=ConsentRecord.Channel.STAFF,
-            at=timezone.now() - datetime.timedelta(days=30),
-        )
+    def _past_to_retain(self, *, days, now, course) -> None:
+        """Data on both sides of each retention rule, so that `retention run` (or beat)
+        has something to show."""
+        _archived_enrolment(days=days, course=course)
+        _ancient_enrolment(days=days, course=course)
+        _lapsed_contacts(days=days)
+        _stale_lead(now=now)
+        _old_cookie_choices(now=now)
 
-        sst = course_create(
+
+def _organisations(*, days) -> tuple[Organisation, Organisation, Organisation]:
+    """Two active clients, one lost long ago, and a prospect: (acme, martin, prospect)."""
+    acme = organisation_create(
+        name="Acme Industrie",
+        registration_number=ACME_SIRET,
+        address="12 avenue des Usines, 69007 Lyon",
+        relationship="active",
+    )
+    martin = organisation_create(
+        name="Boulangeries Martin",
+        registration_number="41234567800021",
+        address="3 place du Marché, 33000 Bordeaux",
+        relationship="active",
+    )
+    organisation_create(
+        name="Ancienne Société",
+        registration_number="30012345600017",
+        address="8 rue Vieille, 59000 Lille",
+        relationship="ended",
+        relationship_ended_on=days(-800),
+    )
+    prospect = organisation_create(
+        name="Prospect Conseil",
+        registration_number="80098765400010",
+        address="22 boulevard Neuf, 44000 Nantes",
+    )
+    return acme, martin, prospect
+
+
+def _contacts(*, acme, martin, prospect) -> None:
+    """The clients' contacts; the prospect's objected to prospecting a month ago."""
+    client_contact_create(
+        organisation=acme,
+        surname="Durand",
+        first_name="Claire",
+        email="claire.durand@acme.example",
+        job_title="Responsable formation",
+        department="training",
+        phone="04 72 00 00 01",
+    )
+    client_contact_create(
+        organisation=acme,
+        surname="Petit",
+        first_name="Marc",
+        email="marc.petit@acme.example",
+        job_title="Acheteur",
+        department="procurement",
+    )
+    client_contact_create(
+        organisation=martin,
+        surname="Martin",
+        first_name="Sophie",
+        email="sophie.martin@martin.example",
+        job_title="DRH",
+        department="hr",
+    )
+    luc = client_contact_create(
+        organisation=prospect,
+        surname="Bernard",
+        first_name="Luc",
+        email="luc.bernard@prospect.example",
+        job_title="Directeur",
+        department="other",
+    )
+    consent_record(
+        email=luc.email,
+        contact=luc,
+        purpose=ConsentRecord.Purpose.CLIENT_PROSPECTING,
+        action=ConsentRecord.Action.OBJECTED,
+        channel=ConsentRecord.Channel.STAFF,
+        at=timezone.now() - datetime.timedelta(days=30),
+    )
+
+
+def _courses() -> dict[str, object]:
+    """The catalogue, by short name."""
+    return {
+        "sst": course_create(
             code="SST-INIT",
             title="Sauveteur secouriste du travail",
             duration_hours=14,
             description="Formation initiale aux gestes de premiers secours en entreprise.",
-        )
-        excel = course_create(code="EXCEL-AV", title="Excel avancé", duration_hours=7)
-        mgmt = course_create(code="MGMT-01", title="Manager une équipe", duration_hours=21)
-        rgpd = course_create(code="RGPD-101", title="Le RGPD au quotidien", duration_hours=7)
+        ),
+        "excel": course_create(code="EXCEL-AV", title="Excel avancé", duration_hours=7),
+        "mgmt": course_create(code="MGMT-01", title="Manager une équipe", duration_hours=21),
+        "rgpd": course_create(code="RGPD-101", title="Le RGPD au quotidien", duration_hours=7),
+    }
 
-        sst_past = _session(
+
+def _session(**fields) -> Session:
+    session = Session(**fields)
+    session_save(session=session)
+    return session
+
+
+def _sessions(*, days, courses) -> dict[str, Session]:
+    """Two ended sessions and three upcoming ones, by short name."""
+    sst, excel, mgmt, rgpd = (courses[name] for name in ("sst", "excel", "mgmt", "rgpd"))
+    return {
+        "sst_past": _session(
             course=sst,
             start_date=days(-60),
             end_date=days(-59),
@@ -185,8 +225,8 @@ class Command(BaseCommand):
             capacity=10,
             trainer="Nadia Benali",
             meals_provided=True,
-        )
-        excel_past = _session(
+        ),
+        "excel_past": _session(
             course=excel,
             start_date=days(-10),
             end_date=days(-10),
@@ -194,8 +234,8 @@ class Command(BaseCommand):
             format="online",
             capacity=15,
             trainer="Paul Leroy",
-        )
-        mgmt_next = _session(
+        ),
+        "mgmt_next": _session(
             course=mgmt,
             start_date=days(14),
             end_date=days(16),
@@ -203,8 +243,8 @@ class Command(BaseCommand):
             capacity=12,
             trainer="Hélène Morel",
             meals_provided=True,
-        )
-        _session(
+        ),
+        "sst_next": _session(
             course=sst,
             start_date=days(30),
             end_date=days(31),
@@ -212,8 +252,8 @@ class Command(BaseCommand):
             capacity=10,
             trainer="Nadia Benali",
             meals_provided=True,
-        )
-        rgpd_next = _session(
+        ),
+        "rgpd_next": _session(
             course=rgpd,
             start_date=days(45),
             end_date=days(45),
@@ -221,142 +261,141 @@ class Command(BaseCommand):
             format="blended",
             capacity=2,
             trainer="Paul Leroy",
-        )
+        ),
+    }
 
-        def trainee(surname, first_name, employer=None, occupation=""):
-            email = f"{first_name}.{surname}@example.org".lower().replace("é", "e")
-            return trainee_create(
-                surname=surname,
-                first_name=first_name,
-                email=email,
-                employer=employer,
-                occupation=occupation,
-            )
 
-        alice = trainee("Lambert", "Alice", acme, "Technicienne de maintenance")
-        bruno = trainee("Garnier", "Bruno", acme, "Chef d'équipe")
-        chloe = trainee("Roux", "Chloé", martin, "Boulangère")
-        david = trainee("Fontaine", "David", None, "Consultant indépendant")
-        emma = trainee("Chevalier", "Emma", None, "Assistante de direction")
+def _trainee(surname, first_name, employer=None, occupation="") -> Trainee:
+    return trainee_create(
+        surname=surname,
+        first_name=first_name,
+        email=f"{first_name}.{surname}@example.org".lower().replace("é", "e"),
+        employer=employer,
+        occupation=occupation,
+    )
 
-        employer, self_ = Enrolment.Source.EMPLOYER, Enrolment.Source.SELF
-        completed, confirmed = Enrolment.Status.COMPLETED, Enrolment.Status.CONFIRMED
-        now = timezone.now()
 
-        past_alice = enrolment_create(
-            trainee=alice, session=sst_past, source=employer, client=acme, status=completed
-        )
-        enrolment_create(
-            trainee=bruno, session=sst_past, source=employer, client=acme, status=completed
-        )
-        enrolment_create(trainee=david, session=excel_past, source=self_, status=completed)
-        next_chloe = enrolment_create(
-            trainee=chloe, session=mgmt_next, source=employer, client=martin, status=confirmed
-        )
-        next_emma = enrolment_create(trainee=emma, session=mgmt_next, source=self_)
-        enrolment_create(
-            trainee=bruno, session=rgpd_next, source=employer, client=acme, status=confirmed
-        )
+def _trainees(*, acme, martin) -> tuple[Trainee, ...]:
+    """Alice and Bruno (Acme), Chloé (Martin), David and Emma (on their own), in order."""
+    return (
+        _trainee("Lambert", "Alice", acme, "Technicienne de maintenance"),
+        _trainee("Garnier", "Bruno", acme, "Chef d'équipe"),
+        _trainee("Roux", "Chloé", martin, "Boulangère"),
+        _trainee("Fontaine", "David", None, "Consultant indépendant"),
+        _trainee("Chevalier", "Emma", None, "Assistante de direction"),
+    )
 
-        # Needs on an ended session (the retention job deletes them) and on upcoming ones.
+
+def _enrolments(*, people, sessions, acme, martin) -> tuple[Enrolment, Enrolment, Enrolment]:
+    """By employers and by trainees; returns Alice's, Chloé's and Emma's (they get needs)."""
+    employer, self_ = Enrolment.Source.EMPLOYER, Enrolment.Source.SELF
+    completed, confirmed = Enrolment.Status.COMPLETED, Enrolment.Status.CONFIRMED
+    alice, bruno, chloe, david, emma = people
+    sst_past, mgmt_next = sessions["sst_past"], sessions["mgmt_next"]
+    past_alice = enrolment_create(
+        trainee=alice, session=sst_past, source=employer, client=acme, status=completed
+    )
+    enrolment_create(
+        trainee=bruno, session=sst_past, source=employer, client=acme, status=completed
+    )
+    enrolment_create(trainee=david, session=sessions["excel_past"], source=self_, status=completed)
+    next_chloe = enrolment_create(
+        trainee=chloe, session=mgmt_next, source=employer, client=martin, status=confirmed
+    )
+    next_emma = enrolment_create(trainee=emma, session=mgmt_next, source=self_)
+    enrolment_create(
+        trainee=bruno, session=sessions["rgpd_next"], source=employer, client=acme, status=confirmed
+    )
+    return past_alice, next_chloe, next_emma
+
+
+def _sensitive_needs(past_alice, next_chloe, next_emma, *, now) -> None:
+    """Needs on an ended session (the retention job deletes them) and on upcoming ones."""
+    for enrolment, allergies, adaptations in (
+        (past_alice, "Arachides", ""),
+        (next_chloe, "Gluten (maladie cœliaque)", ""),
+        (next_emma, "", "Salle accessible en fauteuil roulant"),
+    ):
         sensitive_needs_record(
-            enrolment=past_alice,
-            food_allergies="Arachides",
-            allergies_consent=True,
-            disability_adaptations="",
-            disability_consent=False,
+            enrolment=enrolment,
+            food_allergies=allergies,
+            allergies_consent=bool(allergies),
+            disability_adaptations=adaptations,
+            disability_consent=bool(adaptations),
             now=now,
         )
-        sensitive_needs_record(
-            enrolment=next_chloe,
-            food_allergies="Gluten (maladie cœliaque)",
-            allergies_consent=True,
-            disability_adaptations="",
-            disability_consent=False,
-            now=now,
-        )
-        sensitive_needs_record(
-            enrolment=next_emma,
-            food_allergies="",
-            allergies_consent=False,
-            disability_adaptations="Salle accessible en fauteuil roulant",
-            disability_consent=True,
-            now=now,
-        )
 
-        self._past_to_retain(days=days, now=now, course=excel)
 
-    def _past_to_retain(self, *, days, now, course) -> None:
-        """Data on both sides of each retention rule, so that `retention run` (or beat)
-        has something to show."""
-        # Ended 4 months ago: no longer managed, so archived (but kept).
-        archived = Session(
-            course=course, start_date=days(-121), end_date=days(-120), location="Lille", capacity=8
+def _archived_enrolment(*, days, course) -> None:
+    """Ended 4 months ago: no longer managed, so archived (but kept)."""
+    archived = _session(
+        course=course, start_date=days(-121), end_date=days(-120), location="Lille", capacity=8
+    )
+    hugo = trainee_create(
+        surname="Moreau",
+        first_name="Hugo",
+        email="hugo.moreau@example.org",
+        phone="0611223344",
+        postal_address="5 rue Basse, Lille",
+        occupation="Comptable",
+    )
+    enrolment_create(
+        trainee=hugo,
+        session=archived,
+        source=Enrolment.Source.SELF,
+        status=Enrolment.Status.COMPLETED,
+    )
+
+
+def _ancient_enrolment(*, days, course) -> None:
+    """Ended 6 years ago: past the limitation period, so deleted."""
+    day = days(-6 * 366)
+    ancient = _session(course=course, start_date=day, end_date=day, location="Lyon", capacity=8)
+    gilles = trainee_create(surname="Vieux", first_name="Gilles", email="gilles.vieux@example.org")
+    enrolment_create(
+        trainee=gilles,
+        session=ancient,
+        source=Enrolment.Source.SELF,
+        status=Enrolment.Status.COMPLETED,
+    )
+
+
+def _lapsed_contacts(*, days) -> None:
+    """A client lost 4 years ago and a prospect silent for 4 years: their contacts go."""
+    gone = organisation_create(
+        name="Société Disparue",
+        registration_number="39988877700015",
+        address="Reims",
+        relationship="ended",
+        relationship_ended_on=days(-4 * 366),
+    )
+    client_contact_create(
+        organisation=gone, surname="Ancien", first_name="Paul", email="paul.ancien@gone.example"
+    )
+    silent = organisation_create(
+        name="Prospect Silencieux",
+        registration_number="41122233300018",
+        address="Tours",
+        last_contact_on=days(-4 * 366),
+    )
+    client_contact_create(
+        organisation=silent, surname="Muet", first_name="Léa", email="lea.muet@silent.example"
+    )
+
+
+def _stale_lead(*, now) -> None:
+    """Someone on file who never enrolled, untouched for 4 years."""
+    lead = trainee_create(surname="Lointain", first_name="Marc", email="marc.lointain@example.org")
+    Trainee.objects.filter(pk=lead.pk).update(updated_at=now - datetime.timedelta(days=4 * 366))
+
+
+def _old_cookie_choices(*, now) -> None:
+    """Cookie choices made 14 months ago and last week: the first proof goes."""
+    for age in (14 * 31, 7):
+        cookie_choice_record(
+            action="refuse_all",
+            categories=set(),
+            previous=None,
+            language="fr",
+            now=now - datetime.timedelta(days=age),
         )
-        session_save(session=archived)
-        hugo = trainee_create(
-            surname="Moreau",
-            first_name="Hugo",
-            email="hugo.moreau@example.org",
-            phone="0611223344",
-            postal_address="5 rue Basse, Lille",
-            occupation="Comptable",
-        )
-        enrolment_create(
-            trainee=hugo,
-            session=archived,
-            source=Enrolment.Source.SELF,
-            status=Enrolment.Status.COMPLETED,
-        )
-        # Ended 6 years ago: past the limitation period, so deleted.
-        ancient = Session(
-            course=course,
-            start_date=days(-6 * 366),
-            end_date=days(-6 * 366),
-            location="Lyon",
-            capacity=8,
-        )
-        session_save(session=ancient)
-        gilles = trainee_create(
-            surname="Vieux", first_name="Gilles", email="gilles.vieux@example.org"
-        )
-        enrolment_create(
-            trainee=gilles,
-            session=ancient,
-            source=Enrolment.Source.SELF,
-            status=Enrolment.Status.COMPLETED,
-        )
-        # A client lost 4 years ago and a prospect silent for 4 years: their contacts go.
-        gone = organisation_create(
-            name="Société Disparue",
-            registration_number="39988877700015",
-            address="Reims",
-            relationship="ended",
-            relationship_ended_on=days(-4 * 366),
-        )
-        client_contact_create(
-            organisation=gone, surname="Ancien", first_name="Paul", email="paul.ancien@gone.example"
-        )
-        silent = organisation_create(
-            name="Prospect Silencieux",
-            registration_number="41122233300018",
-            address="Tours",
-            last_contact_on=days(-4 * 366),
-        )
-        client_contact_create(
-            organisation=silent, surname="Muet", first_name="Léa", email="lea.muet@silent.example"
-        )
-        # Someone on file who never enrolled, untouched for 4 years.
-        lead = trainee_create(
-            surname="Lointain", first_name="Marc", email="marc.lointain@example.org"
-        )
-        Trainee.objects.filter(pk=lead.pk).update(updated_at=now - datetime.timedelta(days=4 * 366))
-        # Cookie choices made 14 months ago and last week: the first proof goes.
-        for age in (14 * 31, 7):
-            cookie_choice_record(
-                action="refuse_all",
-                categories=set(),
-                previous=None,
-                language="fr",
-                now=now - datetime.timedelta(days=age),
-            )

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from consent.selectors import consent_counts
 from dpo_requests import services
 from dpo_requests.audit import audit_record
-from dpo_requests.charts import Chart, stacked_bars_svg
+from dpo_requests.charts import Chart, stacked_bars
 from dpo_requests.emails import TO_PERSON, request_message
 from dpo_requests.forms import ExtendForm, ForwardForm, NoteForm, ReasonForm
 from dpo_requests.models import AuditEntry, Request
@@ -98,8 +98,8 @@ def dashboard(request):
             "breaches": breaches,
             "now": now,
             "charts": [
-                (per_month, stacked_bars_svg(per_month)),
-                (weekly, stacked_bars_svg(weekly)),
+                (per_month, stacked_bars(per_month)),
+                (weekly, stacked_bars(weekly)),
             ],
         },
     )

@@ -12,6 +12,7 @@ from trainees.models import SensitiveNeeds, Trainee
 from trainees.selectors import trainees_in_daily_use
 from trainees.services import sensitive_needs_record, trainee_staff_save
 from training.forms import SensitiveNeedsAdminForm
+from training.models import Session
 
 
 @admin.register(Trainee)
@@ -50,6 +51,19 @@ class TraineeAdmin(admin.ModelAdmin):
         )
 
 
+class SessionFilter(admin.RelatedOnlyFieldListFilter):
+    """The sessions that have needs on file, named with their course in one query (a
+    session's name reads its course: the default filter asks once per session)."""
+
+    def field_choices(self, field, request, model_admin):
+        having = model_admin.get_queryset(request).values(f"{self.field_path}__pk")
+        sessions = Session.objects.filter(pk__in=having).select_related("course")
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            sessions = sessions.order_by(*ordering)
+        return [(session.pk, str(session)) for session in sessions]
+
+
 @admin.register(SensitiveNeeds)
 class SensitiveNeedsAdmin(admin.ModelAdmin):
     """The logistics view: who needs what, per session. Model permissions gate it all."""
@@ -57,7 +71,7 @@ class SensitiveNeedsAdmin(admin.ModelAdmin):
     form = SensitiveNeedsAdminForm
     list_display = ["enrolment", "session", "has_food_allergies", "has_disability_adaptations"]
     list_select_related = ["enrolment__trainee", "enrolment__session__course"]
-    list_filter = ["enrolment__session"]
+    list_filter = [("enrolment__session", SessionFilter)]
     search_fields = ["enrolment__trainee__surname", "enrolment__trainee__email"]
     autocomplete_fields = ["enrolment"]
     readonly_fields = ["allergies_consent_at", "disability_consent_at"]

@@ -29,7 +29,8 @@ class CampaignRecipientInline(admin.TabularInline):
     show_change_link = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("trainee", "contact")
+        # The campaign too: each row is titled with its name, which names the campaign.
+        return super().get_queryset(request).select_related("campaign", "trainee", "contact")
 
 
 @admin.register(Campaign)

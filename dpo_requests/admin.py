@@ -56,6 +56,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     list_display = ["at", "actor", "action", "object_type", "object_id", "note"]
     list_filter = ["action", "object_type"]
+    list_select_related = ["actor"]
     date_hierarchy = "at"
 
     def has_add_permission(self, request):

@@ -3,6 +3,7 @@ actions, audit log, record of processing, email templates."""
 
 import csv
 import datetime
+import itertools
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,7 +22,7 @@ from core.audit import audit_record
 from core.models import AuditEntry
 from core.providers import providers
 from dpo_requests import services
-from dpo_requests.charts import Chart, stacked_bars_svg
+from dpo_requests.charts import Chart, stacked_bars
 from dpo_requests.emails import TO_PERSON, request_message
 from dpo_requests.forms import ExtendForm, ForwardForm, NoteForm, ReasonForm
 from dpo_requests.models import Request
@@ -39,7 +40,7 @@ from dpo_requests.selectors import (
     subject_records,
 )
 from retention.selectors import purge_log_latest
-from retention.services import retention_forecast
+from retention.services import retention_due_counts
 
 DPO = "dpo_requests.handle_request"
 
@@ -54,20 +55,19 @@ def dpo_only(view):
     )
 
 
-def _weekly_due(now) -> Chart:
-    """Records falling due per week, next 12 weeks (from the retention forecast)."""
-    labels, values, previous = [], [], None
-    for week in range(1, 13):
-        due = sum(later for _name, _now, later in retention_forecast(now=now, days=7 * week))
-        if previous is None:
-            previous = sum(
-                due_now for _name, due_now, _later in retention_forecast(now=now, days=0)
-            )
-        labels.append(
-            (timezone.localdate(now) + datetime.timedelta(days=7 * week)).strftime("%d/%m")
-        )
-        values.append(max(due - previous, 0))
-        previous = due
+FORECAST_DAYS = 90
+WEEKS = 12
+
+
+def _weekly_due(now, due: dict[str, list[int]]) -> Chart:
+    """Records falling due per week, next 12 weeks, from the counts per rule due 0, 7,
+    14… days from now."""
+    totals = [sum(per_rule[week] for per_rule in due.values()) for week in range(WEEKS + 1)]
+    labels = [
+        (timezone.localdate(now) + datetime.timedelta(days=7 * week)).strftime("%d/%m")
+        for week in range(1, WEEKS + 1)
+    ]
+    values = [max(later - sooner, 0) for sooner, later in itertools.pairwise(totals)]
     return Chart(_("Records falling due for retention, per week"), labels, [(_("records"), values)])
 
 
@@ -84,7 +84,10 @@ def dashboard(request):
             for kind, label in Request.Kind.choices
         ],
     )
-    weekly = _weekly_due(now)
+    # One query for the table and the chart: due now, in each of 12 weeks, in 90 days.
+    days = [7 * week for week in range(WEEKS + 1)] + [FORECAST_DAYS]
+    due = retention_due_counts(now=now, days=days)
+    weekly = _weekly_due(now, due)
     breaches = [(b, b.detected_at + datetime.timedelta(hours=72)) for b in breaches_open()]
     return render(
         request,
@@ -94,13 +97,13 @@ def dashboard(request):
             "due_soon": requests_due_soon(today=today)[:10],
             "today": today,
             "runs": purge_log_latest(limit=10),
-            "forecast": retention_forecast(now=now, days=90),
+            "forecast": [(name, per_day[0], per_day[-1]) for name, per_day in due.items()],
             "consent_counts": consent_counts(),
             "breaches": breaches,
             "now": now,
             "charts": [
-                (per_month, stacked_bars_svg(per_month)),
-                (weekly, stacked_bars_svg(weekly)),
+                (per_month, stacked_bars(per_month)),
+                (weekly, stacked_bars(weekly)),
             ],
         },
     )

@@ -1,9 +1,10 @@
 """Small bar charts as server-rendered SVG: no chart framework, no JavaScript. Each chart
-comes with its figures as a table for screen readers (templates/backoffice/chart.html)."""
+comes with its figures as a table for screen readers (templates/backoffice/chart.html).
+
+Python computes where each bar goes; templates/backoffice/stacked_bars.svg draws them.
+"""
 
 import dataclasses
-
-from django.utils.html import escape
 
 PALETTE = ["#1f5fa8", "#c0392b", "#2e8b57", "#b8860b", "#6a5acd", "#555"]
 
@@ -21,7 +22,55 @@ class Chart:
         ]
 
 
-def stacked_bars_svg(chart: Chart, *, width: int = 640, height: int = 220) -> str:
+@dataclasses.dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Bar:
+    """One label's stack of segments, with its label centred below it."""
+
+    segments: list[Rect]
+    label: str
+    label_x: float
+
+
+@dataclasses.dataclass(frozen=True)
+class LegendItem:
+    name: str
+    fill: str
+    x: int
+    text_x: int
+
+
+@dataclasses.dataclass(frozen=True)
+class StackedBars:
+    """Where everything goes, in the SVG's units (coordinates rounded to 0.1)."""
+
+    title: str
+    width: int
+    height: int
+    top: int
+    top_y: int
+    baseline: int
+    axis_x: int
+    label_y: int
+    legend_y: int
+    legend_text_y: int
+    bars: list[Bar]
+    legend: list[LegendItem]
+
+    @property
+    def view_height(self) -> int:
+        return self.height + 20
+
+
+def stacked_bars(chart: Chart, *, width: int = 640, height: int = 220) -> StackedBars:
     """Stacked vertical bars, one per label, with a legend."""
     pad_left, pad_bottom, pad_top = 30, 40, 10
     totals = [sum(values[i] for _, values in chart.series) for i in range(len(chart.labels))]
@@ -29,34 +78,38 @@ def stacked_bars_svg(chart: Chart, *, width: int = 640, height: int = 220) -> st
     slot = (width - pad_left) / max(len(chart.labels), 1)
     bar = slot * 0.6
     scale = (height - pad_bottom - pad_top) / top
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 20}" '
-        f'role="img" aria-label="{escape(chart.title)}" class="chart">'
-    ]
-    parts.append(f'<text x="0" y="{pad_top + 4}" font-size="11">{top}</text>')
-    parts.append(
-        f'<line x1="{pad_left}" y1="{height - pad_bottom}" x2="{width}" y2="{height - pad_bottom}" stroke="#888"/>'
-    )
+    baseline = height - pad_bottom
+    bars = []
     for i, label in enumerate(chart.labels):
         x = pad_left + i * slot + (slot - bar) / 2
-        y = height - pad_bottom
+        y, segments = baseline, []
         for colour, (_name, values) in zip(PALETTE, chart.series, strict=False):
             h = values[i] * scale
             if h:
                 y -= h
-                parts.append(
-                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{colour}"/>'
-                )
-        parts.append(
-            f'<text x="{x + bar / 2:.1f}" y="{height - pad_bottom + 14}" font-size="10" '
-            f'text-anchor="middle">{escape(label)}</text>'
-        )
-    legend_x = pad_left
+                segments.append(Rect(_d(x), _d(y), _d(bar), _d(h), colour))
+        bars.append(Bar(segments, label, _d(x + bar / 2)))
+    legend, legend_x = [], pad_left
     for colour, (name, _values) in zip(PALETTE, chart.series, strict=False):
-        parts.append(
-            f'<rect x="{legend_x}" y="{height + 2}" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{legend_x + 14}" y="{height + 11}" font-size="11">{escape(name)}</text>'
-        )
+        legend.append(LegendItem(name, colour, legend_x, legend_x + 14))
+        # About 7 units per character of the 11-unit font, and a gap.
         legend_x += 14 + 7 * len(str(name)) + 16
-    parts.append("</svg>")
-    return "".join(parts)
+    return StackedBars(
+        title=chart.title,
+        width=width,
+        height=height,
+        top=top,
+        top_y=pad_top + 4,
+        baseline=baseline,
+        axis_x=pad_left,
+        label_y=baseline + 14,
+        legend_y=height + 2,
+        legend_text_y=height + 11,
+        bars=bars,
+        legend=legend,
+    )
+
+
+def _d(value: float) -> float:
+    """One decimal is finer than a pixel of the chart as shown."""
+    return round(value, 1)

@@ -65,7 +65,7 @@ class EnrolmentInline(admin.TabularInline):
             super()
             .get_queryset(request)
             .filter(archived_at__isnull=True)
-            .select_related("trainee", "client")
+            .select_related("trainee", "client", "session__course")
         )
 
 
@@ -173,10 +173,14 @@ class EnrolmentAdmin(RefusalAsMessage, admin.ModelAdmin):
 
     def get_queryset(self, request):
         # Archived enrolments leave the daily view for the restricted archive below.
-        queryset = super().get_queryset(request).filter(archived_at__isnull=True)
+        return super().get_queryset(request).filter(archived_at__isnull=True)
+
+    def get_list_select_related(self, request):
+        # Here, not in get_queryset: a queryset that joins anything already makes the list
+        # ignore list_select_related, and each row then fetches its trainee and session.
         if request.user.has_perm(SENSITIVE_VIEW):
-            queryset = queryset.select_related("sensitive_needs")
-        return queryset
+            return [*self.list_select_related, "sensitive_needs"]
+        return self.list_select_related
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.purposes import Purpose
+from core.purposes import Action, Channel, Purpose
 
 
 def one_line(value: str) -> None:
@@ -31,20 +31,9 @@ class PolicyVersion(models.Model):
 class ConsentRecord(models.Model):
     """One choice a person made, appended, never edited: the current state is the latest."""
 
-    # The purposes are the kernel's (core/purposes.py): every app names them.
-    Purpose = Purpose
-
-    class Action(models.TextChoices):
-        # For an objection-based purpose, "given" means informed and not objecting.
-        GIVEN = "given", _("Given")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        OBJECTED = "objected", _("Objected")
-
-    class Channel(models.TextChoices):
-        REGISTRATION_FORM = "registration_form", _("Registration form")
-        SELF_SERVICE = "self_service", _("Self-service page")
-        STAFF = "staff", _("Staff, on the person's written request")
-        UNSUBSCRIBE_LINK = "unsubscribe_link", _("Unsubscribe link")
+    # The purposes, choices and channels are the kernel's (core/purposes.py): every app
+    # names them.
+    Purpose, Action, Channel = Purpose, Action, Channel
 
     email = models.EmailField(_("email (normalised)"), db_index=True)
     trainee = models.ForeignKey(

@@ -2,8 +2,11 @@
 changes of sensitive data, exports). Lines name objects by type and id, never by their
 content."""
 
+import datetime
+
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.models import AuditEntry
@@ -35,3 +38,44 @@ def admin_history_redact(*, model, pks) -> int:
     return LogEntry.objects.filter(content_type=kind, object_id__in=[str(pk) for pk in pks]).update(
         object_repr="[erased]", change_message=""
     )
+
+
+def audit_entries(
+    *, action: str = "", object_type: str = "", actor: str = "", since: datetime.date | None = None
+) -> QuerySet[AuditEntry]:
+    """The log, newest first, filtered as the DPO asks (each filter optional)."""
+    entries = AuditEntry.objects.select_related("actor")
+    if action:
+        entries = entries.filter(action=action)
+    if object_type:
+        entries = entries.filter(object_type=object_type)
+    if actor:
+        entries = entries.filter(actor__username=actor)
+    if since:
+        entries = entries.filter(at__date__gte=since)
+    return entries
+
+
+def audit_actions() -> QuerySet:
+    """Every action the log holds, once each, for the DPO's filter."""
+    return AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
+
+
+def audit_entries_about(
+    *, objects: set[tuple[str, str]], action: str, since: datetime.datetime
+) -> list[AuditEntry]:
+    """Entries of this action since ``since`` about any of these (object type, id)."""
+    if not objects:
+        return []
+    about = Q()
+    for object_type, object_id in objects:
+        about |= Q(object_type=object_type, object_id=object_id)
+    entries = AuditEntry.objects.filter(about, action=action, at__gte=since)
+    return list(entries.select_related("actor").order_by("-at"))
+
+
+def audit_recorded(*, action: str, object_type: str, object_id) -> bool:
+    """Whether this action was ever logged about this object."""
+    return AuditEntry.objects.filter(
+        action=action, object_type=object_type, object_id=str(object_id)
+    ).exists()

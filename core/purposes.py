@@ -1,5 +1,5 @@
-"""The purposes a person consents to or objects to, named the same in every app: consent/
-records the choices, the apps holding data say which purposes concern a person
+"""The purposes a person consents to or objects to, the choices they make and how, named
+the same in every app: consent/ records the choices, the apps holding data say which purposes concern a person
 (core/providers.py, ``Provider.purposes``), campaigns ask who may receive what."""
 
 from django.db import models
@@ -23,3 +23,17 @@ class Purpose(models.TextChoices):
     # own, similar services).
     SUBSIDIARY_OFFERS = "subsidiary_offers", _("Offers from our French subsidiaries")
     NEWSLETTER = "newsletter", _("Newsletter")
+
+
+class Action(models.TextChoices):
+    # For an objection-based purpose, "given" means informed and not objecting.
+    GIVEN = "given", _("Given")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    OBJECTED = "objected", _("Objected")
+
+
+class Channel(models.TextChoices):
+    REGISTRATION_FORM = "registration_form", _("Registration form")
+    SELF_SERVICE = "self_service", _("Self-service page")
+    STAFF = "staff", _("Staff, on the person's written request")
+    UNSUBSCRIBE_LINK = "unsubscribe_link", _("Unsubscribe link")

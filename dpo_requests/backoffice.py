@@ -18,8 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from consent.selectors import consent_counts
-from core.audit import audit_record
-from core.models import AuditEntry
+from core.audit import audit_actions, audit_entries, audit_record
 from core.providers import providers
 from dpo_requests import services
 from dpo_requests.charts import Chart, stacked_bars
@@ -205,15 +204,12 @@ def act(request, pk: int):
 
 @dpo_only
 def audit_log(request):
-    entries = AuditEntry.objects.select_related("actor")
-    for field in ("action", "object_type"):
-        if request.GET.get(field):
-            entries = entries.filter(**{field: request.GET[field]})
-    if request.GET.get("actor"):
-        entries = entries.filter(actor__username=request.GET["actor"])
-    since = parse_date(request.GET.get("since") or "") if request.GET.get("since") else None
-    if since:
-        entries = entries.filter(at__date__gte=since)
+    entries = audit_entries(
+        action=request.GET.get("action", ""),
+        object_type=request.GET.get("object_type", ""),
+        actor=request.GET.get("actor", ""),
+        since=parse_date(request.GET.get("since") or ""),
+    )
     if request.GET.get("format") == "csv":
         audit_record(actor=request.user, action="audit_exported", object_type="audit")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -237,9 +233,7 @@ def audit_log(request):
         "backoffice/audit.html",
         {
             "entries": entries[:500],
-            "actions": AuditEntry.objects.order_by("action")
-            .values_list("action", flat=True)
-            .distinct(),
+            "actions": audit_actions(),
             "filters": request.GET,
         },
     )

@@ -4,11 +4,15 @@ import datetime
 from collections import Counter, OrderedDict
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
-from core.audit import EMAIL_CHANGED_BY_STAFF, IDENTITY_CONFIRMED
-from core.models import AuditEntry
+from core.audit import (
+    EMAIL_CHANGED_BY_STAFF,
+    IDENTITY_CONFIRMED,
+    audit_entries_about,
+    audit_recorded,
+)
 from core.providers import providers
 from dpo_requests.models import Breach, Request
 
@@ -18,21 +22,12 @@ def subject_records(*, email: str) -> "OrderedDict[str, list]":
     return OrderedDict((str(p.label), p.records(email=email)) for p in providers())
 
 
-def address_changes_recent(*, records, since: datetime.datetime) -> list[AuditEntry]:
+def address_changes_recent(*, records, since: datetime.datetime) -> list:
     """Staff changes, since ``since``, of the address on the records found for a request.
     Whoever controls an address staff just put on a record may not be its person: the
     DPO checks identity before answering."""
     found = {(r.model, str(r.pk)) for rows in records.values() for r in rows if r.model}
-    if not found:
-        return []
-    on_these = Q()
-    for model, pk in found:
-        on_these |= Q(object_type=model, object_id=pk)
-    return list(
-        AuditEntry.objects.filter(on_these, action=EMAIL_CHANGED_BY_STAFF, at__gte=since)
-        .select_related("actor")
-        .order_by("-at")
-    )
+    return audit_entries_about(objects=found, action=EMAIL_CHANGED_BY_STAFF, since=since)
 
 
 def subject_holds_sensitive(*, email: str) -> bool:
@@ -42,9 +37,9 @@ def subject_holds_sensitive(*, email: str) -> bool:
 
 def identity_confirmed(*, request: Request) -> bool:
     """Whether the DPO confirmed they checked who made this request."""
-    return AuditEntry.objects.filter(
-        action=IDENTITY_CONFIRMED, object_type=Request._meta.label_lower, object_id=str(request.pk)
-    ).exists()
+    return audit_recorded(
+        action=IDENTITY_CONFIRMED, object_type=Request._meta.label_lower, object_id=request.pk
+    )
 
 
 def subject_export(*, email: str) -> dict:

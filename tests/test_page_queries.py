@@ -27,16 +27,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from dpo_requests.audit import EMAIL_CHANGED_BY_STAFF, audit_record
-from dpo_requests.providers import providers
-from retention.schedule import RULES
 
-from consent.models import Campaign, CampaignRecipient, ConsentRecord, PolicyVersion
+from campaigns.models import Campaign, CampaignRecipient
+from consent.models import ConsentRecord, PolicyVersion
 from consent.services import consent_record
 from cookies.models import AudienceHit, ConsentLog, CookieRegistryVersion
-from core.models import OutboxEmail
-from dpo_requests.models import AuditEntry, Breach, Recipient, Request
-from retention.models import Hold, PurgeLog
+from core.audit import EMAIL_CHANGED_BY_STAFF, audit_record
+from core.models import AuditEntry, Hold, OutboxEmail
+from core.providers import providers
+from core.schedule import RULES
+from dpo_requests.models import Breach, Recipient, Request
+from retention.models import PurgeLog
 from tests.factories import (
     ClientContactFactory,
     CourseFactory,
@@ -45,9 +46,8 @@ from tests.factories import (
     SessionFactory,
     TraineeFactory,
 )
-from training.models import PendingRegistration
+from training.models import Enrolment, PendingRegistration, ProcessorNotice
 from training.sensitive_needs import sensitive_needs_record
-from training.models import Enrolment, ProcessorNotice
 
 BUDGET = 25
 # A request's page asks each privacy provider for the person's records, and for an

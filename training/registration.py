@@ -19,11 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consent.models import ConsentRecord
 from consent.selectors import consent_state
 from consent.services import consent_record
 from core.addresses import email_normalise
 from core.outbox import email_enqueue
+from core.purposes import Action, Channel, Purpose
 from trainees.services import trainee_from_registration
 from training.emails import registration_outcome_message
 from training.models import Enrolment, PendingRegistration, Session
@@ -136,9 +136,9 @@ def registration_submit(
         # Stopping processing needs no proof of identity: it applies at once.
         consent_record(
             email=email,
-            purpose=ConsentRecord.Purpose.TRAINEE_OFFERS,
-            action=ConsentRecord.Action.OBJECTED,
-            channel=ConsentRecord.Channel.REGISTRATION_FORM,
+            purpose=Purpose.TRAINEE_OFFERS,
+            action=Action.OBJECTED,
+            channel=Channel.REGISTRATION_FORM,
             at=now,
         )
     enrolled = Enrolment.objects.filter(trainee__email__iexact=email, session=session).exclude(
@@ -278,7 +278,7 @@ def _apply(*, pending: PendingRegistration, session: Session, now) -> Enrolment:
         disability_adaptations=pending.disability_adaptations or "",
         disability_consent=pending.disability_consent,
         now=now,
-        channel=ConsentRecord.Channel.REGISTRATION_FORM,
+        channel=Channel.REGISTRATION_FORM,
     )
     _record_offers_choice(pending=pending, trainee=trainee, now=now)
     enrolment_confirmation_queue(enrolment=enrolment)
@@ -286,7 +286,7 @@ def _apply(*, pending: PendingRegistration, session: Session, now) -> Enrolment:
 
 
 def _record_offers_choice(*, pending: PendingRegistration, trainee, now) -> None:
-    offers, actions = ConsentRecord.Purpose.TRAINEE_OFFERS, ConsentRecord.Action
+    offers, actions = Purpose.TRAINEE_OFFERS, Action
     # An objection was recorded when the form was sent. Informed here for the first time
     # and not objecting: consent given. A form left unticked never lifts an earlier
     # objection: only the person, on their own page, can do that.
@@ -296,15 +296,15 @@ def _record_offers_choice(*, pending: PendingRegistration, trainee, now) -> None
             trainee=trainee,
             purpose=offers,
             action=actions.GIVEN,
-            channel=ConsentRecord.Channel.REGISTRATION_FORM,
+            channel=Channel.REGISTRATION_FORM,
             at=now,
         )
     if pending.accepts_subsidiary_offers:
         consent_record(
             email=pending.email,
             trainee=trainee,
-            purpose=ConsentRecord.Purpose.SUBSIDIARY_OFFERS,
+            purpose=Purpose.SUBSIDIARY_OFFERS,
             action=actions.GIVEN,
-            channel=ConsentRecord.Channel.REGISTRATION_FORM,
+            channel=Channel.REGISTRATION_FORM,
             at=now,
         )

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consent.models import ConsentRecord
 from consent.services import consent_record
 from core.addresses import email_normalise
+from core.purposes import Action, Channel, Purpose
 from training.models import SensitiveNeeds
 
 
@@ -49,7 +49,7 @@ def sensitive_needs_record(
     disability_adaptations: str,
     disability_consent: bool,
     now: datetime.datetime,
-    channel: str = ConsentRecord.Channel.STAFF,
+    channel: str = Channel.STAFF,
 ) -> SensitiveNeeds | None:
     """Store the needs of one enrolment, replacing earlier ones; None when nothing is left.
 
@@ -68,12 +68,12 @@ def sensitive_needs_record(
     )
     needs = SensitiveNeeds.objects.filter(enrolment=enrolment).first()
     before = {
-        ConsentRecord.Purpose.ALLERGY_DATA: bool(needs and needs.food_allergies),
-        ConsentRecord.Purpose.DISABILITY_DATA: bool(needs and needs.disability_adaptations),
+        Purpose.ALLERGY_DATA: bool(needs and needs.food_allergies),
+        Purpose.DISABILITY_DATA: bool(needs and needs.disability_adaptations),
     }
     after = {
-        ConsentRecord.Purpose.ALLERGY_DATA: bool(food_allergies),
-        ConsentRecord.Purpose.DISABILITY_DATA: bool(disability_adaptations),
+        Purpose.ALLERGY_DATA: bool(food_allergies),
+        Purpose.DISABILITY_DATA: bool(disability_adaptations),
     }
     if not food_allergies and not disability_adaptations:
         if needs is not None:
@@ -98,7 +98,7 @@ def sensitive_needs_record(
                 email=enrolment.trainee.email,
                 trainee=enrolment.trainee,
                 purpose=purpose,
-                action=ConsentRecord.Action.GIVEN if held else ConsentRecord.Action.WITHDRAWN,
+                action=Action.GIVEN if held else Action.WITHDRAWN,
                 channel=channel,
                 at=now,
             )

@@ -10,10 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clients.models import Organisation
-from core.models import OutboxEmail
 from core.outbox import email_enqueue
-from trainees.models import Trainee
 from training.emails import enrolment_confirmation_message, processor_notice_message
 from training.models import Course, Enrolment, LegalBasis, ProcessorNotice, Session
 from training.selectors import enrolment_refusal, session_seats_taken
@@ -40,10 +37,10 @@ class EnrolmentRefused(ValidationError):
 @transaction.atomic
 def enrolment_create(
     *,
-    trainee: Trainee,
+    trainee,
     session: Session,
     source: str,
-    client: Organisation | None = None,
+    client=None,
     status: str = Enrolment.Status.PENDING,
     confirmation: str = Enrolment.Confirmation.NOT_NEEDED,
     employer_name: str = "",
@@ -75,7 +72,7 @@ def enrolment_create(
 
 
 @transaction.atomic
-def enrolment_set_source(*, enrolment: Enrolment, source: str, client: Organisation | None):
+def enrolment_set_source(*, enrolment: Enrolment, source: str, client):
     """Correct who registered the trainee (and so our role): the employer, or themself."""
     enrolment.source = source
     enrolment.client = client if source == Enrolment.Source.EMPLOYER else None
@@ -176,10 +173,10 @@ def enrolment_confirmation_requeue(*, enrolment_id: int) -> bool:
     return True
 
 
-def enrolment_confirmation_outcome(*, email: OutboxEmail) -> None:
+def enrolment_confirmation_outcome(*, email) -> None:
     """The outbox sent the confirmation, or gave up on it: the enrolment says so, for
     staff (called by the outbox's signals, in the transaction that records the outcome)."""
-    if email.status == OutboxEmail.Status.SENT:
+    if email.status == email.Status.SENT:
         outcome = {
             "confirmation": Enrolment.Confirmation.SENT,
             "confirmation_sent_at": email.sent_at,

@@ -70,3 +70,16 @@ def consent_give(
     consent_record(
         email=email, purpose=purpose, action=Action.GIVEN, channel=channel, at=now, note=note
     )
+
+
+# The privacy policy version this code implements; publishing a new text adds a row.
+FIRST_POLICY = {"number": "1.0", "published_on": datetime.date(2026, 11, 26)}
+
+
+def policy_first_version_publish(sender=None, **kwargs) -> None:
+    """Make sure the policy the product ships with is published (idempotent; run after
+    every migrate)."""
+    PolicyVersion.objects.get_or_create(
+        number=FIRST_POLICY["number"],
+        defaults={"published_on": FIRST_POLICY["published_on"], "summary": "First version."},
+    )

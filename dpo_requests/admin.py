@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audit_record
 from core.models import AuditEntry
 from dpo_requests.models import Breach, Recipient, Request
-from dpo_requests.register import ACTIVITIES
+from dpo_requests.processing_record import ACTIVITIES
 from dpo_requests.services import request_log_by_staff
 
 

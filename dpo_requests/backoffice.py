@@ -25,7 +25,7 @@ from dpo_requests.charts import Chart, stacked_bars
 from dpo_requests.emails import TO_PERSON, request_message
 from dpo_requests.forms import ExtendForm, ForwardForm, NoteForm, ReasonForm
 from dpo_requests.models import Request
-from dpo_requests.register import register_rows
+from dpo_requests.processing_record import processing_record_rows
 from dpo_requests.selectors import (
     address_changes_recent,
     breaches_open,
@@ -240,12 +240,12 @@ def audit_log(request):
 
 
 @dpo_only
-def register(request):
-    rows = register_rows()
+def processing_record(request):
+    rows = processing_record_rows()
     if request.GET.get("format") == "csv":
         audit_record(actor=request.user, action="register_exported", object_type="register")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="processing-register.csv"'
+        response["Content-Disposition"] = 'attachment; filename="record-of-processing.csv"'
         writer = csv.writer(response)
         writer.writerow(
             [
@@ -282,7 +282,9 @@ def register(request):
             )
         return response
     return render(
-        request, "backoffice/register.html", {"rows": rows, "organisation": settings.ORGANISATION}
+        request,
+        "backoffice/processing_record.html",
+        {"rows": rows, "organisation": settings.ORGANISATION},
     )
 
 

@@ -9,6 +9,6 @@ urlpatterns = [
     path("requests/<int:pk>/", backoffice.detail, name="request"),
     path("requests/<int:pk>/act/", backoffice.act, name="act"),
     path("audit/", backoffice.audit_log, name="audit"),
-    path("register/", backoffice.register, name="register"),
+    path("record-of-processing/", backoffice.processing_record, name="processing_record"),
     path("emails/", backoffice.email_templates, name="emails"),
 ]

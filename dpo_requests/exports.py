@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from dpo_requests.models import Request
-from dpo_requests.register import register_rows
+from dpo_requests.processing_record import processing_record_rows
 from dpo_requests.selectors import subject_export, subject_records
 
 
@@ -57,7 +57,7 @@ def _about_the_processing() -> list[dict]:
                 f"{rule.data}: {rule.period()} → {rule.action}" for rule in row["retention"]
             ],
         }
-        for row in register_rows()
+        for row in processing_record_rows()
     ]
 
 

@@ -13,6 +13,7 @@ from core.audit import (
     audit_entries_about,
     audit_recorded,
 )
+from core.periods import months_before
 from core.providers import providers
 from dpo_requests.models import Breach, Request
 
@@ -88,8 +89,6 @@ def request_counts_by_status() -> dict[str, int]:
 def requests_per_month(*, months: int, today: datetime.date) -> list[tuple[datetime.date, Counter]]:
     """Requests received per month and kind, the last ``months`` months (oldest first)."""
     # The current month and the ``months - 1`` before it.
-    from core.periods import months_before
-
     start = months_before(today.replace(day=1), months - 1)
     rows = (
         Request.objects.filter(received_at__date__gte=start)

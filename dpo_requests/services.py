@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from clients.selectors import contact_by_id, contact_for_requests
 from core.addresses import email_normalise
 from core.audit import IDENTITY_CONFIRMED, audit_record
 from core.outbox import email_enqueue
@@ -38,8 +39,6 @@ def _email_on_commit(request: Request, template: str, **extra) -> None:
     the client contact's) and stored in the outbox with the step itself: it leaves once
     the step commits, and neither a broker nor a mail server outage loses it."""
     if template == "forwarded_client":
-        from clients.selectors import contact_by_id
-
         contact = contact_by_id(contact_id=extra["contact_id"])
         message = request_message(
             request=request,
@@ -158,8 +157,6 @@ def request_extend(*, request: Request, actor, months: int, reason: str, now) ->
 def request_forward(*, request: Request, actor, client_id: int, now) -> Request:
     """We are processor for this data: the client (controller) answers; we pass the
     request on, assist, and tell the person who the controller is."""
-    from clients.selectors import contact_for_requests
-
     _refuse_unless(request, *ACTIONABLE)
     contact = contact_for_requests(organisation_id=client_id)
     if contact is None:

@@ -8,6 +8,7 @@ class StaffAuthConfig(AppConfig):
     verbose_name = _("Staff sign-in")
 
     def ready(self):
+        # The sync reads permissions, which exist only once the apps are ready.
         from staff_auth.groups import staff_groups_sync
 
         # After every app's migrate (each one creates its own permissions first).

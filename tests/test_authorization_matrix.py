@@ -51,8 +51,8 @@ PAGES = {
     "set_language": EVERYONE,
     "training:session_list": EVERYONE,
     "training:session_detail": EVERYONE,
-    "training:register": EVERYONE,
-    "training:registered": EVERYONE,
+    "training:registration_form": EVERYONE,
+    "training:registration_submitted": EVERYONE,
     "consent:privacy": EVERYONE,
     "consent:request": EVERYONE,
     "consent:manage": EVERYONE,
@@ -68,7 +68,7 @@ PAGES = {
     "backoffice:request": ONLY({DPO, SUPERUSER}),
     "backoffice:act": ONLY({DPO, SUPERUSER}),
     "backoffice:audit": ONLY({DPO, SUPERUSER}),
-    "backoffice:register": ONLY({DPO, SUPERUSER}),
+    "backoffice:processing_record": ONLY({DPO, SUPERUSER}),
     "backoffice:emails": ONLY({DPO, SUPERUSER}),
     # The admin's own pages.
     "admin:index": STAFF,
@@ -89,7 +89,7 @@ PAGES = {
     "staff_auth:enrol": STAFF,
     "staff_auth:recovery_codes": STAFF,
     # A registration's confirmation: nobody confirms without the emailed link.
-    "training:confirm": NOBODY,
+    "training:registration_confirmation": NOBODY,
     # The admin's TOTP device pages show a secret's QR code: user management only.
     "admin:otp_totp_totpdevice_config": ONLY({SUPERUSER}),
     "admin:otp_totp_totpdevice_qrcode": ONLY({SUPERUSER}),
@@ -344,15 +344,15 @@ def _urls(name: str, site) -> list[tuple[str, str]]:
     email = enrolment.trainee.email
     simple = {
         "training:session_detail": {"pk": session_pk},
-        "training:register": {"pk": session_pk},
-        "training:registered": {"pk": session_pk},
+        "training:registration_form": {"pk": session_pk},
+        "training:registration_submitted": {"pk": session_pk},
         "consent:manage": {"token": self_service_token_make(email=email)},
         "consent:unsubscribe": {
             "token": unsubscribe_token_make(email=email, purpose="training_offers")
         },
         "dpo_requests:verify": {"token": "forged"},
         "dpo_requests:download": {"token": "forged"},
-        "training:confirm": {"token": "forged"},
+        "training:registration_confirmation": {"token": "forged"},
         "backoffice:request": {"pk": _object_id("dpo_requests.request")},
         "backoffice:act": {"pk": _object_id("dpo_requests.request")},
     }
@@ -382,7 +382,7 @@ def _urls(name: str, site) -> list[tuple[str, str]]:
     if name.startswith("admin:otp_totp_totpdevice_") and name.endswith(("config", "qrcode")):
         return [(method, reverse(name, args=[_object_id("otp_totp.totpdevice")]))]
     urls = [(method, reverse(name))]
-    if name in ("backoffice:audit", "backoffice:register"):
+    if name in ("backoffice:audit", "backoffice:processing_record"):
         urls.append(("get", reverse(name) + "?format=csv"))
     return urls
 

@@ -5,7 +5,7 @@ from django.utils import translation
 
 from clients.models import ClientContact
 from core.schedule import RULES
-from dpo_requests.register import ACTIVITIES
+from dpo_requests.processing_record import ACTIVITIES
 from trainees.models import Trainee
 from training.forms import RegistrationForm
 

@@ -227,11 +227,11 @@ def _backoffice_pages() -> list[tuple[str, str]]:
     """(name, url) of every page of the DPO's back-office, and the retention page."""
     pages = [
         (name, reverse(f"backoffice:{name}"))
-        for name in ("dashboard", "queue", "audit", "register", "emails")
+        for name in ("dashboard", "queue", "audit", "processing_record", "emails")
     ]
     pages += [
         ("audit csv", reverse("backoffice:audit") + "?format=csv"),
-        ("register csv", reverse("backoffice:register") + "?format=csv"),
+        ("register csv", reverse("backoffice:processing_record") + "?format=csv"),
         ("queue, all done", reverse("backoffice:queue") + "?status=done"),
         ("retention", reverse("retention:overview")),
     ]

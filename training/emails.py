@@ -80,7 +80,9 @@ def registration_outcome_message(
             "hours": settings.REGISTRATION_CONFIRM_HOURS,
             "organisation": settings.ORGANISATION,
             "confirm_url": (
-                settings.SITE_URL + reverse("training:confirm", args=[token]) if token else ""
+                settings.SITE_URL + reverse("training:registration_confirmation", args=[token])
+                if token
+                else ""
             ),
             "session_list_url": settings.SITE_URL + reverse("training:session_list"),
         }

@@ -34,12 +34,12 @@ def session_detail(request, pk: int):
 
 @never_cache  # sent back with its errors, the form holds what the person typed, needs too
 @require_http_methods(["GET", "POST"])
-def register(request, pk: int):
+def registration_form(request, pk: int):
     """The public registration form for one session still open for registration."""
     session = get_object_or_404(session_list_with_seats(), pk=pk)
     if not session_is_open(session=session, today=timezone.localdate()):
         return render(
-            request, "trainees/registration_closed.html", {"session": session}, status=410
+            request, "training/registration_closed.html", {"session": session}, status=410
         )
     form = RegistrationForm(request.POST or None, meals_provided=session.meals_provided)
     if request.method == "POST" and form.is_valid():
@@ -60,12 +60,12 @@ def register(request, pk: int):
         else:
             # The same page whatever became of it (awaiting confirmation, already
             # enrolled, full): the email, which only the address's owner reads, says it.
-            return redirect("training:registered", pk=session.pk)
-    return render(request, "trainees/register.html", {"session": session, "form": form})
+            return redirect("training:registration_submitted", pk=session.pk)
+    return render(request, "training/registration_form.html", {"session": session, "form": form})
 
 
 @never_cache  # the registration path keeps one rule
-def registered(request, pk: int):
+def registration_submitted(request, pk: int):
     """What happens after a registration: check your email.
 
     No seat count here: read straight after submitting, it would tell whether the
@@ -73,14 +73,14 @@ def registered(request, pk: int):
     session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
     return render(
         request,
-        "trainees/registered.html",
+        "training/registration_submitted.html",
         {"session": session, "hours": settings.REGISTRATION_CONFIRM_HOURS},
     )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def confirm(request, token: str):
+def registration_confirmation(request, token: str):
     """The link emailed to the address: GET shows a button, only its POST confirms, so
     that a mail scanner fetching the link confirms nothing."""
     now = timezone.now()
@@ -91,7 +91,7 @@ def confirm(request, token: str):
     status = _CONFIRM_PAGES.get(found.outcome, 200)
     return render(
         request,
-        "trainees/confirm.html",
+        "training/registration_confirmation.html",
         {
             "outcome": found.outcome,
             "session": found.session,

@@ -66,7 +66,7 @@ def test_suppression_survives_deletion_reimport_and_registration(
     session = SessionFactory()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("training:register", args=[session.pk]),
+            reverse("training:registration_form", args=[session.pk]),
             {
                 "surname": "Lambert",
                 "first_name": "Alice",

@@ -188,7 +188,7 @@ def _registration_form(**fields):
 
 def _register(world):
     response = world.client.post(
-        reverse("training:register", args=[world.session.pk]), _registration_form()
+        reverse("training:registration_form", args=[world.session.pk]), _registration_form()
     )
     assert response.status_code == 302
     return response
@@ -430,7 +430,7 @@ def test_no_email_carries_an_allergy_or_a_disability_value(client, session):
     session.meals_provided = True
     session.save()
     client.post(
-        reverse("training:register", args=[session.pk]),
+        reverse("training:registration_form", args=[session.pk]),
         _registration_form(
             food_allergies="Arachides",
             allergies_consent="on",

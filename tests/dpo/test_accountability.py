@@ -83,9 +83,11 @@ def test_the_record_of_processing_is_generated_with_recipients_transfers_and_ret
     )
     client.force_login(dpo)
 
-    page = client.get(reverse("backoffice:register"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(
+        reverse("backoffice:processing_record"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     csv = client.get(
-        reverse("backoffice:register"), {"format": "csv"}, HTTP_ACCEPT_LANGUAGE="en"
+        reverse("backoffice:processing_record"), {"format": "csv"}, HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
 
     assert "Training registration and management" in page
@@ -222,7 +224,7 @@ def test_the_audit_log_is_read_only_filterable_and_exportable(client, dpo, eve):
         "backoffice:dashboard",
         "backoffice:queue",
         "backoffice:audit",
-        "backoffice:register",
+        "backoffice:processing_record",
         "backoffice:emails",
     ],
 )

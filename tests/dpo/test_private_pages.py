@@ -68,9 +68,9 @@ def _sample_urls(dsr: Request, session_id: int) -> dict[str, list[str]]:
             reverse("backoffice:audit"),
             reverse("backoffice:audit") + "?format=csv",
         ],
-        "backoffice/register/": [
-            reverse("backoffice:register"),
-            reverse("backoffice:register") + "?format=csv",
+        "backoffice/record-of-processing/": [
+            reverse("backoffice:processing_record"),
+            reverse("backoffice:processing_record") + "?format=csv",
         ],
         "backoffice/emails/": [reverse("backoffice:emails")],
         "backoffice/retention/": [reverse("retention:overview")],
@@ -80,8 +80,10 @@ def _sample_urls(dsr: Request, session_id: int) -> dict[str, list[str]]:
             reverse("dpo_requests:download", args=[download]),
             reverse("dpo_requests:download", args=["forged"]),
         ],
-        "sessions/<int:pk>/register/": [reverse("training:register", args=[session_id])],
-        "sessions/<int:pk>/register/done/": [reverse("training:registered", args=[session_id])],
+        "sessions/<int:pk>/register/": [reverse("training:registration_form", args=[session_id])],
+        "sessions/<int:pk>/register/done/": [
+            reverse("training:registration_submitted", args=[session_id])
+        ],
     }
 
 
@@ -103,7 +105,7 @@ def test_every_page_of_the_private_areas_says_no_store(client, answered, session
 
 def test_a_registration_form_sent_back_with_its_errors_is_not_cached(client, session):
     response = client.post(
-        reverse("training:register", args=[session.pk]),
+        reverse("training:registration_form", args=[session.pk]),
         {"food_allergies": "Arachides", "email": "not-an-address"},
     )
 

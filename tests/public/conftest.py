@@ -41,7 +41,9 @@ def register(client, django_capture_on_commit_callbacks):
 
     def send(session, data, **headers):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(reverse("training:register", args=[session.pk]), data, **headers)
+            return client.post(
+                reverse("training:registration_form", args=[session.pk]), data, **headers
+            )
 
     return send
 

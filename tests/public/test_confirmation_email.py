@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def register(client, session, data, **headers):
     """Send the form, then confirm from the emailed link; the emails are in mail.outbox."""
-    response = client.post(reverse("training:register", args=[session.pk]), data, **headers)
+    response = client.post(
+        reverse("training:registration_form", args=[session.pk]), data, **headers
+    )
     if response.status_code == 302:
         response = client.post(confirm_link(data["email"]), **headers)
     return response
@@ -88,7 +90,7 @@ def test_the_email_leaves_only_after_the_registration_is_committed(client, sessi
 def test_with_the_broker_down_the_registration_stands_and_the_email_follows_later(
     client, session, form_data, dead_broker
 ):
-    submitted = client.post(reverse("training:register", args=[session.pk]), form_data)
+    submitted = client.post(reverse("training:registration_form", args=[session.pk]), form_data)
 
     assert submitted.status_code == 302
     assert mail.outbox == []  # "confirm your registration" waits in the outbox
@@ -110,7 +112,7 @@ def test_with_the_broker_down_the_registration_stands_and_the_email_follows_late
 def test_with_the_mail_server_down_the_registration_stands_and_the_email_is_retried(
     client, session, form_data, settings
 ):
-    client.post(reverse("training:register", args=[session.pk]), form_data)
+    client.post(reverse("training:registration_form", args=[session.pk]), form_data)
     link = confirm_link(form_data["email"])
     mail.outbox.clear()
     # Now SMTP on a port nobody listens on: sending fails with a real connection error.
@@ -133,7 +135,7 @@ def test_with_the_mail_server_down_the_registration_stands_and_the_email_is_retr
 def test_an_address_the_outbox_gives_up_on_is_shown_as_failed_to_staff(
     client, session, form_data, settings
 ):
-    client.post(reverse("training:register", args=[session.pk]), form_data)
+    client.post(reverse("training:registration_form", args=[session.pk]), form_data)
     link = confirm_link(form_data["email"])
     # The address took the confirmation link, then its server refuses our mail for good.
     settings.EMAIL_BACKEND = "tests.mail_backends.RefusingBackend"

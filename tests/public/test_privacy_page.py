@@ -84,7 +84,7 @@ def test_public_pages_make_no_third_party_request(client, session):
     for path in (
         "/",
         reverse("training:session_detail", args=[session.pk]),
-        reverse("training:register", args=[session.pk]),
+        reverse("training:registration_form", args=[session.pk]),
         reverse("consent:privacy"),
     ):
         html = client.get(path).content.decode()

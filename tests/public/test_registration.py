@@ -33,7 +33,7 @@ def nothing_stored():
 def test_a_person_registers_and_we_are_controller(register, confirm, session, form_data):
     response = register(session, form_data)
     assert response.status_code == 302
-    assert response["Location"] == reverse("training:registered", args=[session.pk])
+    assert response["Location"] == reverse("training:registration_submitted", args=[session.pk])
 
     confirm(form_data["email"])
 
@@ -57,7 +57,7 @@ def test_the_page_after_registering_says_to_check_the_email(client, register, se
 
 @pytest.mark.policy("D3")
 def test_every_field_says_whether_it_is_mandatory_and_why_it_is_asked(client, session):
-    response = client.get(reverse("training:register", args=[session.pk]), **EN)
+    response = client.get(reverse("training:registration_form", args=[session.pk]), **EN)
 
     form = response.context["form"]
     html = response.content.decode()
@@ -99,7 +99,7 @@ def test_allergies_are_not_even_asked_when_the_session_has_no_meals(
 ):
     no_meals = SessionFactory(meals_provided=False)
 
-    page = client.get(reverse("training:register", args=[no_meals.pk]))
+    page = client.get(reverse("training:registration_form", args=[no_meals.pk]))
     form_data.update(food_allergies="Gluten", allergies_consent="on")
     register_and_confirm(no_meals, form_data)
 
@@ -110,7 +110,7 @@ def test_allergies_are_not_even_asked_when_the_session_has_no_meals(
 
 @pytest.mark.policy("S2")
 def test_the_consent_boxes_are_separate_and_unticked(client, session):
-    html = client.get(reverse("training:register", args=[session.pk])).content.decode()
+    html = client.get(reverse("training:registration_form", args=[session.pk])).content.decode()
     form = html[html.index('<form method="post" novalidate') :]
     form = form[: form.index("</form>")]
 
@@ -193,7 +193,9 @@ def test_the_trainee_can_object_to_offers_right_on_the_form(register, confirm, s
 
 @pytest.mark.policy("P3")
 def test_the_form_says_offers_come_from_us_and_our_french_subsidiaries(client, session):
-    html = client.get(reverse("training:register", args=[session.pk]), **EN).content.decode()
+    html = client.get(
+        reverse("training:registration_form", args=[session.pk]), **EN
+    ).content.decode()
 
     assert "offers and information about our own training courses" in html
     assert "I do not want to receive offers." in html
@@ -234,7 +236,7 @@ def test_a_full_session_is_said_by_email_and_nothing_is_stored(client, register,
 
     register(full, form_data, **EN)
 
-    page = client.get(reverse("training:register", args=[full.pk]), **EN)
+    page = client.get(reverse("training:registration_form", args=[full.pk]), **EN)
     assert "This session is full" in page.content.decode()
     assert "This session is full" in mail.outbox[-1].body
     assert Trainee.objects.count() == 1  # the one already enrolled
@@ -283,8 +285,8 @@ def test_a_session_that_has_started_is_closed_for_registration(client, form_data
     start = timezone.localdate() + datetime.timedelta(days=days_from_today)
     started = SessionFactory(start_date=start, end_date=start + datetime.timedelta(days=2))
 
-    page = client.get(reverse("training:register", args=[started.pk]), **EN)
-    post = client.post(reverse("training:register", args=[started.pk]), form_data)
+    page = client.get(reverse("training:registration_form", args=[started.pk]), **EN)
+    post = client.post(reverse("training:registration_form", args=[started.pk]), form_data)
 
     assert page.status_code == post.status_code == 410
     assert "registration is closed" in page.content.decode()
@@ -305,7 +307,9 @@ def test_a_post_without_csrf_token_is_refused_with_a_page_and_nothing_stored(ses
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post(reverse("training:register", args=[session.pk]), form_data, **EN)
+    response = strict.post(
+        reverse("training:registration_form", args=[session.pk]), form_data, **EN
+    )
 
     assert response.status_code == 403
     assert "Nothing was recorded" in response.content.decode()
@@ -436,4 +440,4 @@ def test_a_session_page_shows_its_facts_and_the_way_to_register(client, session)
     html = response.content.decode()
     assert "Sauveteur secouriste du travail" in html
     assert "Lyon" in html and "Nadia Benali" in html
-    assert reverse("training:register", args=[session.pk]) in html
+    assert reverse("training:registration_form", args=[session.pk]) in html

@@ -378,7 +378,7 @@ def test_the_registration_form_reveals_nothing_either(client, register, session,
     response = register(session, form_data, **EN)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("training:registered", args=[session.pk])
+    assert response["Location"] == reverse("training:registration_submitted", args=[session.pk])
 
 
 @pytest.mark.policy("S4")

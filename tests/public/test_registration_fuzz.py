@@ -74,7 +74,7 @@ def test_any_input_gets_a_page_and_a_whole_registration_or_nothing(
     before = _counts()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("training:register", args=[session.pk]), data)
+        response = client.post(reverse("training:registration_form", args=[session.pk]), data)
 
     assert response.status_code in (200, 302)
     after = _counts()

@@ -121,7 +121,7 @@ SECURITY = _(
 )
 
 
-def register_rows() -> list[dict]:
+def processing_record_rows() -> list[dict]:
     recipients = list(Recipient.objects.all())
     rows = []
     for activity in ACTIVITIES:

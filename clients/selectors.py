@@ -5,6 +5,7 @@ from core.addresses import email_normalise
 
 
 def contacts_by_email(*, email: str):
+    """The client contacts with this address, whatever its case."""
     return ClientContact.objects.filter(email__iexact=email_normalise(email))
 
 
@@ -19,6 +20,7 @@ def contact_for_requests(*, organisation_id: int) -> ClientContact | None:
 
 
 def contact_by_id(*, contact_id: int) -> ClientContact:
+    """One client contact, with its organisation."""
     return ClientContact.objects.select_related("organisation").get(pk=contact_id)
 
 

@@ -48,6 +48,7 @@ def consent_state(*, email: str) -> dict[str, str]:
 
 
 def is_suppressed(*, email: str, purpose: str) -> bool:
+    """Whether this address asked never to receive this purpose's emails again."""
     return Suppression.objects.filter(address_hash=address_hash(email), purpose=purpose).exists()
 
 

@@ -19,3 +19,8 @@ def months_before(moment, months: int):
     year, month = divmod(month_index, 12)
     day = min(moment.day, calendar.monthrange(year, month + 1)[1])
     return moment.replace(year=year, month=month + 1, day=day)
+
+
+def months_after(day, months: int):
+    """The same day ``months`` calendar months later (clamped to the month's last day)."""
+    return months_before(day, -months)

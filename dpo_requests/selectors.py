@@ -44,6 +44,7 @@ def identity_confirmed(*, request: Request) -> bool:
 
 
 def subject_export(*, email: str) -> dict:
+    """Everything every provider holds about this address, for the access archive."""
     data = {}
     for provider in providers():
         data.update(provider.export(email=email))
@@ -51,6 +52,7 @@ def subject_export(*, email: str) -> dict:
 
 
 def erasure_plan(*, email: str, today: datetime.date) -> list:
+    """What an erasure would do to each record found for this address, and why."""
     return [
         planned
         for provider in providers()
@@ -70,11 +72,13 @@ def processor_clients(*, records) -> dict[int, str]:
 
 
 def request_queue(*, status: str | None = None):
+    """Verified requests: the open ones, or those in ``status``."""
     queue = Request.objects.exclude(status=Request.Status.AWAITING_VERIFICATION)
     return queue.filter(status=status) if status else queue.filter(status__in=Request.OPEN_STATUSES)
 
 
 def requests_due_soon(*, today: datetime.date):
+    """Open requests due within DSR_DUE_SOON_DAYS, soonest first."""
     return Request.objects.filter(
         status__in=Request.OPEN_STATUSES,
         due_on__lte=today + datetime.timedelta(days=settings.DSR_DUE_SOON_DAYS),
@@ -82,6 +86,7 @@ def requests_due_soon(*, today: datetime.date):
 
 
 def request_counts_by_status() -> dict[str, int]:
+    """How many requests are in each status."""
     rows = Request.objects.values_list("status").annotate(n=Count("pk"))
     return {status: n for status, n in rows}
 
@@ -109,4 +114,5 @@ def requests_per_month(*, months: int, today: datetime.date) -> list[tuple[datet
 
 
 def breaches_open():
+    """Breaches not yet closed."""
     return Breach.objects.filter(closed_at__isnull=True)

@@ -14,7 +14,7 @@ from clients.selectors import contact_by_id, contact_for_requests
 from core.addresses import email_normalise
 from core.audit import IDENTITY_CONFIRMED, audit_record
 from core.outbox import email_enqueue
-from core.periods import months_before
+from core.periods import months_after
 from core.providers import KEEP, providers
 from dpo_requests.emails import due_soon_message, request_message
 from dpo_requests.exports import export_remove, export_write, exports_delete
@@ -28,10 +28,6 @@ from dpo_requests.selectors import (
 
 logger = logging.getLogger(__name__)
 Status = Request.Status
-
-
-def months_after(day: datetime.date, months: int) -> datetime.date:
-    return months_before(day, -months)
 
 
 def _email_on_commit(request: Request, template: str, **extra) -> None:
@@ -179,6 +175,7 @@ def _close(
 
 @transaction.atomic
 def request_refuse(*, request: Request, actor, reason: str, now) -> Request:
+    """Refuse a request, with its reason, which the person is told."""
     _refuse_unless(request, *OPEN)
     if not reason.strip():
         raise ValidationError(_("A refusal needs its reason."))

@@ -45,6 +45,7 @@ def lease_take(*, name: str, holder: str, now: datetime.datetime) -> bool:
 
 
 def lease_release(*, name: str, holder: str) -> None:
+    """Give the lease back (only its holder can)."""
     JobLock.objects.filter(name=name, holder=holder).delete()
 
 

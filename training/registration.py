@@ -141,6 +141,24 @@ def registration_submit(
             channel=Channel.REGISTRATION_FORM,
             at=now,
         )
+    outcome, token = _outcome_and_hold(
+        session=session, email=email, details=details, language=language, now=now
+    )
+    email_enqueue(
+        message=registration_outcome_message(
+            template=_EMAIL_TEMPLATES[outcome],
+            session=session,
+            email=email,
+            language=language,
+            token=token,
+        ),
+        kind=_EMAIL_KINDS[outcome],
+    )
+    return outcome
+
+
+def _outcome_and_hold(*, session, email, details, language, now) -> tuple[str, str | None]:
+    """What the submission comes to, holding a seat where it must; the token to email."""
     enrolled = Enrolment.objects.filter(trainee__email__iexact=email, session=session).exclude(
         status=Enrolment.Status.CANCELLED
     )
@@ -161,17 +179,7 @@ def registration_submit(
                 session=session, email=email, details=details, language=language, now=now
             ),
         )
-    email_enqueue(
-        message=registration_outcome_message(
-            template=_EMAIL_TEMPLATES[outcome],
-            session=session,
-            email=email,
-            language=language,
-            token=token,
-        ),
-        kind=_EMAIL_KINDS[outcome],
-    )
-    return outcome
+    return outcome, token
 
 
 def _pending_save(*, session, email, details: RegistrationDetails | None, language, now) -> str:

@@ -75,23 +75,7 @@ def sensitive_needs_record(
         Purpose.ALLERGY_DATA: bool(food_allergies),
         Purpose.DISABILITY_DATA: bool(disability_adaptations),
     }
-    if not food_allergies and not disability_adaptations:
-        if needs is not None:
-            needs.delete()
-        needs = None
-    else:
-        needs = needs or SensitiveNeeds(enrolment=enrolment)
-        if food_allergies != (needs.food_allergies or "") or needs.allergies_consent_at is None:
-            needs.allergies_consent_at = now if food_allergies else None
-        if disability_adaptations != (needs.disability_adaptations or "") or (
-            needs.disability_consent_at is None
-        ):
-            needs.disability_consent_at = now if disability_adaptations else None
-        needs.food_allergies = food_allergies or None
-        needs.disability_adaptations = disability_adaptations or None
-        needs.full_clean()
-        needs.save()
-
+    needs = _needs_store(needs, enrolment, food_allergies, disability_adaptations, now)
     for purpose, held in after.items():
         if held != before[purpose]:
             consent_record(
@@ -102,6 +86,27 @@ def sensitive_needs_record(
                 channel=channel,
                 at=now,
             )
+    return needs
+
+
+def _needs_store(needs, enrolment, food_allergies: str, disability_adaptations: str, now):
+    """Write the values (a consent date for each new or changed one); delete the row when
+    nothing is left. Returns the row, or None."""
+    if not food_allergies and not disability_adaptations:
+        if needs is not None:
+            needs.delete()
+        return None
+    needs = needs or SensitiveNeeds(enrolment=enrolment)
+    if food_allergies != (needs.food_allergies or "") or needs.allergies_consent_at is None:
+        needs.allergies_consent_at = now if food_allergies else None
+    if disability_adaptations != (needs.disability_adaptations or "") or (
+        needs.disability_consent_at is None
+    ):
+        needs.disability_consent_at = now if disability_adaptations else None
+    needs.food_allergies = food_allergies or None
+    needs.disability_adaptations = disability_adaptations or None
+    needs.full_clean()
+    needs.save()
     return needs
 
 

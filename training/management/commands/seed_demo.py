@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from clients.models import Organisation
 from clients.services import client_contact_create, organisation_create
-from consent.models import ConsentRecord
 from consent.services import consent_record
 from cookies.services import cookie_choice_record
+from core.purposes import Action, Channel, Purpose
 from staff_auth.services import demo_second_factor_ensure
 from trainees.models import Trainee
 from trainees.services import trainee_create
@@ -185,9 +185,9 @@ def _contacts(*, acme, martin, prospect) -> None:
     consent_record(
         email=luc.email,
         contact=luc,
-        purpose=ConsentRecord.Purpose.CLIENT_PROSPECTING,
-        action=ConsentRecord.Action.OBJECTED,
-        channel=ConsentRecord.Channel.STAFF,
+        purpose=Purpose.CLIENT_PROSPECTING,
+        action=Action.OBJECTED,
+        channel=Channel.STAFF,
         at=timezone.now() - datetime.timedelta(days=30),
     )
 
@@ -392,10 +392,7 @@ def _stale_lead(*, now) -> None:
 def _old_cookie_choices(*, now) -> None:
     """Cookie choices made 14 months ago and last week: the first proof goes."""
     for age in (14 * 31, 7):
+        when = now - datetime.timedelta(days=age)
         cookie_choice_record(
-            action="refuse_all",
-            categories=set(),
-            previous=None,
-            language="fr",
-            now=now - datetime.timedelta(days=age),
+            action="refuse_all", categories=set(), previous=None, language="fr", now=when
         )

@@ -1,0 +1,101 @@
+"""Settings of the privacy promises: links, cookies, retention periods, data-subject
+requests, providers, backups, public forms."""
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings.base import BASE_DIR, env
+
+# How long a "manage my data and consents" link from an email stays valid (unsubscribe
+# links never expire).
+SELF_SERVICE_LINK_DAYS = env.int("SELF_SERVICE_LINK_DAYS", default=90)
+
+# Cookies (policy §9): a visitor's choice is kept at most 6 months, then asked again;
+# a cookie set after consent lives at most 13 months. 182 and 395 days stay within both.
+COOKIE_CHOICE_MAX_AGE_DAYS = env.int("COOKIE_CHOICE_MAX_AGE_DAYS", default=182)
+CONSENTED_COOKIE_MAX_AGE_DAYS = env.int("CONSENTED_COOKIE_MAX_AGE_DAYS", default=395)
+if COOKIE_CHOICE_MAX_AGE_DAYS > 183 or CONSENTED_COOKIE_MAX_AGE_DAYS > 396:
+    raise ImproperlyConfigured(
+        "The privacy policy allows at most 6 months for the cookie choice and 13 months "
+        "for consented cookies."
+    )
+
+# Retention (policy §6), read by the schedule in core/schedule.py, the only place
+# that turns them into rules. Defaults are the policy's values.
+RETENTION = {
+    # Allergy and disability data: for the duration of the training only.
+    "SENSITIVE_NEEDS_DAYS_AFTER_SESSION": env.int("RETENTION_SENSITIVE_NEEDS_DAYS", default=0),
+    # Training is "no longer managed" once certificates and invoices are done.
+    "TRAINING_ARCHIVE_DAYS_AFTER_SESSION": env.int("RETENTION_TRAINING_ARCHIVE_DAYS", default=90),
+    # Statutory limitation: 5 years for contractual actions (Code civil art. 2224, Code
+    # de commerce art. L.110-4): the evidence is kept to defend claims until then.
+    "TRAINING_LIMITATION_YEARS": env.int("RETENTION_TRAINING_LIMITATION_YEARS", default=5),
+    # Prospecting: at most 3 years after the end of the commercial relationship.
+    "PROSPECTING_YEARS": env.int("RETENTION_PROSPECTING_YEARS", default=3),
+    # Proof of cookie choices: as long as the cookies it covers may live (13 months).
+    "COOKIE_CONSENT_LOG_MONTHS": env.int("RETENTION_COOKIE_CONSENT_LOG_MONTHS", default=13),
+    # Proof of consents and objections of people no longer on file: 5 years (limitation).
+    "CONSENT_PROOF_YEARS": env.int("RETENTION_CONSENT_PROOF_YEARS", default=5),
+    # Who received an offer campaign: only the counts are kept after this.
+    "CAMPAIGN_RECIPIENTS_DAYS": env.int("RETENTION_CAMPAIGN_RECIPIENTS_DAYS", default=90),
+    # The admin's change history (it names records): a staff accountability trail.
+    "ADMIN_HISTORY_MONTHS": env.int("RETENTION_ADMIN_HISTORY_MONTHS", default=12),
+    # Failed staff sign-ins (django-axes), for the DPO to look into a guessing attack:
+    # six months, the CNIL's lower bound for access logs.
+    "SIGN_IN_FAILURES_DAYS": env.int("RETENTION_SIGN_IN_FAILURES_DAYS", default=180),
+}
+if any(value < 0 for value in RETENTION.values()):
+    raise ImproperlyConfigured("Retention periods cannot be negative.")
+if RETENTION["SENSITIVE_NEEDS_DAYS_AFTER_SESSION"] != 0:
+    raise ImproperlyConfigured(
+        "The privacy policy keeps allergy and disability data only for the duration of the "
+        "training: RETENTION_SENSITIVE_NEEDS_DAYS must be 0."
+    )
+if RETENTION["PROSPECTING_YEARS"] > 3 or RETENTION["COOKIE_CONSENT_LOG_MONTHS"] > 13:
+    raise ImproperlyConfigured(
+        "The privacy policy allows at most 3 years for prospecting data and 13 months for "
+        "cookie proofs."
+    )
+# The retention jobs run daily at this local time, in batches of this many rows.
+RETENTION_RUN_AT = env.str("RETENTION_RUN_AT", default="02:30")
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=5000)
+RETENTION_BATCH_PAUSE = env.float("RETENTION_BATCH_PAUSE", default=0.0)
+
+# Every app that stores personal data, through its privacy provider (dpo_requests).
+# Erasure follows this order: enrolments go before the trainee they point to.
+PRIVACY_PROVIDERS = [
+    # Before the enrolments they belong to: an erasure deletes them first, and counts them.
+    "training.privacy.SensitiveNeedsProvider",
+    "training.privacy.EnrolmentsProvider",
+    "core.privacy.OutboxProvider",
+    "trainees.privacy.TraineesProvider",
+    "training.privacy.PendingRegistrationsProvider",
+    "clients.privacy.ClientContactsProvider",
+    "consent.privacy.ConsentProvider",
+    "campaigns.privacy.CampaignsProvider",
+    "core.privacy.HoldsProvider",
+    "dpo_requests.privacy.RequestsProvider",
+]
+# Data-subject requests: answered within one month, extendable by two (Art. 12(3)); the
+# DPO hears of those due within a week; an export stays downloadable this many days.
+DSR_DUE_SOON_DAYS = env.int("DSR_DUE_SOON_DAYS", default=7)
+DSR_EXPORT_DAYS = env.int("DSR_EXPORT_DAYS", default=30)
+DSR_VERIFY_LINK_HOURS = env.int("DSR_VERIFY_LINK_HOURS", default=72)
+
+# Staff changes of an address within this many days are shown on a request's page: the
+# address may be in someone else's hands (the previous one is told; see README).
+DSR_ADDRESS_CHANGE_DAYS = env.int("DSR_ADDRESS_CHANGE_DAYS", default=30)
+PRIVATE_FILES_ROOT = Path(env.str("PRIVATE_FILES_ROOT", default=str(BASE_DIR / "private")))
+# Where `manage.py backup create` writes by default. Backups hold encrypted data as
+# ciphertext only; CRYPTOGRAPHY_KEY is never in them and must be kept elsewhere.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
+
+# Public forms: at most this many valid submissions per client address per hour.
+REGISTRATION_SUBMISSIONS_PER_HOUR = env.int("REGISTRATION_SUBMISSIONS_PER_HOUR", default=10)
+# Self-registration: a submission holds its seat this many hours while it waits for the
+# address's owner to confirm it from the emailed link; unconfirmed, it is released.
+REGISTRATION_CONFIRM_HOURS = env.int("REGISTRATION_CONFIRM_HOURS", default=48)
+# How many reverse proxies stand in front of the app (each appends to X-Forwarded-For);
+# 0 means the app faces visitors directly. Throttling counts the visitor's address.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)

@@ -1,0 +1,84 @@
+"""Settings of the services around the app: cache, Celery and its beat, the outbox, the
+organisation's identity, logging."""
+
+from config.beat import beat_schedule
+from config.settings.base import TIME_ZONE, _database_url, _secret, env
+from config.settings.privacy import RETENTION_RUN_AT
+
+# A failed CSRF check shows our own page, in the visitor's language.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+
+REDIS_URL = _secret("REDIS_URL") or ""
+# Which of the services a production start needs were given (config/production.py).
+# Without EMAIL_URL emails would be printed to the log (addresses, links to archives).
+PRODUCTION_SERVICES_GIVEN = {
+    "DATABASE_URL": bool(_database_url),
+    "REDIS_URL": bool(REDIS_URL),
+    "EMAIL_URL": bool(_secret("EMAIL_URL")),
+}
+
+# The cache holds throttling counters (they expire by themselves). CACHE_URL may point at
+# another Redis database than the broker's (e.g. redis://host:6379/1).
+CACHE_URL = _secret("CACHE_URL") or REDIS_URL
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Celery: Redis in production; without REDIS_URL tasks run in-process (first run only).
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 30 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues a task must not hang on a dead broker: fail fast, the outbox
+# sweeper catches up.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
+# The outbox (core/outbox.py): every email is stored first, sent by a worker after
+# commit, and swept up every minute if the broker or the mail server held it back.
+# Sent (or abandoned) emails are deleted after OUTBOX_KEEP_DAYS; after
+# OUTBOX_MAX_ATTEMPTS failures (about a day, the delay growing to an hour) one is
+# given up. The sweeper leaves an email this many seconds to its own task first.
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=30)
+OUTBOX_GRACE_SECONDS = env.int("OUTBOX_GRACE_SECONDS", default=60)
+# The beat schedule lives in code (config/beat.py).
+CELERY_BEAT_SCHEDULE = beat_schedule(retention_run_at=RETENTION_RUN_AT)
+
+# The organisation's identity is configuration; a demo organisation is the default.
+ORGANISATION = {
+    "name": env.str("ORGANISATION_NAME", default="Formations Démo"),
+    "legal_form": env.str("ORGANISATION_LEGAL_FORM", default="SAS"),
+    "capital": env.str("ORGANISATION_CAPITAL", default="10 000 €"),
+    "registry_number": env.str("ORGANISATION_REGISTRY_NUMBER", default="RCS Paris 000 000 000"),
+    "address": env.str("ORGANISATION_ADDRESS", default="1 rue de l'Exemple, 75001 Paris, France"),
+    "email": env.str("ORGANISATION_EMAIL", default="contact@example.org"),
+    "dpo_name": env.str("ORGANISATION_DPO_NAME", default="DPO"),
+    "dpo_email": env.str("ORGANISATION_DPO_EMAIL", default="dpo@example.org"),
+    "dpo_address": env.str(
+        "ORGANISATION_DPO_ADDRESS", default="1 rue de l'Exemple, 75001 Paris, France"
+    ),
+    "supervisory_authority": env.str(
+        "ORGANISATION_SUPERVISORY_AUTHORITY",
+        default="CNIL, 3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07, www.cnil.fr",
+    ),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes names the account and the address in its messages: errors only.
+    "loggers": {"axes": {"level": "ERROR"}},
+}

@@ -95,7 +95,7 @@ def backup_create(*, path: Path) -> Path:
     """Write a backup of the whole database to ``path``, readable by its owner only,
     with the manifest of the keys its encrypted values need beside it."""
     # Imported here, not at the top: backup_keys reads backups with this module's tools.
-    from retention.backup_keys import backup_manifest_write, manifest_path
+    from backups.keys import backup_manifest_write, manifest_path
 
     if path.exists():
         raise BackupError(f"{path} already exists: choose another file.")

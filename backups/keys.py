@@ -31,9 +31,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from backups.rotation import encryption_status
+from backups.services import BackupError, _pg_env, _tool
 from core.encryption import Keyring, encrypted_fields
-from retention.backups import BackupError, _pg_env, _tool
-from retention.keys import encryption_status
 
 MANIFEST_SUFFIX = ".keys.json"
 UNKNOWN = "unknown"  # a manifest's name for values no key configured at the time made

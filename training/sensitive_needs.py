@@ -145,7 +145,7 @@ def sensitive_needs_withdraw(*, email: str, allergies: bool, disability: bool) -
 
 
 def sensitive_needs_withdrawals_reapply(*, snapshot: SensitiveNeedsSnapshot) -> int:
-    """Remove the values the snapshot no longer holds (withdrawn, erased, purged); returns rows changed."""
+    """Clear what the snapshot no longer holds (withdrawn, erased, purged); returns rows changed."""
     # Only rows the snapshot's database has known (keys up to its highest) are compared:
     # after a disaster, an empty database says nothing.
 

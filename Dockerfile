@@ -16,7 +16,7 @@ COPY . .
 RUN django-admin compilemessages --ignore=.venv \
     && SECRET_KEY=build-only CRYPTOGRAPHY_KEY=build-only SUPPRESSION_KEY=build-only SITE_URL=http://build python manage.py collectstatic --noinput -v 0 \
     && useradd --create-home --uid 1000 app \
-    && mkdir -p /app/private /app/backups && chown app /app/private /app/backups
+    && mkdir -p /app/private /app/backup-files && chown app /app/private /app/backup-files
 USER app
 
 EXPOSE 8000

@@ -146,3 +146,22 @@ def consent_counts() -> list[dict]:
         .order_by("purpose", "action")
         .annotate(people=Count("pk"))
     )
+
+
+def policy_versions_snapshot() -> list[dict]:
+    """Every policy version, as plain values a restore carries over."""
+    return list(PolicyVersion.objects.values("number", "published_on", "summary"))
+
+
+def consent_records_snapshot() -> list[dict]:
+    """The whole consent history, oldest first, as plain values a restore carries over."""
+    return list(
+        ConsentRecord.objects.order_by("at", "pk").values(
+            "email", "purpose", "action", "channel", "at", "note", "policy_version__number"
+        )
+    )
+
+
+def suppressions_snapshot() -> list[dict]:
+    """The whole suppression list, as plain values a restore carries over."""
+    return list(Suppression.objects.values("address_hash", "purpose", "created_at"))

@@ -83,3 +83,48 @@ def policy_first_version_publish(sender=None, **kwargs) -> None:
         number=FIRST_POLICY["number"],
         defaults={"published_on": FIRST_POLICY["published_on"], "summary": "First version."},
     )
+
+
+def policy_versions_carry(*, rows: list[dict]) -> None:
+    """Add the snapshot's policy versions whose number and date are both new here."""
+    known = set(PolicyVersion.objects.values_list("number", flat=True))
+    dates = set(PolicyVersion.objects.values_list("published_on", flat=True))
+    PolicyVersion.objects.bulk_create(
+        PolicyVersion(**row)
+        for row in rows
+        if row["number"] not in known and row["published_on"] not in dates
+    )
+
+
+def consent_records_carry(*, rows: list[dict]) -> int:
+    """Record again the snapshot's choices missing here; returns the withdrawals and objections."""
+    # In the order they were made, through consent_record, so that an objection
+    # suppresses the address again and consenting again lifts it.
+    known = set(ConsentRecord.objects.values_list("email", "purpose", "action", "at"))
+    versions = {version.number: version for version in PolicyVersion.objects.all()}
+    count = 0
+    for row in rows:
+        key = (row["email"], row["purpose"], row["action"], row["at"])
+        if key in known:
+            continue
+        consent_record(
+            email=row["email"],
+            purpose=row["purpose"],
+            action=row["action"],
+            channel=row["channel"],
+            at=row["at"],
+            note=row["note"],
+            policy_version=versions.get(row["policy_version__number"]),
+        )
+        count += row["action"] != Action.GIVEN
+    return count
+
+
+def suppressions_carry(*, rows: list[dict]) -> int:
+    """Add the snapshot's opt-outs missing here; returns how many."""
+    # None is removed here: consenting again, the only way one is lifted, is carried
+    # with the consent history (consent_records_carry).
+    there = set(Suppression.objects.values_list("address_hash", "purpose"))
+    missing = [row for row in rows if (row["address_hash"], row["purpose"]) not in there]
+    Suppression.objects.bulk_create(Suppression(**row) for row in missing)
+    return len(missing)

@@ -3,9 +3,13 @@ changes of sensitive data, exports). Lines name objects by type and id, never by
 content."""
 
 import datetime
+from collections.abc import Callable
 
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.management.color import no_style
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -79,3 +83,33 @@ def audit_recorded(*, action: str, object_type: str, object_id) -> bool:
     return AuditEntry.objects.filter(
         action=action, object_type=object_type, object_id=str(object_id)
     ).exists()
+
+
+def audit_entries_snapshot() -> list[dict]:
+    """The whole audit log, oldest first, as plain values a restore carries over."""
+    return list(
+        AuditEntry.objects.order_by("at", "pk").values(
+            "at", "actor_id", "action", "object_type", "object_id", "note"
+        )
+    )
+
+
+def audit_entries_carry(
+    *, rows: list[dict], object_id: Callable[[str, str], str] = lambda _type, pk: pk
+) -> None:
+    """Append the snapshot's entries missing here (the log is append-only, so none goes)."""
+    # ``object_id(object_type, object_id)`` names an object that came back under another
+    # id; an actor whose account is not here is kept as no one. The ids given next
+    # follow the highest here, whatever the copy's sequence says.
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [AuditEntry]):
+            cursor.execute(sql)
+    users = set(get_user_model().objects.values_list("pk", flat=True))
+    known = set(AuditEntry.objects.values_list("at", "action", "object_type", "object_id"))
+    missing = []
+    for entry in rows:
+        pk = object_id(entry["object_type"], entry["object_id"])
+        if (entry["at"], entry["action"], entry["object_type"], pk) not in known:
+            actor = entry["actor_id"] if entry["actor_id"] in users else None
+            missing.append(AuditEntry(**{**entry, "object_id": pk, "actor_id": actor}))
+    AuditEntry.objects.bulk_create(missing)

@@ -30,3 +30,23 @@ def hold_place(*, email: str, kind: str, reason: str, until=None, now: datetime.
 def hold_lift(*, hold: Hold, now: datetime.datetime) -> None:
     """End a hold now; the record that it existed stays."""
     Hold.objects.filter(pk=hold.pk, lifted_at__isnull=True).update(lifted_at=now)
+
+
+def holds_snapshot() -> list[dict]:
+    """Every hold, lifted or not, as plain values a restore carries over."""
+    return list(Hold.objects.values("email", "kind", "reason", "until", "created_at", "lifted_at"))
+
+
+def holds_carry(*, rows: list[dict]) -> int:
+    """Add the snapshot's holds missing here and lift those it lifted; returns how many changed."""
+    in_backup = {(h.email, h.kind, h.created_at): h for h in Hold.objects.all()}
+    changed = 0
+    for row in rows:
+        there = in_backup.get((row["email"], row["kind"], row["created_at"]))
+        if there is None:
+            Hold.objects.create(**row)
+            changed += 1
+        elif row["lifted_at"] and there.lifted_at is None:
+            Hold.objects.filter(pk=there.pk).update(lifted_at=row["lifted_at"])
+            changed += 1
+    return changed

@@ -116,3 +116,8 @@ def requests_per_month(*, months: int, today: datetime.date) -> list[tuple[datet
 def breaches_open():
     """Breaches not yet closed."""
     return Breach.objects.filter(closed_at__isnull=True)
+
+
+def requests_snapshot() -> list[dict]:
+    """Every request, with all its fields, as plain values a restore carries over."""
+    return list(Request.objects.order_by("pk").values())

@@ -49,6 +49,11 @@ def lease_release(*, name: str, holder: str) -> None:
     JobLock.objects.filter(name=name, holder=holder).delete()
 
 
+def leases_clear() -> None:
+    """Drop every lease: only on a database no job sees (a restore's scratch copy)."""
+    JobLock.objects.all().delete()
+
+
 def retention_run(
     *,
     now: datetime.datetime,

@@ -1,5 +1,6 @@
 """Reads about courses, sessions and enrolments."""
 
+import dataclasses
 import datetime
 
 from django.conf import settings
@@ -100,3 +101,27 @@ def sensitive_needs_held(*, email: str) -> dict[str, bool]:
         "allergies": needs.filter(food_allergies__isnull=False).exists(),
         "disability": needs.filter(disability_adaptations__isnull=False).exists(),
     }
+
+
+@dataclasses.dataclass(frozen=True)
+class SensitiveNeedsSnapshot:
+    """Which allergy and disability values a database holds (keys only, nothing
+    decrypted), for a restore: what was withdrawn, erased or purged since must stay gone."""
+
+    highest_key: int  # the last key its sequence gave out, deleted rows included
+    keys: set[int]
+    no_allergies: set[int]
+    no_disability: set[int]
+
+
+def sensitive_needs_snapshot(*, highest_key: int) -> SensitiveNeedsSnapshot:
+    """The keys of the sensitive needs held, and of those without allergies or disability data."""
+    needs = SensitiveNeeds.objects.all()
+    return SensitiveNeedsSnapshot(
+        highest_key=highest_key,
+        keys=set(needs.values_list("pk", flat=True)),
+        no_allergies=set(needs.filter(food_allergies__isnull=True).values_list("pk", flat=True)),
+        no_disability=set(
+            needs.filter(disability_adaptations__isnull=True).values_list("pk", flat=True)
+        ),
+    )

@@ -5,6 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +13,7 @@ from consent.services import consent_record
 from core.addresses import email_normalise
 from core.purposes import Action, Channel, Purpose
 from training.models import SensitiveNeeds
+from training.selectors import SensitiveNeedsSnapshot
 
 
 def sensitive_needs_validate(
@@ -145,3 +147,36 @@ def sensitive_needs_withdraw(*, email: str, allergies: bool, disability: bool) -
         else:
             record.save()
     return changed
+
+
+def sensitive_needs_withdrawals_reapply(*, snapshot: SensitiveNeedsSnapshot) -> int:
+    """Clear what the snapshot no longer holds (withdrawn, erased, purged); returns rows changed."""
+    # Only rows the snapshot's database has known (keys up to its highest) are compared:
+    # after a disaster, an empty database says nothing.
+
+    def isnull(field):
+        return ExpressionWrapper(Q(**{f"{field}__isnull": True}), output_field=BooleanField())
+
+    rows = (
+        SensitiveNeeds.objects.filter(pk__lte=snapshot.highest_key)
+        .annotate(no_a=isnull("food_allergies"), no_d=isnull("disability_adaptations"))
+        .values_list("pk", "no_a", "no_d")
+    )
+    gone, clear_a, clear_d = [], [], []
+    for pk, no_a, no_d in rows.iterator():
+        if pk not in snapshot.keys:
+            gone.append(pk)
+            continue
+        if not no_a and pk in snapshot.no_allergies:
+            clear_a.append(pk)
+        if not no_d and pk in snapshot.no_disability:
+            clear_d.append(pk)
+    for start in range(0, max(len(gone), len(clear_a), len(clear_d)), 500):
+        SensitiveNeeds.objects.filter(pk__in=gone[start : start + 500]).delete()
+        SensitiveNeeds.objects.filter(pk__in=clear_a[start : start + 500]).update(
+            food_allergies=None, allergies_consent_at=None
+        )
+        SensitiveNeeds.objects.filter(pk__in=clear_d[start : start + 500]).update(
+            disability_adaptations=None, disability_consent_at=None
+        )
+    return len(gone) + len(set(clear_a) | set(clear_d))

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     # Orchestrators, which read across the domain apps:
     "retention",
     "dpo_requests",
+    "backups",
 ]
 
 MIDDLEWARE = [

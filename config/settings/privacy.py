@@ -88,8 +88,9 @@ DSR_VERIFY_LINK_HOURS = env.int("DSR_VERIFY_LINK_HOURS", default=72)
 DSR_ADDRESS_CHANGE_DAYS = env.int("DSR_ADDRESS_CHANGE_DAYS", default=30)
 PRIVATE_FILES_ROOT = Path(env.str("PRIVATE_FILES_ROOT", default=str(BASE_DIR / "private")))
 # Where `manage.py backup create` writes by default. Backups hold encrypted data as
-# ciphertext only; CRYPTOGRAPHY_KEY is never in them and must be kept elsewhere.
-BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
+# ciphertext only; CRYPTOGRAPHY_KEY is never in them and must be kept elsewhere. Not
+# backups/: that folder is the app's code.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backup-files")))
 
 # Public forms: at most this many valid submissions per client address per hour.
 REGISTRATION_SUBMISSIONS_PER_HOUR = env.int("REGISTRATION_SUBMISSIONS_PER_HOUR", default=10)

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from dpo_requests.services import request_submit
 from tests.browser.staff_sign_in import first_sign_in
 from tests.factories import ClientContactFactory, EnrolmentFactory, SessionFactory
-from training.admin import CourseAdmin
+from training.admin.enrolments import CourseAdmin
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

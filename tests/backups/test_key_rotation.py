@@ -15,9 +15,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
+from backups.rotation import RotationError, _compare_and_set, encryption_rotate, encryption_status
 from core.encryption import Keyring, encrypted_fields, key_fingerprint
 from core.models import AuditEntry
-from retention.keys import RotationError, _compare_and_set, encryption_rotate, encryption_status
 from tests.factories import EnrolmentFactory, SessionFactory
 from tests.test_celery_worker import ROOT, _database_url
 from training.models import SensitiveNeeds
@@ -76,7 +76,7 @@ def test_every_encrypted_column_is_found_by_walking_the_models():
 def test_the_needs_of_a_registration_awaiting_confirmation_are_checked_too(db, settings):
     """`backup check` and a restore decrypt every encrypted column, not only SensitiveNeeds:
     a registration's needs made under a key no longer configured stop them."""
-    from retention.backups import BackupError, encrypted_values_check
+    from backups.services import BackupError, encrypted_values_check
     from training.models import PendingRegistration
 
     settings.CRYPTOGRAPHY_KEYS = ["a-key-since-removed"]

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from backups.keys import backup_keys_check, manifest_path
+from backups.rotation import encryption_rotate
+from backups.services import backup_create
 from core.encryption import key_fingerprint
-from retention.backup_keys import backup_keys_check, manifest_path
-from retention.backups import backup_create
-from retention.keys import encryption_rotate
 from tests.factories import EnrolmentFactory
 from training.sensitive_needs import sensitive_needs_record
 

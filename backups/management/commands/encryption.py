@@ -6,8 +6,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from backups.rotation import RotationError, encryption_rotate, encryption_rows, encryption_status
 from core.encryption import Keyring
-from retention.keys import RotationError, encryption_rotate, encryption_rows, encryption_status
 
 BAR_WIDTH = 30
 

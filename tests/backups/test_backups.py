@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
+from backups.services import BackupError, backup_create, backup_restore
 from consent.models import ConsentRecord
 from consent.selectors import consent_state, is_suppressed
 from consent.self_service import consent_withdraw
@@ -20,7 +21,6 @@ from core.holds import hold_lift, hold_place
 from core.models import AuditEntry, Hold
 from core.providers import providers
 from dpo_requests.models import Request
-from retention.backups import BackupError, backup_create, backup_restore
 from tests.factories import EnrolmentFactory, SessionFactory, TraineeFactory
 from trainees.models import Trainee
 from training.models import SensitiveNeeds

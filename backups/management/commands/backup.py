@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from retention.backup_keys import backup_keys_check, backups_kept, keys_needed, manifest_path
-from retention.backups import BackupError, backup_create, backup_restore, encrypted_values_check
+from backups.keys import backup_keys_check, backups_kept, keys_needed, manifest_path
+from backups.services import BackupError, backup_create, backup_restore, encrypted_values_check
 
 
 class Command(BaseCommand):

@@ -31,9 +31,10 @@ from pathlib import Path
 
 from django.conf import settings
 
+from backups.databases import pg_env, tool
+from backups.errors import BackupError
+from backups.rotation import encryption_status
 from core.encryption import Keyring, encrypted_fields
-from retention.backups import BackupError, _pg_env, _tool
-from retention.keys import encryption_status
 
 MANIFEST_SUFFIX = ".keys.json"
 UNKNOWN = "unknown"  # a manifest's name for values no key configured at the time made
@@ -163,11 +164,11 @@ def _pg_ciphertexts(path: Path, columns: dict[str, set[str]]) -> Iterator[bytes]
     """The COPY data of the tables holding encrypted columns, streamed from pg_restore
     (which reads the file; nothing is loaded into a database)."""
     tables = [f"--table={table}" for table in columns]
-    command = [_tool("pg_restore"), "--data-only", "--file=-", *tables, str(path)]
+    command = [tool("pg_restore"), "--data-only", "--file=-", *tables, str(path)]
     with tempfile.TemporaryFile() as errors:
         # The tool's own path, fixed options, names from the models: no outside input.
         process = subprocess.Popen(  # noqa: S603
-            command, env=_pg_env(), stdout=subprocess.PIPE, stderr=errors, text=True,
+            command, env=pg_env(), stdout=subprocess.PIPE, stderr=errors, text=True,
             encoding="utf-8", errors="replace",
         )  # fmt: skip
         try:

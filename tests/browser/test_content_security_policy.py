@@ -125,7 +125,7 @@ def test_admin_and_backoffice_pages_break_no_rule_of_the_policy(
         "/requests/",
         f"/requests/{dsr.pk}/",
         "/audit/",
-        "/register/",
+        "/record-of-processing/",
         "/emails/",
         "/retention/",
     ):

@@ -110,3 +110,39 @@ class Hold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.email}"
+
+
+class Disclosure(models.Model):
+    """Personal data that left the organisation (GDPR Art. 15(1)(c), 19, 30(1)(d)): to
+    whom, about whom, which categories, when, and what. Written by the code that sends
+    the data (core/disclosures.py); the person's access export lists these recipients,
+    and a rectification or erasure lists those to tell."""
+
+    class Kind(models.TextChoices):
+        CLIENT = "client", _("Client company (employer)")
+        FUNDER = "funder", _("Funding body")
+        CERTIFIER = "certifier", _("Certification body")
+        LMS = "lms", _("Online learning platform")
+        SUBCONTRACTOR = "subcontractor", _("Subcontracted trainer")
+
+    at = models.DateTimeField(_("when"), db_index=True)
+    email = models.EmailField(_("person (email, normalised)"), db_index=True)
+    recipient = models.CharField(_("recipient"), max_length=200)
+    kind = models.CharField(_("kind of recipient"), max_length=20, choices=Kind.choices)
+    # Comma-separated, from a short fixed vocabulary (identity, attendance, results...).
+    categories = models.CharField(_("data categories"), max_length=200)
+    # What was sent: an object type and id, never its content.
+    object_type = models.CharField(_("what"), max_length=50, blank=True)
+    object_id = models.CharField(_("which"), max_length=50, blank=True)
+    # Art. 19: when the recipient was told of a rectification or an erasure.
+    told_at = models.DateTimeField(
+        _("told of a rectification or erasure on"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("disclosure to a recipient")
+        verbose_name_plural = _("recipients log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} → {self.recipient}"

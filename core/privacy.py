@@ -1,13 +1,17 @@
 """The kernel's personal data, for the DPO (the contract is core/providers.py): the emails
 waiting in, or recently sent through, the outbox (they hold the person's address and
-what we wrote to them), and the restrictions and legal holds placed on a person."""
+what we wrote to them), the restrictions and legal holds placed on a person, and the
+recipients their data went to."""
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.addresses import email_normalise
+from core.disclosures import disclosures_of
 from core.holds import hold_lift, hold_place, holds_active
-from core.models import Hold, OutboxEmail
+from core.models import Disclosure, Hold, OutboxEmail
+from core.periods import years_before
 from core.providers import ERASE, KEEP, Planned, Provider, Record
 
 
@@ -110,3 +114,46 @@ class HoldsProvider(Provider):
             hold_lift(hold=hold, now=now)
             lifted += 1
         return lifted
+
+
+class DisclosuresProvider(Provider):
+    """Who received this person's data (Art. 15(1)(c)): the actual recipients, not only
+    their kinds. Kept after an erasure, as proof of what was shared and whom an erasure
+    was passed on to (Art. 19), until the limitation period ends (retention rule
+    ``disclosures``)."""
+
+    label = _("Recipients of your data")
+    models = (Disclosure,)
+
+    def _record(self, d):
+        summary = f"{d.at:%d/%m/%Y} · {d.recipient} · {d.categories}"
+        return Record(self.label, d.get_kind_display(), d.pk, summary)
+
+    def records(self, *, email):
+        return [self._record(d) for d in disclosures_of(email=email)]
+
+    def export(self, *, email):
+        sent = [
+            {
+                "at": d.at.isoformat(),
+                "recipient": d.recipient,
+                "kind": d.kind,
+                "categories": d.categories,
+                "told_of_a_rectification_or_erasure_at": d.told_at.isoformat()
+                if d.told_at
+                else None,
+            }
+            for d in disclosures_of(email=email)
+        ]
+        return {"recipients": sent} if sent else {}
+
+    def erasure_plan(self, *, email, today):
+        years = settings.RETENTION["CONSENT_PROOF_YEARS"]
+        why = _("Proof of whom your data was shared with, and that they were told.")
+        return [
+            Planned(self._record(d), KEEP, why, years_before(d.at.date(), -years))
+            for d in disclosures_of(email=email)
+        ]
+
+    def erase(self, *, email, now):
+        return {}

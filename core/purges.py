@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.db.models import Q
 from django.utils import timezone
 
-from core.models import Hold, OutboxEmail
+from core.models import Disclosure, Hold, OutboxEmail
 from core.periods import months_before, years_before
 
 Status = OutboxEmail.Status
@@ -65,3 +65,15 @@ def purge_expired_sessions(*, ids, now: datetime.datetime) -> int:
     """Login sessions are deleted once expired (what Django's clearsessions does, on
     the schedule). Session keys are text, not numbers."""
     return Session.objects.filter(pk__in=ids).delete()[0]
+
+
+def disclosures_due(*, now: datetime.datetime):
+    """Records of data sent to recipients longer ago than the proof period."""
+    years = settings.RETENTION["CONSENT_PROOF_YEARS"]
+    return Disclosure.objects.filter(at__date__lt=years_before(timezone.localdate(now), years))
+
+
+def purge_disclosures(*, ids, now: datetime.datetime) -> int:
+    """Who received a person's data is kept as proof for the limitation period (5 years,
+    Code civil 2224) after it was sent, then deleted."""
+    return Disclosure.objects.filter(pk__any_of=ids).delete()[0]

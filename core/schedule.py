@@ -269,6 +269,20 @@ RULES += [
         before="staff_auth.purges.lockouts_expired_delete",
     ),
 ]
+RULES += [
+    Rule(
+        name="disclosures",
+        data=_("Who received a person's data (recipients log)"),
+        legal_basis=INTEREST,
+        trigger=_("the data is sent"),
+        period=lambda: _("%(years)d years") % {"years": _r("CONSENT_PROOF_YEARS")},
+        action=DELETE,
+        policy=_("§5: we know whom your data went to, and tell them of corrections and erasures."),
+        due="core.purges.disclosures_due",
+        purge="core.purges.purge_disclosures",
+        email_path="email",
+    ),
+]
 BY_NAME = {rule.name: rule for rule in RULES}
 
 

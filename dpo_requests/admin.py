@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
-from core.models import AuditEntry
+from core.models import AuditEntry, Disclosure
 from dpo_requests.models import Breach, Recipient, Request
 from dpo_requests.processing_record import ACTIVITIES
 from dpo_requests.services import request_log_by_staff
@@ -57,6 +57,25 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["at", "actor", "action", "object_type", "object_id", "note"]
     list_filter = ["action", "object_type"]
     list_select_related = ["actor"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(admin.ModelAdmin):
+    """Read-only: the recipients log is written by the code that sends the data."""
+
+    list_display = ["at", "recipient", "kind", "categories", "object_type", "told_at"]
+    list_filter = ["kind"]
+    search_fields = ["email", "recipient"]
     date_hierarchy = "at"
 
     def has_add_permission(self, request):

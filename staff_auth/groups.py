@@ -47,7 +47,11 @@ GROUPS = {
             "archivedenrolment": ("view",),
         },
         "retention": {"purgelog": ("view",)},
-        "core": {"hold": ("view", "add", "change"), "auditentry": ("view",)},
+        "core": {
+            "hold": ("view", "add", "change"),
+            "auditentry": ("view",),
+            "disclosure": ("view",),
+        },
         "dpo_requests": {
             "request": ("view", "add", "handle"),
             "recipient": ALL,

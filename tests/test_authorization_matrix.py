@@ -162,6 +162,7 @@ MODELS = {
     "dpo_requests.request": {"view": {DPO, SUPERUSER}, "add": {DPO, SUPERUSER}, "delete": set()},
     # Append-only: nobody adds or deletes an audit entry by hand.
     "core.auditentry": {"view": {DPO, SUPERUSER}, "add": set(), "delete": set()},
+    "core.disclosure": {"view": {DPO, SUPERUSER}, "add": set(), "delete": set()},
     "dpo_requests.recipient": {
         "view": {DPO, SUPERUSER},
         "add": {DPO, SUPERUSER},
@@ -270,6 +271,7 @@ def _one_of_each(enrolment) -> None:
     from campaigns.models import Campaign
     from cookies.models import AudienceHit
     from core.audit import audit_record
+    from core.disclosures import disclosure_record
     from core.models import Hold
     from dpo_requests.models import Breach, Recipient, Request
     from retention.models import PurgeLog
@@ -298,6 +300,13 @@ def _one_of_each(enrolment) -> None:
         status=Request.Status.choices[1][0],
     )
     audit_record(actor=None, action="matrix", obj=enrolment)
+    disclosure_record(
+        email="matrix@example.org",
+        recipient="OPCO",
+        kind="funder",
+        categories=["identity"],
+        now=now,
+    )
     Recipient.objects.create(
         name="Traiteur", kind=Recipient.Kind.choices[0][0], purposes="Repas", data="Allergies"
     )

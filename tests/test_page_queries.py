@@ -33,6 +33,7 @@ from consent.models import ConsentRecord, PolicyVersion
 from consent.services import consent_record
 from cookies.models import AudienceHit, ConsentLog, CookieRegistryVersion
 from core.audit import EMAIL_CHANGED_BY_STAFF, audit_record
+from core.disclosures import disclosure_record
 from core.models import AuditEntry, Hold, OutboxEmail
 from core.providers import providers
 from core.schedule import RULES
@@ -144,6 +145,10 @@ def _add_data(rounds: int, anchor: dict) -> None:
             CampaignRecipient.objects.create(campaign=addressed, contact=contact)
 
         audit_record(actor=staff, action="records_viewed", obj=trainee)
+        for email in (trainee.email, anchor.get("eve", "eve@example.org")):
+            disclosure_record(
+                email=email, recipient="OPCO", kind="funder", categories=["identity"], now=now
+            )
         audit_record(actor=None, action="matrix", obj=client)
         AuditEntry.objects.create(
             at=now,

@@ -75,6 +75,7 @@ PRIVACY_PROVIDERS = [
     "consent.privacy.ConsentProvider",
     "campaigns.privacy.CampaignsProvider",
     "core.privacy.HoldsProvider",
+    "core.privacy.DisclosuresProvider",
     "dpo_requests.privacy.RequestsProvider",
 ]
 # Data-subject requests: answered within one month, extendable by two (Art. 12(3)); the

@@ -20,7 +20,7 @@ HALF_DAY_NAMES = [_("Morning"), _("Afternoon")]
 @dataclass(frozen=True)
 class HalfDay:
     date: datetime.date
-    name: str
+    name: str  # lazy: read in the recipient's language when rendered
     start: str
     end: str
 
@@ -32,7 +32,7 @@ def session_half_days(*, session) -> list[HalfDay]:
     return [
         HalfDay(
             date=session.start_date + datetime.timedelta(days=offset),
-            name=str(HALF_DAY_NAMES[index % 2]),
+            name=HALF_DAY_NAMES[index % 2],
             start=start,
             end=end,
         )

@@ -23,6 +23,8 @@ GROUPS = {
         "training": {**TRAINING_DATA["training"], "sensitiveneeds": ("add",)},
         # Record a choice a person made in writing.
         "consent": {"consentrecord": ("view", "add")},
+        # Send and download convocations, agreements and contracts.
+        "documents": {"enrolmentdocuments": ("view", "change")},
     },
     # Arranges meals and adapted training: the only group that sees sensitive needs.
     "Accès données sensibles (logistique)": {

@@ -216,9 +216,8 @@ def test_an_attached_pdf_is_stored_with_the_email_and_leaves_with_it_after_an_ou
     message = _offer()
     message.attach("convocation.pdf", b"%PDF-1.7 fake", "application/pdf")
 
-    with mail_server_down():
-        with transaction.atomic():
-            email_enqueue(message=message, kind="documents.convocation")
+    with mail_server_down(), transaction.atomic():
+        email_enqueue(message=message, kind="documents.convocation")
     assert mail.outbox == []
 
     assert outbox_sweep(now=_later()) == (1, 0)

@@ -80,7 +80,7 @@ def test_staff_create_a_course_and_a_session(client, alice):
     client.force_login(alice)
     client.post(
         reverse("admin:training_course_add"),
-        {"code": "SST", "title": "Sauveteur secouriste", "duration_hours": "14"},
+        {"code": "SST", "title": "Sauveteur secouriste", "duration_hours": "14", "price": "0"},
     )
     course = Course.objects.get()
 
@@ -142,6 +142,7 @@ def test_staff_enrol_an_employee_with_needs_stored_encrypted(client, bob):
             "trainee": employee.pk,
             "session": session.pk,
             "source": "employer",
+            "funding": "employer",
             "client": acme.pk,
             "status": "confirmed",
             **_needs(food_allergies="Arachides", allergies_consent="on", disability_adaptations=""),
@@ -168,6 +169,7 @@ def test_needs_without_consent_are_refused_next_to_the_field_and_nothing_is_stor
             "trainee": trainee.pk,
             "session": session.pk,
             "source": "self",
+            "funding": "self",
             "status": "pending",
             **_needs(food_allergies="", disability_adaptations="Fauteuil roulant"),
         },
@@ -191,6 +193,7 @@ def test_enrolling_on_a_full_session_shows_why_and_stores_nothing(client, alice)
             "trainee": TraineeFactory().pk,
             "session": session.pk,
             "source": "self",
+            "funding": "self",
             "status": "pending",
         },
     )

@@ -94,6 +94,7 @@ def test_a_cancelled_trainee_can_be_enrolled_again(client, alice):
             "trainee": cancelled.trainee_id,
             "session": cancelled.session_id,
             "source": "self",
+            "funding": "self",
             "status": "confirmed",
             **NO_NEEDS,
         },
@@ -115,6 +116,7 @@ def test_a_duplicate_enrolment_is_refused_once_with_a_clear_message(client, alic
             "trainee": existing.trainee_id,
             "session": existing.session_id,
             "source": "self",
+            "funding": "self",
             "status": "pending",
         },
     )
@@ -130,7 +132,12 @@ def test_staff_correct_who_registered_the_trainee_and_the_role_follows(client, a
 
     client.post(
         reverse("admin:training_enrolment_change", args=[enrolment.pk]),
-        {"source": "employer", "client": acme.pk, "status": enrolment.status},
+        {
+            "source": "employer",
+            "funding": "employer",
+            "client": acme.pk,
+            "status": enrolment.status,
+        },
     )
 
     enrolment.refresh_from_db()
@@ -193,6 +200,7 @@ def test_training_staff_enter_needs_with_a_new_enrolment_but_never_see_them_agai
             "trainee": TraineeFactory().pk,
             "session": session.pk,
             "source": "self",
+            "funding": "self",
             "status": "pending",
             "sensitive_needs-TOTAL_FORMS": "1",
             "sensitive_needs-INITIAL_FORMS": "0",

@@ -16,6 +16,19 @@ class Course(models.Model):
     description = models.TextField(_("description"), blank=True)
     duration_hours = models.DecimalField(_("duration (hours)"), max_digits=6, decimal_places=1)
 
+    class Nature(models.TextChoices):
+        # The categories of Code du travail L.6313-1, printed on the end-of-training
+        # attestation (L.6353-1).
+        TRAINING = "training", _("Training action")
+        SKILLS_REVIEW = "skills_review", _("Skills assessment")
+        VAE = "vae", _("Validation of prior experience")
+        APPRENTICESHIP = "apprenticeship", _("Apprenticeship")
+
+    objectives = models.TextField(_("objectives"), blank=True)
+    nature = models.CharField(
+        _("nature of the action"), max_length=20, choices=Nature.choices, default=Nature.TRAINING
+    )
+
     class Meta:
         verbose_name = _("course")
         verbose_name_plural = _("courses")

@@ -2,13 +2,13 @@
 the QR code and the trainer's own signature, the session's PDF, and the certificates."""
 
 import segno
+from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from attendance.certificates import certificates_issue
@@ -16,7 +16,6 @@ from attendance.documents import sheets_pdf
 from attendance.models import AttendanceLine, AttendanceSheet, Certificate
 from attendance.services import line_mark, sheet_trainer_sign, sheets_ensure
 from attendance.views import sheet_token
-from django.conf import settings
 from training.models import Session
 
 
@@ -28,7 +27,11 @@ class LineInline(admin.TabularInline):
     can_delete = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("enrolment__trainee", "enrolment__session__course", "marked_by")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("enrolment__trainee", "enrolment__session__course", "marked_by")
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -39,7 +42,15 @@ class AttendanceSheetAdmin(admin.ModelAdmin):
     list_display = ("session", "day", "half_day", "trainer_signed_at", "links")
     list_filter = ("half_day", "day")
     list_select_related = ("session__course",)
-    fields = ("session", "day", "half_day", "starts_at", "ends_at", "trainer_name", "trainer_signed_at")
+    fields = (
+        "session",
+        "day",
+        "half_day",
+        "starts_at",
+        "ends_at",
+        "trainer_name",
+        "trainer_signed_at",
+    )
     readonly_fields = fields
     inlines = [LineInline]
 
@@ -64,12 +75,18 @@ class AttendanceSheetAdmin(admin.ModelAdmin):
         for inline_form in formset.forms:
             if inline_form.has_changed():
                 line = AttendanceLine.objects.get(pk=inline_form.instance.pk)
-                line_mark(line=line, status=inline_form.cleaned_data["status"], user=request.user, now=now)
+                line_mark(
+                    line=line, status=inline_form.cleaned_data["status"], user=request.user, now=now
+                )
 
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<int:pk>/trainer/", view(self.trainer_view), name="attendance_attendancesheet_trainer"),
+            path(
+                "<int:pk>/trainer/",
+                view(self.trainer_view),
+                name="attendance_attendancesheet_trainer",
+            ),
             path("<int:pk>/pdf/", view(self.pdf_view), name="attendance_attendancesheet_pdf"),
             *super().get_urls(),
         ]
@@ -89,7 +106,7 @@ class AttendanceSheetAdmin(admin.ModelAdmin):
             "title": _("Sign in for this half-day"),
             "sheet": sheet,
             "url": url,
-            "qr": mark_safe(segno.make(url, error="m").svg_inline(scale=6)),
+            "qr": segno.make(url, error="m").svg_data_uri(scale=6),
             "lines": lines,
             "can_sign": self.has_change_permission(request, sheet),
         }
@@ -99,7 +116,9 @@ class AttendanceSheetAdmin(admin.ModelAdmin):
         sheet = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_view_permission(request, sheet):
             return HttpResponse(status=403)
-        response = HttpResponse(sheets_pdf(session_id=sheet.session_id), content_type="application/pdf")
+        response = HttpResponse(
+            sheets_pdf(session_id=sheet.session_id), content_type="application/pdf"
+        )
         response["Content-Disposition"] = f'inline; filename="attendance-{sheet.session_id}.pdf"'
         return response
 
@@ -108,7 +127,14 @@ class AttendanceSheetAdmin(admin.ModelAdmin):
 class CertificateAdmin(admin.ModelAdmin):
     list_display = ("__str__", "hours_attended", "hours_planned", "issued_at", "emailed_at")
     list_select_related = ("enrolment__trainee",)
-    fields = ("enrolment", "hours_planned", "hours_attended", "evaluation", "issued_at", "emailed_at")
+    fields = (
+        "enrolment",
+        "hours_planned",
+        "hours_attended",
+        "evaluation",
+        "issued_at",
+        "emailed_at",
+    )
     readonly_fields = ("enrolment", "hours_planned", "hours_attended", "issued_at", "emailed_at")
     actions = ["regenerate"]
 
@@ -119,7 +145,9 @@ class CertificateAdmin(admin.ModelAdmin):
     def regenerate(self, request, queryset):
         now, count = timezone.now(), 0
         by_session = {}
-        for session_id, enrolment_id in queryset.values_list("enrolment__session_id", "enrolment_id"):
+        for session_id, enrolment_id in queryset.values_list(
+            "enrolment__session_id", "enrolment_id"
+        ):
             by_session.setdefault(session_id, []).append(enrolment_id)
         for session_id, enrolment_ids in by_session.items():
             count += certificates_issue(session_id=session_id, now=now, enrolment_ids=enrolment_ids)

@@ -40,4 +40,6 @@ def certificate_pdf(*, certificate: Certificate, language: str) -> bytes:
         "end": datetime.date.fromisoformat(snapshot["end"]),
         "organisation": settings.ORGANISATION,
     }
-    return pdf_render(template="attendance/certificate_pdf.html", context=context, language=language)
+    return pdf_render(
+        template="attendance/certificate_pdf.html", context=context, language=language
+    )

@@ -49,7 +49,8 @@ class AttendanceSheet(models.Model):
                 fields=["session", "day", "half_day"], name="attendance_sheet_once_per_half_day"
             ),
             models.CheckConstraint(
-                name="attendance_sheet_ends_after_start", condition=Q(ends_at__gt=models.F("starts_at"))
+                name="attendance_sheet_ends_after_start",
+                condition=Q(ends_at__gt=models.F("starts_at")),
             ),
         ]
 
@@ -146,7 +147,8 @@ class Certificate(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="certificate_hours_within_planned",
-                condition=Q(hours_attended__gte=0) & Q(hours_attended__lte=models.F("hours_planned")),
+                condition=Q(hours_attended__gte=0)
+                & Q(hours_attended__lte=models.F("hours_planned")),
             ),
         ]
 

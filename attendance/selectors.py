@@ -26,5 +26,7 @@ def hours_attended(*, session_id: int) -> tuple[Decimal, dict[int, Decimal]]:
         sheet__session_id=session_id, status=AttendanceLine.Status.PRESENT
     ).values_list("enrolment_id", "sheet__starts_at", "sheet__ends_at")
     for enrolment_id, starts_at, ends_at in present:
-        attended[enrolment_id] += Decimal(str(round((ends_at - starts_at).total_seconds() / 3600, 2)))
+        attended[enrolment_id] += Decimal(
+            str(round((ends_at - starts_at).total_seconds() / 3600, 2))
+        )
     return planned, attended

@@ -44,8 +44,7 @@ def half_day_bounds(*, day: datetime.date, half_day: str) -> tuple[datetime.date
     setting = "ATTENDANCE_MORNING" if half_day == HalfDay.MORNING else "ATTENDANCE_AFTERNOON"
     zone = timezone.get_current_timezone()
     return tuple(
-        timezone.make_aware(datetime.datetime.combine(day, time), zone)
-        for time in _times(setting)
+        timezone.make_aware(datetime.datetime.combine(day, time), zone) for time in _times(setting)
     )
 
 

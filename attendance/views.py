@@ -38,7 +38,9 @@ class CodeForm(forms.Form):
         label=_("Your personal code"),
         max_length=12,
         help_text=_("The 8 characters sent with your convocation."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}
+        ),
     )
 
 
@@ -61,7 +63,9 @@ def sign_with_code(request, token):
     if request.method == "POST" and form.is_valid():
         scope = f"attendance-sign-{sheet.pk}"
         if not throttle_allow(
-            scope=scope, ident=client_address(request), limit=settings.ATTENDANCE_SIGN_ATTEMPTS_PER_HOUR
+            scope=scope,
+            ident=client_address(request),
+            limit=settings.ATTENDANCE_SIGN_ATTEMPTS_PER_HOUR,
         ):
             return render(request, "429.html", status=429)
         try:

@@ -23,6 +23,13 @@ GROUPS = {
         "training": {**TRAINING_DATA["training"], "sensitiveneeds": ("add",)},
         # Record a choice a person made in writing.
         "consent": {"consentrecord": ("view", "add")},
+        # Mark attendance, show the QR code and sign as trainer (trainers are staff
+        # accounts of this group for now), issue certificates again.
+        "attendance": {
+            "attendancesheet": ("view", "change"),
+            "attendanceline": ("view", "change"),
+            "certificate": ("view", "change"),
+        },
     },
     # Arranges meals and adapted training: the only group that sees sensitive needs.
     "Accès données sensibles (logistique)": {
@@ -47,6 +54,7 @@ GROUPS = {
             "archivedenrolment": ("view",),
         },
         "retention": {"purgelog": ("view",)},
+        "attendance": {"attendancesheet": ("view",), "certificate": ("view",)},
         "core": {
             "hold": ("view", "add", "change"),
             "auditentry": ("view",),

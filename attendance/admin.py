@@ -71,13 +71,17 @@ class AttendanceSheetAdmin(admin.ModelAdmin):
         )
 
     def save_formset(self, request, form, formset, change):
+        # Through the service, which records who marked and when (one read for the sheet,
+        # one write per changed line).
         now = timezone.now()
+        lines = {line.pk: line for line in AttendanceLine.objects.filter(sheet=form.instance)}
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
             if inline_form.has_changed():
-                line = AttendanceLine.objects.get(pk=inline_form.instance.pk)
-                line_mark(
-                    line=line, status=inline_form.cleaned_data["status"], user=request.user, now=now
-                )
+                line = lines[inline_form.instance.pk]
+                status = inline_form.cleaned_data["status"]
+                line_mark(line=line, status=status, user=request.user, now=now)
+                formset.changed_objects.append((line, ["status"]))
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -97,7 +97,7 @@ def certificates_issue(
             links["en"] = certificate_link(certificate=certificate, language="en")
         email_enqueue(
             message=certificate_message(certificate=certificate, links=links),
-            kind="certificate",
+            kind="attendance.certificate",
         )
         issued += 1
     return issued

@@ -91,7 +91,7 @@ def test_signing_outside_the_half_day_is_refused(client, course_session, alice_a
     with time_machine.travel(_at(MONDAY, 14, 0), tick=False):
         response = _sign(client, morning, code)
     assert response.status_code == 403
-    assert "Signing is closed" in response.content.decode()
+    assert "L'émargement est fermé" in response.content.decode()
     with time_machine.travel(_at(MONDAY, 8, 0), tick=False):
         assert _sign(client, morning, code).status_code == 403
     assert not AttendanceLine.objects.filter(status="present").exists()
@@ -157,9 +157,9 @@ def test_hours_are_exact_for_a_trainee_absent_one_half_day(
     assert Certificate.objects.get(enrolment=bob).hours_attended == Decimal("14.00")
     assert Certificate.objects.get(enrolment=bob).hours_planned == Decimal("14.00")
     # Emails with links: Alice reads English and gets both languages.
-    alice_mail = OutboxEmail.objects.get(email=alice.trainee.email, kind="certificate")
+    alice_mail = OutboxEmail.objects.get(email=alice.trainee.email, kind="attendance.certificate")
     assert alice_mail.body.count("http://testserver/attendance/certificate/") == 2
-    bob_mail = OutboxEmail.objects.get(email=bob.trainee.email, kind="certificate")
+    bob_mail = OutboxEmail.objects.get(email=bob.trainee.email, kind="attendance.certificate")
     assert bob_mail.body.count("http://testserver/attendance/certificate/") == 1
 
 
@@ -218,7 +218,7 @@ def test_the_sheets_pdf_shows_each_signature_with_time_and_method(
 def test_staff_mark_a_whole_sheet_on_one_page(
     admin_client, course_session, django_assert_max_num_queries
 ):
-    for n in range(20):
+    for _n in range(20):
         EnrolmentFactory(session=course_session, status="confirmed")
     sheet = sheets_ensure(session_id=course_session.pk)[0]
     url = reverse("admin:attendance_attendancesheet_change", args=[sheet.pk])

@@ -106,6 +106,7 @@ DECLARED = {
     ],
     "dpo_requests/services.py:request_export_start.queue:delay": ["dpo_exports"],
     "dpo_requests/emails.py:due_soon_message:EmailMessage": ["dpo_reminder"],
+    "attendance/emails.py:certificate_message:EmailMultiAlternatives": ["certificates"],
 }
 
 
@@ -308,6 +309,18 @@ def _remind_the_dpo(world):
     remind_due_soon()  # as beat runs it in a worker
 
 
+def _certificates_issued(world):
+    from attendance.tasks import issue_certificates
+    from tests.factories import EnrolmentFactory, SessionFactory
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    ended = SessionFactory(start_date=yesterday, end_date=yesterday, format="in_person")
+    EnrolmentFactory(
+        session=ended, status="confirmed", trainee=TraineeFactory(email="ivy@example.org")
+    )
+    issue_certificates()  # as beat runs it in a worker
+
+
 STORIES = {
     "registration": Story(_register, "registration.confirm", "alice.lambert@example.org"),
     "registration_again": Story(
@@ -335,6 +348,7 @@ STORIES = {
     "staff_changes_address": Story(
         _staff_changes_an_address, "staff.email_changed", "hal@example.org"
     ),
+    "certificates": Story(_certificates_issued, "attendance.certificate", "ivy@example.org"),
 }
 OUTAGES = {"broker": broker_down, "mail server": mail_server_down}
 

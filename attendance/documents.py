@@ -24,7 +24,7 @@ def sheets_pdf(*, session_id: int, language: str = "fr") -> bytes:
         "session": session,
         "sheets": sheets,
         "rows": rows,
-        "Status": AttendanceLine.Status,
+        "methods": dict(AttendanceLine.Method.choices),
         "organisation": settings.ORGANISATION,
     }
     return pdf_render(template="attendance/sheets_pdf.html", context=context, language=language)

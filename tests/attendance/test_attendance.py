@@ -210,8 +210,8 @@ def test_the_sheets_pdf_shows_each_signature_with_time_and_method(
     )
     text = _text(sheets_pdf(session_id=course_session.pk))
     assert "Bob Durand" in text and "Alice Martin" in text
-    assert "02/03/2026 09:07" in text
-    assert "QR" in text and "Excused" in text or "Absence excusée" in text
+    assert "02/03/2026" in text and "09:07 QR" in text
+    assert "Absence excusée" in text and "Son téléphone, QR code et code personnel" in text
     assert "Claire Formatrice" in text
 
 

@@ -24,7 +24,7 @@ def purge_attendance_evidence(*, ids, now: datetime.datetime) -> int:
     period after the session (the State's control of training providers, the funders,
     contractual claims: 5 years), then deleted: the lines, the same trainees'
     certificates of that session, and the sheets left with no line."""
-    lines = AttendanceLine.objects.filter(pk__any_of=ids)
+    lines = AttendanceLine.objects.filter(pk__in=list(ids))
     enrolment_ids = list(lines.values_list("enrolment_id", flat=True).distinct())
     deleted = lines.delete()[1].get("attendance.AttendanceLine", 0)
     Certificate.objects.filter(

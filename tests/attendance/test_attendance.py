@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -21,6 +22,7 @@ from training.signing_codes import enrolment_signing_code, enrolment_signing_tok
 
 pytestmark = pytest.mark.django_db
 MONDAY = datetime.date(2026, 3, 2)
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def _text(pdf: bytes) -> str:
@@ -172,7 +174,10 @@ def test_the_certificate_pdf_names_the_trainee_hours_and_dates(
         session_id=course_session.pk, now=_at(MONDAY + datetime.timedelta(days=2), 6)
     )
     certificate = Certificate.objects.get(enrolment=alice)
-    french = _text(certificate_pdf(certificate=certificate, language="fr"))
+    pdf = certificate_pdf(certificate=certificate, language="fr")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "certificate-fr.pdf").write_bytes(pdf)
+    french = _text(pdf)
     assert "Alice Martin" in french and "10,5" in french
     assert "02/03/2026" in french and "03/03/2026" in french
     assert "Porter secours." in french and "L.6353-1" in french
@@ -208,7 +213,10 @@ def test_the_sheets_pdf_shows_each_signature_with_time_and_method(
         user=admin_user,
         now=_at(MONDAY, 12),
     )
-    text = _text(sheets_pdf(session_id=course_session.pk))
+    pdf = sheets_pdf(session_id=course_session.pk)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "attendance-sheets.pdf").write_bytes(pdf)
+    text = _text(pdf)
     assert "Bob Durand" in text and "Alice Martin" in text
     assert "02/03/2026" in text and "09:07 QR" in text
     assert "Absence excusée" in text and "Son téléphone, QR code et code personnel" in text

@@ -2,8 +2,8 @@
 
 import datetime
 import io
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import time_machine

@@ -27,6 +27,12 @@ def beat_schedule(*, retention_run_at: str) -> dict:
             "task": "training.tasks.complete_ended_enrolments",
             "schedule": crontab(hour=1, minute=30),
         },
+        # Sessions that ended yesterday: certificates issued from their sheets, and
+        # each trainee emailed their link (after enrolments are completed at 01:30).
+        "issue-certificates": {
+            "task": "attendance.tasks.issue_certificates",
+            "schedule": crontab(hour=6, minute=0),
+        },
         # The outbox sweeper (core/outbox.py): every email the broker or the mail
         # server held back, whatever sent it.
         "sweep-outbox": {

@@ -283,6 +283,22 @@ RULES += [
         email_path="email",
     ),
 ]
+RULES += [
+    Rule(
+        name="attendance-evidence",
+        data=_("Attendance sheets (signatures per half-day) and certificates"),
+        # Proof that the training took place, which the State's control of training
+        # providers and the funders may ask for, and which L.6353-1 requires delivering.
+        legal_basis=LEGAL,
+        trigger=_("end of the session"),
+        period=lambda: _("%(years)d years") % {"years": _r("ATTENDANCE_EVIDENCE_YEARS")},
+        action=DELETE,
+        policy=_("§6: archived until the statutory limitation periods expire, then deleted."),
+        due="attendance.purges.attendance_evidence_due",
+        purge="attendance.purges.purge_attendance_evidence",
+        email_path="enrolment__trainee__email",
+    ),
+]
 BY_NAME = {rule.name: rule for rule in RULES}
 
 

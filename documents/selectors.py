@@ -8,10 +8,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from clients.selectors import contact_for_requests
-from training.models import Enrolment
+from training.selectors import enrolment_with_documents
 from training.signing_codes import enrolment_signing_code, enrolment_signing_token
 
-Funding = Enrolment.Funding
 # What the recipients log says left with an agreement.
 AGREEMENT_CATEGORIES = ["identity", "training"]
 HALF_DAY_NAMES = [_("Morning"), _("Afternoon")]
@@ -41,14 +40,12 @@ def session_half_days(*, session) -> list[HalfDay]:
     ]
 
 
-def enrolment_for_documents(*, enrolment_id: int) -> Enrolment:
+def enrolment_for_documents(*, enrolment_id: int):
     """The enrolment with everything its documents read."""
-    return Enrolment.objects.select_related("trainee", "session__course", "client").get(
-        pk=enrolment_id
-    )
+    return enrolment_with_documents(enrolment_id=enrolment_id)
 
 
-def convocation_context(*, enrolment: Enrolment) -> dict:
+def convocation_context(*, enrolment) -> dict:
     """What the convocation says: timetable, place or link, programme, trainer, rules,
     and the trainee's own signing link and code."""
     session = enrolment.session
@@ -69,13 +66,14 @@ def convocation_context(*, enrolment: Enrolment) -> dict:
     }
 
 
-def agreement_kind(*, enrolment: Enrolment) -> str | None:
+def agreement_kind(*, enrolment) -> str | None:
     """ "agreement" (employer pays), "contract" (the trainee pays), or None (CPF: its
     platform's general conditions apply; other funding: the funder's own documents)."""
-    return {Funding.EMPLOYER: "agreement", Funding.SELF: "contract"}.get(enrolment.funding)
+    funding = enrolment.Funding
+    return {funding.EMPLOYER: "agreement", funding.SELF: "contract"}.get(enrolment.funding)
 
 
-def agreement_recipient(*, enrolment: Enrolment):
+def agreement_recipient(*, enrolment):
     """Who receives the agreement or contract: (email, name, language), or None when
     the client has no contact to send it to."""
     if agreement_kind(enrolment=enrolment) == "contract":
@@ -89,7 +87,7 @@ def agreement_recipient(*, enrolment: Enrolment):
     return contact.email, str(contact), contact.language
 
 
-def agreement_context(*, enrolment: Enrolment, today: datetime.date) -> dict:
+def agreement_context(*, enrolment, today: datetime.date) -> dict:
     """What the agreement or contract says: the parties, the training, its price."""
     session, course = enrolment.session, enrolment.session.course
     return {

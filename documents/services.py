@@ -22,7 +22,6 @@ from documents.selectors import (
     convocation_context,
     enrolment_for_documents,
 )
-from training.models import Enrolment
 
 CONVOCATION_KIND, AGREEMENT_KIND = "documents.convocation", "documents.agreement"
 TEMPLATES = {"agreement": "documents/agreement.html", "contract": "documents/contract.html"}
@@ -44,7 +43,7 @@ class DocumentRefused(ValidationError):
         return cls(messages[code], code=code)
 
 
-def convocation_pdf(*, enrolment: Enrolment) -> bytes:
+def convocation_pdf(*, enrolment) -> bytes:
     """The convocation as PDF, in the trainee's language."""
     context = convocation_context(enrolment=enrolment)
     return pdf_render(
@@ -59,7 +58,7 @@ def convocation_queue(*, enrolment_id: int) -> None:
     """Store the confirmation with the convocation (PDF attached) in the outbox, with the
     change that confirmed the enrolment; refused unless the enrolment is confirmed."""
     enrolment = enrolment_for_documents(enrolment_id=enrolment_id)
-    if enrolment.status != Enrolment.Status.CONFIRMED:
+    if enrolment.status != enrolment.Status.CONFIRMED:
         raise DocumentRefused.because("not_confirmed")
     message = convocation_message(
         context=convocation_context(enrolment=enrolment), language=enrolment.trainee.language
@@ -79,7 +78,7 @@ def convocations_resend(*, enrolment_ids: list[int]) -> tuple[int, int]:
     return sent, skipped
 
 
-def agreement_pdf(*, enrolment: Enrolment, today: datetime.date, language: str):
+def agreement_pdf(*, enrolment, today: datetime.date, language: str):
     """(filename, PDF) of the agreement or the individual contract, in ``language``."""
     kind = agreement_kind(enrolment=enrolment)
     if kind is None:

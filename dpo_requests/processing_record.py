@@ -49,6 +49,21 @@ ACTIVITIES = [
         ("unconfirmed-registrations", "training-archive", "training-records"),
     ),
     Activity(
+        "attendance",
+        _("Attendance per half-day and training certificates"),
+        _(
+            "Attendance sheets signed per half-day (own phone or staff), certificates of completion and end-of-training attestations (Labour Code L.6353-1), evidence for funders and inspections"
+        ),
+        _("Legal obligation (Labour Code L.6353-1; proof of the training's execution)"),
+        _("Trainees, trainers"),
+        _(
+            "Identity, attendance per half-day, signature time and method, hours attended, evaluation result"
+        ),
+        _("Controller (self-registration) or processor for the employer client (Art. 28)"),
+        (INTERNAL, PUBLIC),
+        ("attendance-evidence",),
+    ),
+    Activity(
         "special_needs",
         _("Meal arrangements and training adaptations"),
         _("Food allergies for meals; disability adaptations (Labour Code D.5211-3)"),

@@ -25,6 +25,13 @@ GROUPS = {
         "consent": {"consentrecord": ("view", "add")},
         # Send and download convocations, agreements and contracts.
         "documents": {"enrolmentdocuments": ("view", "change")},
+        # Mark attendance, show the QR code and sign as trainer (trainers are staff
+        # accounts of this group for now), issue certificates again.
+        "attendance": {
+            "attendancesheet": ("view", "change"),
+            "attendanceline": ("view", "change"),
+            "certificate": ("view", "change"),
+        },
     },
     # Arranges meals and adapted training: the only group that sees sensitive needs.
     "Accès données sensibles (logistique)": {
@@ -49,6 +56,7 @@ GROUPS = {
             "archivedenrolment": ("view",),
         },
         "retention": {"purgelog": ("view",)},
+        "attendance": {"attendancesheet": ("view",), "certificate": ("view",)},
         "core": {
             "hold": ("view", "add", "change"),
             "auditentry": ("view",),

@@ -93,6 +93,14 @@ PAGES = {
     # The admin's TOTP device pages show a secret's QR code: user management only.
     "admin:otp_totp_totpdevice_config": ONLY({SUPERUSER}),
     "admin:otp_totp_totpdevice_qrcode": ONLY({SUPERUSER}),
+    # Attendance: a half-day's signing page, a personal signing link and a certificate's
+    # download answer only a valid token (opened here with forged ones).
+    "attendance:sign": NOBODY,
+    "attendance:sign_me": NOBODY,
+    "attendance:certificate": NOBODY,
+    # The trainer's page (QR code, the trainer's signature) and the session's signed PDF.
+    "admin:attendance_attendancesheet_trainer": ONLY({FORMATION, DPO, SUPERUSER}),
+    "admin:attendance_attendancesheet_pdf": ONLY({FORMATION, DPO, SUPERUSER}),
     # An address under /admin/ that is no page.
     "admin:<catch-all>": NOBODY,
 }
@@ -178,6 +186,17 @@ MODELS = {
     # Second-factor devices: user management is the superuser's.
     "otp_totp.totpdevice": {"view": {SUPERUSER}, "add": {SUPERUSER}, "delete": {SUPERUSER}},
     "otp_static.staticdevice": {"view": {SUPERUSER}, "add": {SUPERUSER}, "delete": {SUPERUSER}},
+    # Sheets are made by the session's action and are evidence: only a superuser deletes.
+    "attendance.attendancesheet": {
+        "view": {FORMATION, DPO, SUPERUSER},
+        "add": set(),
+        "delete": {SUPERUSER},
+    },
+    "attendance.certificate": {
+        "view": {FORMATION, DPO, SUPERUSER},
+        "add": set(),
+        "delete": {SUPERUSER},
+    },
     "dpo_requests.breach": {
         "view": {DPO, SUPERUSER},
         "add": {DPO, SUPERUSER},
@@ -329,6 +348,14 @@ def _one_of_each(enrolment) -> None:
     formation = User.objects.get(username="formation")
     TOTPDevice.objects.create(user=formation, name="Phone", confirmed=True)
     StaticDevice.objects.create(user=formation, name="Recovery codes", confirmed=True)
+    # Attendance sheets of the enrolment's session, and a certificate.
+    from attendance.models import Certificate
+    from attendance.services import sheets_ensure
+
+    sheets_ensure(session_id=enrolment.session_id)
+    Certificate.objects.create(
+        enrolment=enrolment, issued_at=now, hours_planned=7, hours_attended=7, snapshot={}
+    )
     # One enrolment in the restricted archive.
     Enrolment.objects.exclude(pk=enrolment.pk).filter(
         pk=Enrolment.objects.order_by("pk").values("pk")[:1]
@@ -366,6 +393,13 @@ def _urls(name: str, site) -> list[tuple[str, str]]:
         "training:registration_confirmation": {"token": "forged"},
         "backoffice:request": {"pk": _object_id("dpo_requests.request")},
         "backoffice:act": {"pk": _object_id("dpo_requests.request")},
+        "attendance:sign": {"token": "forged"},
+        "attendance:sign_me": {"token": "forged"},
+        "attendance:certificate": {"token": "forged"},
+        "admin:attendance_attendancesheet_trainer": {
+            "pk": _object_id("attendance.attendancesheet")
+        },
+        "admin:attendance_attendancesheet_pdf": {"pk": _object_id("attendance.attendancesheet")},
     }
     posts = {"backoffice:act", "cookies:audience", "set_language", "admin:logout"}
     method = "post" if name in posts else "get"

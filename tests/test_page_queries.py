@@ -28,6 +28,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from attendance.models import Certificate
+from attendance.services import sheets_ensure
 from campaigns.models import Campaign, CampaignRecipient
 from consent.models import ConsentRecord, PolicyVersion
 from consent.services import consent_record
@@ -115,6 +117,12 @@ def _add_data(rounds: int, anchor: dict) -> None:
             archived_at=now
         )
         ProcessorNotice.objects.create(trainee=trainee, client=client, sent_at=now)
+        # Attendance sheets (lines grow on the anchor session's sheets) and certificates.
+        for session in {sessions[0], anchor["session"]}:
+            sheets_ensure(session_id=session.pk)
+        Certificate.objects.create(
+            enrolment=enrolled, issued_at=now, hours_planned=7, hours_attended=7, snapshot={}
+        )
         PendingRegistration.objects.create(
             session=sessions[0],
             email=f"pending{n}@example.org",

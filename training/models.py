@@ -20,6 +20,19 @@ class Course(models.Model):
         _("price per trainee (excl. VAT)"), max_digits=9, decimal_places=2, default=0
     )
 
+    class Nature(models.TextChoices):
+        # The categories of Code du travail L.6313-1, printed on the end-of-training
+        # attestation (L.6353-1).
+        TRAINING = "training", _("Training action")
+        SKILLS_REVIEW = "skills_review", _("Skills assessment")
+        VAE = "vae", _("Validation of prior experience")
+        APPRENTICESHIP = "apprenticeship", _("Apprenticeship")
+
+    objectives = models.TextField(_("objectives"), blank=True)
+    nature = models.CharField(
+        _("nature of the action"), max_length=20, choices=Nature.choices, default=Nature.TRAINING
+    )
+
     class Meta:
         verbose_name = _("course")
         verbose_name_plural = _("courses")

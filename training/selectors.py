@@ -125,3 +125,38 @@ def sensitive_needs_snapshot(*, highest_key: int) -> SensitiveNeedsSnapshot:
             needs.filter(disability_adaptations__isnull=True).values_list("pk", flat=True)
         ),
     )
+
+
+def session_roster(*, session_id: int) -> QuerySet[Enrolment]:
+    """The session's enrolments that hold a seat (every status but cancelled), with their
+    trainees, by name: the people an attendance sheet lists."""
+    return (
+        Enrolment.objects.filter(session_id=session_id)
+        .exclude(status=Enrolment.Status.CANCELLED)
+        .select_related("trainee")
+        .order_by("trainee__surname", "trainee__first_name", "pk")
+    )
+
+
+def session_with_course(*, session_id: int) -> Session:
+    """One session and its course."""
+    return Session.objects.select_related("course").get(pk=session_id)
+
+
+def sessions_ended(*, before: datetime.date, since: datetime.date, formats) -> QuerySet[Session]:
+    """Sessions of these formats whose last day is in [since, before)."""
+    return Session.objects.filter(
+        end_date__lt=before, end_date__gte=since, format__in=formats
+    ).select_related("course")
+
+
+def enrolment_with_trainee(*, enrolment_id: int) -> Enrolment:
+    """One enrolment and its trainee; Enrolment.DoesNotExist if gone."""
+    return Enrolment.objects.select_related("trainee").get(pk=enrolment_id)
+
+
+def enrolment_with_documents(*, enrolment_id: int) -> Enrolment:
+    """One enrolment with its trainee, session, course and client (what documents read)."""
+    return Enrolment.objects.select_related("trainee", "session__course", "client").get(
+        pk=enrolment_id
+    )

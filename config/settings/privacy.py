@@ -44,6 +44,11 @@ RETENTION = {
     # Failed staff sign-ins (django-axes), for the DPO to look into a guessing attack:
     # six months, the CNIL's lower bound for access logs.
     "SIGN_IN_FAILURES_DAYS": env.int("RETENTION_SIGN_IN_FAILURES_DAYS", default=180),
+    # Attendance sheets and certificates (attendance/): evidence that the training took
+    # place, which the State's control of training providers (Code du travail L.6361-1
+    # and following) and the funders (OPCO, CPF) may ask for after paying, and which
+    # defends contractual claims (Code civil art. 2224): 5 years after the session.
+    "ATTENDANCE_EVIDENCE_YEARS": env.int("RETENTION_ATTENDANCE_EVIDENCE_YEARS", default=5),
 }
 if any(value < 0 for value in RETENTION.values()):
     raise ImproperlyConfigured("Retention periods cannot be negative.")
@@ -57,6 +62,11 @@ if RETENTION["PROSPECTING_YEARS"] > 3 or RETENTION["COOKIE_CONSENT_LOG_MONTHS"] 
         "The privacy policy allows at most 3 years for prospecting data and 13 months for "
         "cookie proofs."
     )
+if RETENTION["ATTENDANCE_EVIDENCE_YEARS"] > RETENTION["TRAINING_LIMITATION_YEARS"]:
+    raise ImproperlyConfigured(
+        "Attendance sheets and certificates name enrolments, which go at the training "
+        "limitation period: RETENTION_ATTENDANCE_EVIDENCE_YEARS cannot be longer."
+    )
 # The retention jobs run daily at this local time, in batches of this many rows.
 RETENTION_RUN_AT = env.str("RETENTION_RUN_AT", default="02:30")
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=5000)
@@ -67,6 +77,8 @@ RETENTION_BATCH_PAUSE = env.float("RETENTION_BATCH_PAUSE", default=0.0)
 PRIVACY_PROVIDERS = [
     # Before the enrolments they belong to: an erasure deletes them first, and counts them.
     "training.privacy.SensitiveNeedsProvider",
+    # Before the enrolments their sheets' lines and certificates belong to.
+    "attendance.privacy.AttendanceProvider",
     "training.privacy.EnrolmentsProvider",
     "core.privacy.OutboxProvider",
     "trainees.privacy.TraineesProvider",

@@ -55,6 +55,16 @@ OUTBOX_GRACE_SECONDS = env.int("OUTBOX_GRACE_SECONDS", default=60)
 # The beat schedule lives in code (config/beat.py).
 CELERY_BEAT_SCHEDULE = beat_schedule(retention_run_at=RETENTION_RUN_AT)
 
+# Attendance per half-day (attendance/): the times of each half-day ("HH:MM-HH:MM"), how
+# long before its start a trainee may sign, how many signing attempts an address may make
+# per sheet and hour (a code is 8 characters out of 31: guessing needs far more), and how
+# long a certificate's emailed link works.
+ATTENDANCE_MORNING = env.str("ATTENDANCE_MORNING", default="09:00-12:30")
+ATTENDANCE_AFTERNOON = env.str("ATTENDANCE_AFTERNOON", default="13:30-17:00")
+ATTENDANCE_SIGNING_EARLY_MINUTES = env.int("ATTENDANCE_SIGNING_EARLY_MINUTES", default=30)
+ATTENDANCE_SIGN_ATTEMPTS_PER_HOUR = env.int("ATTENDANCE_SIGN_ATTEMPTS_PER_HOUR", default=60)
+CERTIFICATE_LINK_DAYS = env.int("CERTIFICATE_LINK_DAYS", default=30)
+
 # The organisation's identity is configuration; a demo organisation is the default.
 ORGANISATION = {
     "name": env.str("ORGANISATION_NAME", default="Formations Démo"),
@@ -89,5 +99,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # django-axes names the account and the address in its messages: errors only.
-    "loggers": {"axes": {"level": "ERROR"}},
+    # WeasyPrint and its font library narrate every PDF at INFO: warnings only.
+    "loggers": {
+        "axes": {"level": "ERROR"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

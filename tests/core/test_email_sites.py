@@ -115,6 +115,7 @@ DECLARED = {
         "convocation_again",
     ],
     "documents/emails.py:agreement_message:EmailMultiAlternatives": ["agreement"],
+    "attendance/emails.py:certificate_message:EmailMultiAlternatives": ["certificates"],
 }
 
 
@@ -360,6 +361,18 @@ def _remind_the_dpo(world):
     remind_due_soon()  # as beat runs it in a worker
 
 
+def _certificates_issued(world):
+    from attendance.tasks import issue_certificates
+    from tests.factories import EnrolmentFactory, SessionFactory
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    ended = SessionFactory(start_date=yesterday, end_date=yesterday, format="in_person")
+    EnrolmentFactory(
+        session=ended, status="confirmed", trainee=TraineeFactory(email="ivy@example.org")
+    )
+    issue_certificates()  # as beat runs it in a worker
+
+
 STORIES = {
     "registration": Story(_register, "registration.confirm", "alice.lambert@example.org"),
     "registration_again": Story(
@@ -387,6 +400,7 @@ STORIES = {
     "staff_changes_address": Story(
         _staff_changes_an_address, "staff.email_changed", "hal@example.org"
     ),
+    "certificates": Story(_certificates_issued, "attendance.certificate", "ivy@example.org"),
 }
 STORIES |= {
     "staff_confirm": Story(_staff_confirm, "documents.convocation", "ivy@example.org"),

@@ -173,6 +173,8 @@ class Enrolment(models.Model):
         max_length=10,
         choices=Funding.choices,
         default=Funding.SELF,
+        # Rows written outside the ORM (bulk loads, benchmarks) get it too.
+        db_default=Funding.SELF,
         help_text=_("Who pays: decides the agreement or contract sent."),
     )
     legal_basis = models.CharField(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("training.urls")),
+    path("", include("surveys.urls")),
     path("", include("consent.urls")),
     path("", include("cookies.urls")),
     path("", include("retention.urls")),

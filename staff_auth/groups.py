@@ -23,6 +23,8 @@ GROUPS = {
         "training": {**TRAINING_DATA["training"], "sensitiveneeds": ("add",)},
         # Record a choice a person made in writing.
         "consent": {"consentrecord": ("view", "add")},
+        # Survey results (anonymous answers, shown from 5 answers), for quality monitoring.
+        "surveys": {"surveyanswer": ("view",)},
     },
     # Arranges meals and adapted training: the only group that sees sensitive needs.
     "Accès données sensibles (logistique)": {
@@ -47,6 +49,7 @@ GROUPS = {
             "archivedenrolment": ("view",),
         },
         "retention": {"purgelog": ("view",)},
+        "surveys": {"surveyanswer": ("view",)},
         "core": {
             "hold": ("view", "add", "change"),
             "auditentry": ("view",),

@@ -125,3 +125,18 @@ def sensitive_needs_snapshot(*, highest_key: int) -> SensitiveNeedsSnapshot:
             needs.filter(disability_adaptations__isnull=True).values_list("pk", flat=True)
         ),
     )
+
+
+def enrolments_of_sessions_ended(
+    *, ended_from: datetime.date, ended_until: datetime.date
+) -> QuerySet[Enrolment]:
+    """Enrolments not cancelled on sessions whose last day falls between these dates
+    (inclusive), with their trainee, session and course."""
+    return (
+        Enrolment.objects.filter(
+            session__end_date__gte=ended_from, session__end_date__lte=ended_until
+        )
+        .exclude(status=Enrolment.Status.CANCELLED)
+        .select_related("trainee", "session__course")
+        .order_by("pk")
+    )

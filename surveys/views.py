@@ -39,7 +39,7 @@ def answer(request, token: str):
     except SurveyRefused as refusal:
         return _refused(request, refusal.reason)
     session = invitation.enrolment.session
-    form = SurveyForm(request.POST or None)
+    form = SurveyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not form.is_valid():
             context = {"form": form, "session": session}

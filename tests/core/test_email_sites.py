@@ -106,6 +106,7 @@ DECLARED = {
     ],
     "dpo_requests/services.py:request_export_start.queue:delay": ["dpo_exports"],
     "dpo_requests/emails.py:due_soon_message:EmailMessage": ["dpo_reminder"],
+    "surveys/emails.py:survey_invitation_message:EmailMultiAlternatives": ["survey_invitation"],
 }
 
 
@@ -308,6 +309,17 @@ def _remind_the_dpo(world):
     remind_due_soon()  # as beat runs it in a worker
 
 
+def _survey_after_the_session(world):
+    """Beat's daily job asks the trainees of a session that ended yesterday."""
+    from surveys.tasks import invite_to_surveys
+    from tests.factories import EnrolmentFactory, SessionFactory
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    ended = SessionFactory(start_date=yesterday, end_date=yesterday)
+    EnrolmentFactory(session=ended, trainee=TraineeFactory(email="ivy@example.org"))
+    invite_to_surveys()  # as beat runs it in a worker
+
+
 STORIES = {
     "registration": Story(_register, "registration.confirm", "alice.lambert@example.org"),
     "registration_again": Story(
@@ -335,6 +347,7 @@ STORIES = {
     "staff_changes_address": Story(
         _staff_changes_an_address, "staff.email_changed", "hal@example.org"
     ),
+    "survey_invitation": Story(_survey_after_the_session, "survey.invitation", "ivy@example.org"),
 }
 OUTAGES = {"broker": broker_down, "mail server": mail_server_down}
 

@@ -33,6 +33,9 @@ class OutboxEmail(models.Model):
     body = models.TextField(blank=True)
     # [[content, mimetype], ...]: the HTML version, in practice.
     alternatives = models.JSONField(default=list, blank=True)
+    # [[filename, base64 content, mimetype], ...]: a convocation or an agreement as PDF,
+    # stored with the email so that it leaves, or is retried, exactly as rendered.
+    attachments = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)

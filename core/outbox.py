@@ -11,6 +11,7 @@ the row, so a task and a sweeper, or two sweepers, never send the same email twi
 This module is the kernel's: it imports no other app of the project.
 """
 
+import base64
 import datetime
 import logging
 from email.utils import parseaddr
@@ -27,13 +28,13 @@ from core.signals import email_failed, email_sent
 
 logger = logging.getLogger(__name__)
 Status = OutboxEmail.Status
+# A few PDF pages: the database row stays small, and mail servers accept it everywhere.
+MAX_ATTACHMENTS_BYTES = 2 * 1024 * 1024
 
 
 def email_enqueue(*, message: EmailMessage, kind: str) -> OutboxEmail:
     """Store the email in the outbox within the current transaction; a worker sends it
     after commit, the sweeper retries."""
-    if message.attachments:
-        raise ValueError("The outbox carries no attachments: link to a download instead.")
     recipients = [*message.to, *message.cc, *message.bcc]
     if not recipients:
         raise ValueError("An email needs a recipient.")
@@ -51,9 +52,25 @@ def email_enqueue(*, message: EmailMessage, kind: str) -> OutboxEmail:
         alternatives=[
             [content, mimetype] for content, mimetype in getattr(message, "alternatives", [])
         ],
+        attachments=_attachments_stored(message),
     )
     transaction.on_commit(lambda: _queue(email))
     return email
+
+
+def _attachments_stored(message: EmailMessage) -> list[list[str]]:
+    """The message's attached files as [filename, base64, mimetype]: small documents
+    only (a convocation, an agreement), a larger file is linked to instead."""
+    stored, size = [], 0
+    for attachment in message.attachments:
+        if not isinstance(attachment, tuple) or isinstance(attachment[1], str):
+            raise ValueError("The outbox carries attached files given as bytes only.")
+        filename, content, mimetype = attachment
+        size += len(content)
+        stored.append([filename, base64.b64encode(content).decode("ascii"), mimetype])
+    if size > MAX_ATTACHMENTS_BYTES:
+        raise ValueError("Too large for the outbox: link to a download instead.")
+    return stored
 
 
 def _queue(email: OutboxEmail) -> None:
@@ -90,6 +107,8 @@ def outbox_message(email: OutboxEmail) -> EmailMultiAlternatives:
     )
     for content, mimetype in email.alternatives:
         message.attach_alternative(content, mimetype)
+    for filename, content, mimetype in email.attachments:
+        message.attach(filename, base64.b64decode(content), mimetype)
     return message
 
 

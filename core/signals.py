@@ -6,7 +6,10 @@ commits (or rolls back) with it.
   it (kwargs: ``email``, the OutboxEmail row);
 - ``consent_withdrawn`` when a person withdraws a consent or objects (kwargs: ``email``,
   ``purpose``): the apps holding data that rested on it delete it and return how many
-  records lost data.
+  records lost data;
+- ``enrolment_confirmed`` when an enrolment becomes confirmed, by staff in the admin or
+  by any other path (kwargs: ``enrolment_id``): documents/ queues the convocation, in the
+  same transaction, so the confirmation and its email commit together.
 """
 
 from django.dispatch import Signal
@@ -14,6 +17,7 @@ from django.dispatch import Signal
 email_sent = Signal()
 email_failed = Signal()
 consent_withdrawn = Signal()
+enrolment_confirmed = Signal()
 
 
 def consent_withdrawn_announce(*, email: str, purpose: str) -> int:

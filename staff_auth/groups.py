@@ -23,6 +23,8 @@ GROUPS = {
         "training": {**TRAINING_DATA["training"], "sensitiveneeds": ("add",)},
         # Record a choice a person made in writing.
         "consent": {"consentrecord": ("view", "add")},
+        # Send and download convocations, agreements and contracts.
+        "documents": {"enrolmentdocuments": ("view", "change")},
         # Survey results (anonymous answers, shown from 5 answers), for quality monitoring.
         "surveys": {"surveyanswer": ("view",)},
     },

@@ -148,6 +148,8 @@ MODELS = {
     },
     # The restricted archive: the DPO only.
     "training.archivedenrolment": {"view": {DPO, SUPERUSER}, "add": set(), "delete": set()},
+    # Convocations and agreements: sent and downloaded by training staff.
+    "documents.enrolmentdocuments": {"view": TRAINING_STAFF, "add": set(), "delete": set()},
     "consent.consentrecord": {
         "view": {FORMATION, MARKETING, DPO, SUPERUSER},
         "add": {FORMATION, DPO, SUPERUSER},

@@ -17,7 +17,7 @@ from training.services import EnrolmentRefused
 class EnrolmentAdminForm(forms.ModelForm):
     class Meta:
         model = Enrolment
-        fields = ["trainee", "session", "source", "client", "status"]
+        fields = ["trainee", "session", "source", "client", "funding", "status"]
 
     def clean(self):
         cleaned = super().clean()

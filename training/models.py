@@ -15,6 +15,10 @@ class Course(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     duration_hours = models.DecimalField(_("duration (hours)"), max_digits=6, decimal_places=1)
+    # Per trainee, before VAT: the agreement and the individual contract state it.
+    price = models.DecimalField(
+        _("price per trainee (excl. VAT)"), max_digits=9, decimal_places=2, default=0
+    )
 
     class Meta:
         verbose_name = _("course")
@@ -106,6 +110,15 @@ class Enrolment(models.Model):
         # Still refused after every retry (e.g. the address does not exist): staff see it.
         FAILED = "failed", _("Could not be sent")
 
+    class Funding(models.TextChoices):
+        # A training agreement (convention, Labour Code L.6353-1) with the client.
+        EMPLOYER = "employer", _("Paid by the employer")
+        # An individual contract with its withdrawal period (L.6353-3 to -7).
+        SELF = "self", _("Paid by the trainee")
+        # The CPF platform's general conditions apply: neither document.
+        CPF = "cpf", _("Personal training account (CPF)")
+        OTHER = "other", _("Other funding")
+
     # Every status but "cancelled" holds a seat.
     SEAT_HOLDING = (Status.PENDING, Status.CONFIRMED, Status.COMPLETED)
 
@@ -141,6 +154,13 @@ class Enrolment(models.Model):
         output_field=models.CharField(max_length=10, choices=Role.choices),
         db_persist=True,
         verbose_name=_("our role"),
+    )
+    funding = models.CharField(
+        _("funding"),
+        max_length=10,
+        choices=Funding.choices,
+        default=Funding.SELF,
+        help_text=_("Who pays: decides the agreement or contract sent."),
     )
     legal_basis = models.CharField(
         _("legal basis"), max_length=20, choices=LegalBasis.choices, default=LegalBasis.CONTRACT

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.outbox import email_enqueue
+from core.signals import enrolment_confirmed
 from training.emails import enrolment_confirmation_message, processor_notice_message
 from training.models import Course, Enrolment, LegalBasis, ProcessorNotice, Session
 from training.selectors import enrolment_refusal, session_seats_taken
@@ -44,6 +45,7 @@ def enrolment_create(
     status: str = Enrolment.Status.PENDING,
     confirmation: str = Enrolment.Confirmation.NOT_NEEDED,
     employer_name: str = "",
+    funding: str | None = None,
 ) -> Enrolment:
     """Give the trainee a seat on the session, or raise EnrolmentRefused with the reason."""
     # The row lock serialises concurrent enrolments on one session: the seat count
@@ -64,10 +66,18 @@ def enrolment_create(
     enrolment.status = status
     enrolment.confirmation = confirmation
     enrolment.employer_name = employer_name
+    # Unless staff say otherwise, the one who registers pays.
+    enrolment.funding = funding or (
+        Enrolment.Funding.EMPLOYER
+        if source == Enrolment.Source.EMPLOYER
+        else Enrolment.Funding.SELF
+    )
     enrolment.full_clean(exclude=["role"])
     enrolment.save()
     if source == Enrolment.Source.EMPLOYER:
         processor_notice_queue(enrolment=enrolment)
+    if status == Enrolment.Status.CONFIRMED:
+        enrolment_confirmed.send(sender=Enrolment, enrolment_id=enrolment.pk)
     return enrolment
 
 
@@ -94,8 +104,20 @@ def enrolment_set_status(*, enrolment: Enrolment, status: str) -> Enrolment:
         refusal = enrolment_refusal(trainee_id=None, session=session)
         if refusal:
             raise EnrolmentRefused.because(refusal)
+    confirmed = status == Enrolment.Status.CONFIRMED != enrolment.status
     enrolment.status = status
     enrolment.save(update_fields=["status", "updated_at"])
+    if confirmed:
+        # The apps above (documents/) send the convocation in this transaction.
+        enrolment_confirmed.send(sender=Enrolment, enrolment_id=enrolment.pk)
+    return enrolment
+
+
+def enrolment_set_funding(*, enrolment: Enrolment, funding: str) -> Enrolment:
+    """Say who pays for the enrolment (employer, trainee, CPF, other)."""
+    enrolment.funding = funding
+    enrolment.full_clean(exclude=["role"])
+    enrolment.save(update_fields=["funding", "updated_at"])
     return enrolment
 
 

@@ -63,6 +63,9 @@ ORGANISATION = {
     "registry_number": env.str("ORGANISATION_REGISTRY_NUMBER", default="RCS Paris 000 000 000"),
     "address": env.str("ORGANISATION_ADDRESS", default="1 rue de l'Exemple, 75001 Paris, France"),
     "email": env.str("ORGANISATION_EMAIL", default="contact@example.org"),
+    # The training provider's registration with the regional prefect (Labour Code
+    # L.6351-1): every agreement and contract states it.
+    "activity_number": env.str("ORGANISATION_ACTIVITY_NUMBER", default="11 75 00000 75"),
     "dpo_name": env.str("ORGANISATION_DPO_NAME", default="DPO"),
     "dpo_email": env.str("ORGANISATION_DPO_EMAIL", default="dpo@example.org"),
     "dpo_address": env.str(
@@ -73,6 +76,12 @@ ORGANISATION = {
         default="CNIL, 3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07, www.cnil.fr",
     ),
 }
+
+# Convocations and agreements (documents/). The timetable of every training day, one
+# "HH:MM-HH:MM" per half-day (morning, afternoon).
+TRAINING_HALF_DAYS = env.list("TRAINING_HALF_DAYS", default=["09:00-12:30", "13:30-17:00"])
+# Where a trainee's personal attendance signing link leads ({token}: their signed token).
+ATTENDANCE_SIGNING_PATH = env.str("ATTENDANCE_SIGNING_PATH", default="/attendance/sign/{token}/")
 
 LOGGING = {
     "version": 1,

@@ -46,7 +46,11 @@ SEND_METHODS = {"send", "send_messages", "delay", "apply_async", "send_task"}
 # The outbox itself, which every other site goes through.
 OUTBOX = {"core/outbox.py", "core/tasks.py"}
 # Calls named like a send that send no mail: a Django signal to the apps above.
-NOT_MAIL = {"core/signals.py:consent_withdrawn_announce:send"}
+NOT_MAIL = {
+    "core/signals.py:consent_withdrawn_announce:send",
+    "training/services.py:enrolment_create:send",
+    "training/services.py:enrolment_set_status:send",
+}
 
 
 def _calls(tree: ast.AST, scope: str = ""):
@@ -106,6 +110,11 @@ DECLARED = {
     ],
     "dpo_requests/services.py:request_export_start.queue:delay": ["dpo_exports"],
     "dpo_requests/emails.py:due_soon_message:EmailMessage": ["dpo_reminder"],
+    "documents/emails.py:convocation_message:EmailMultiAlternatives": [
+        "staff_confirm",
+        "convocation_again",
+    ],
+    "documents/emails.py:agreement_message:EmailMultiAlternatives": ["agreement"],
     "surveys/emails.py:survey_invitation_message:EmailMultiAlternatives": ["survey_invitation"],
 }
 
@@ -302,6 +311,49 @@ def _requeue_exports(world):
     )
 
 
+def _staff_confirm(world):
+    """Training staff confirm an enrolment in the admin: the convocation, PDF attached."""
+    from tests.factories import EnrolmentFactory
+
+    enrolment = EnrolmentFactory(
+        trainee=TraineeFactory(email="ivy@example.org"), session=world.session
+    )
+    world.client.force_login(_staff("tom", "Équipe formation"))
+    return world.client.post(
+        reverse("admin:training_enrolment_changelist"),
+        {"action": "confirm_selected", "_selected_action": [enrolment.pk]},
+    )
+
+
+def _convocation_again(world):
+    """Training staff send a confirmed enrolment's convocation again."""
+    from tests.factories import EnrolmentFactory
+
+    enrolment = EnrolmentFactory(
+        trainee=TraineeFactory(email="jay@example.org"), session=world.session, status="confirmed"
+    )
+    world.client.force_login(_staff("tom", "Équipe formation"))
+    return world.client.post(
+        reverse("admin:documents_enrolmentdocuments_changelist"),
+        {"action": "send_convocations", "_selected_action": [enrolment.pk]},
+    )
+
+
+def _send_agreement(world):
+    """Training staff send the training agreement to the client's contact."""
+    from tests.factories import ClientContactFactory, EnrolmentFactory
+
+    contact = ClientContactFactory(email="rh@acme.example")
+    enrolment = EnrolmentFactory(
+        session=world.session, source="employer", client=contact.organisation, funding="employer"
+    )
+    world.client.force_login(_staff("tom", "Équipe formation"))
+    return world.client.post(
+        reverse("admin:documents_enrolmentdocuments_changelist"),
+        {"action": "send_agreements", "_selected_action": [enrolment.pk]},
+    )
+
+
 def _remind_the_dpo(world):
     from dpo_requests.tasks import remind_due_soon
 
@@ -316,7 +368,7 @@ def _survey_after_the_session(world):
 
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     ended = SessionFactory(start_date=yesterday, end_date=yesterday)
-    EnrolmentFactory(session=ended, trainee=TraineeFactory(email="ivy@example.org"))
+    EnrolmentFactory(session=ended, trainee=TraineeFactory(email="una@example.org"))
     invite_to_surveys()  # as beat runs it in a worker
 
 
@@ -347,7 +399,12 @@ STORIES = {
     "staff_changes_address": Story(
         _staff_changes_an_address, "staff.email_changed", "hal@example.org"
     ),
-    "survey_invitation": Story(_survey_after_the_session, "survey.invitation", "ivy@example.org"),
+    "survey_invitation": Story(_survey_after_the_session, "survey.invitation", "una@example.org"),
+}
+STORIES |= {
+    "staff_confirm": Story(_staff_confirm, "documents.convocation", "ivy@example.org"),
+    "convocation_again": Story(_convocation_again, "documents.convocation", "jay@example.org"),
+    "agreement": Story(_send_agreement, "documents.agreement", "rh@acme.example"),
 }
 OUTAGES = {"broker": broker_down, "mail server": mail_server_down}
 

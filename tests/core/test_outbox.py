@@ -210,3 +210,25 @@ def test_the_kernel_imports_no_other_app_of_the_project():
                 imported |= {alias.name.split(".")[0] for alias in node.names}
 
     assert imported & ours == set()
+
+
+def test_an_attached_pdf_is_stored_with_the_email_and_leaves_with_it_after_an_outage():
+    message = _offer()
+    message.attach("convocation.pdf", b"%PDF-1.7 fake", "application/pdf")
+
+    with mail_server_down(), transaction.atomic():
+        email_enqueue(message=message, kind="documents.convocation")
+    assert mail.outbox == []
+
+    assert outbox_sweep(now=_later()) == (1, 0)
+    [sent] = mail.outbox
+    assert sent.attachments == [("convocation.pdf", b"%PDF-1.7 fake", "application/pdf")]
+
+
+def test_an_attachment_too_large_for_the_outbox_is_refused():
+    message = _offer()
+    message.attach("huge.pdf", b"x" * (3 * 1024 * 1024), "application/pdf")
+
+    with pytest.raises(ValueError):
+        email_enqueue(message=message, kind="documents.convocation")
+    assert not OutboxEmail.objects.exists()

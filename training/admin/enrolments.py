@@ -22,6 +22,7 @@ from training.selectors import session_list_with_seats
 from training.sensitive_needs import sensitive_needs_delete, sensitive_needs_record
 from training.services import (
     enrolment_create,
+    enrolment_set_funding,
     enrolment_set_source,
     enrolment_set_status,
     session_save,
@@ -42,7 +43,7 @@ class RefusalAsMessage:
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "duration_hours"]
+    list_display = ["code", "title", "duration_hours", "price"]
     search_fields = ["code", "title"]
 
 
@@ -136,7 +137,7 @@ class SensitiveNeedsInline(admin.StackedInline):
 class EnrolmentAdmin(RefusalAsMessage, admin.ModelAdmin):
     form = EnrolmentAdminForm
     list_display = ["trainee", "session", "source", "client", "role", "status", "created_at"]
-    list_filter = ["status", "source", "role", "session__course"]
+    list_filter = ["status", "source", "funding", "role", "session__course"]
     list_select_related = ["trainee", "session__course", "client"]
     search_fields = ["trainee__surname", "trainee__first_name", "trainee__email"]
     autocomplete_fields = ["trainee", "session", "client"]
@@ -220,6 +221,8 @@ class EnrolmentAdmin(RefusalAsMessage, admin.ModelAdmin):
         if change:
             if {"source", "client"} & set(form.changed_data):
                 enrolment_set_source(enrolment=obj, source=data["source"], client=data["client"])
+            if "funding" in form.changed_data:
+                enrolment_set_funding(enrolment=obj, funding=data["funding"])
             if "status" in form.changed_data:
                 enrolment_set_status(enrolment=obj, status=data["status"])
             return
@@ -229,6 +232,7 @@ class EnrolmentAdmin(RefusalAsMessage, admin.ModelAdmin):
             source=data["source"],
             client=data.get("client"),
             status=data["status"],
+            funding=data["funding"],
         )
         # The admin goes on (inlines, log entry, redirect) with the saved row.
         obj.pk, obj.role, obj.created_at = enrolled.pk, enrolled.role, enrolled.created_at

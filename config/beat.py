@@ -33,6 +33,11 @@ def beat_schedule(*, retention_run_at: str) -> dict:
             "task": "attendance.tasks.issue_certificates",
             "schedule": crontab(hour=6, minute=0),
         },
+        # Trainees of the sessions that ended are asked for their opinion (surveys/).
+        "invite-to-surveys": {
+            "task": "surveys.tasks.invite_to_surveys",
+            "schedule": crontab(hour=9, minute=0),
+        },
         # The outbox sweeper (core/outbox.py): every email the broker or the mail
         # server held back, whatever sent it.
         "sweep-outbox": {

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("training.urls")),
     path("attendance/", include("attendance.urls")),
+    path("", include("surveys.urls")),
     path("", include("consent.urls")),
     path("", include("cookies.urls")),
     path("", include("retention.urls")),

@@ -298,6 +298,33 @@ RULES += [
         purge="attendance.purges.purge_attendance_evidence",
         email_path="enrolment__trainee__email",
     ),
+    Rule(
+        name="survey-invitations",
+        data=_("Who was asked to answer a satisfaction survey, and whether they did"),
+        legal_basis=LEGAL,
+        trigger=_("the invitation"),
+        period=lambda: _("%(days)d days") % {"days": max(settings.SURVEY_LINK_DAYS, 7)},
+        action=DELETE,
+        policy=_(
+            "§6: we record that you answered a survey only to not ask again, until its link expires."
+        ),
+        due="surveys.purges.survey_invitations_due",
+        purge="surveys.purges.purge_survey_invitations",
+        email_path="enrolment__trainee__email",
+    ),
+    Rule(
+        name="survey-answers",
+        data=_("Satisfaction survey answers (anonymous; a comment may name someone)"),
+        legal_basis=LEGAL,
+        trigger=_("end of the session"),
+        period=lambda: _("%(years)d years") % {"years": _r("SURVEY_ANSWERS_YEARS")},
+        action=DELETE,
+        policy=_(
+            "§6: quality monitoring (Labour Code L.6353-9): anonymous answers are kept for one certification cycle."
+        ),
+        due="surveys.purges.survey_answers_due",
+        purge="surveys.purges.purge_survey_answers",
+    ),
 ]
 BY_NAME = {rule.name: rule for rule in RULES}
 

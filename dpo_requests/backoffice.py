@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from consent.selectors import consent_counts
 from core.audit import audit_actions, audit_entries, audit_record
+from core.disclosures import Kind, recipients_to_tell
 from core.providers import providers
 from dpo_requests import services
 from dpo_requests.charts import Chart, stacked_bars
@@ -31,6 +32,7 @@ from dpo_requests.selectors import (
     breaches_open,
     erasure_plan,
     processor_clients,
+    recipients_told_entries,
     request_counts_by_status,
     request_queue,
     requests_due_soon,
@@ -136,6 +138,8 @@ def detail(request, pk: int):
         p.restricted(email=dsr.email, today=today) for p in providers()
     )
     exporting = dsr.kind in (Request.Kind.ACCESS, Request.Kind.PORTABILITY)
+    # Art. 19: a rectification or an erasure is passed on to whoever received the data.
+    passed_on = dsr.kind in (Request.Kind.RECTIFICATION, Request.Kind.ERASURE)
     since = timezone.now() - datetime.timedelta(days=settings.DSR_ADDRESS_CHANGE_DAYS)
     return render(
         request,
@@ -150,6 +154,13 @@ def detail(request, pk: int):
             "address_changes": address_changes_recent(records=records, since=since),
             "address_changes_days": settings.DSR_ADDRESS_CHANGE_DAYS,
             "asks_identity": exporting and subject_holds_sensitive(email=dsr.email),
+            "to_tell": [
+                (name, Kind(kind).label) for name, kind in recipients_to_tell(email=dsr.email)
+            ]
+            if passed_on
+            else [],
+            "told": recipients_told_entries(request=dsr) if passed_on else [],
+            "may_tell": dsr.status in (*services.ACTIONABLE, Request.Status.DONE),
             "forms": {
                 "extend": ExtendForm(),
                 "refuse": ReasonForm(),
@@ -310,7 +321,8 @@ def email_templates(request):
                 "reason": _("(reason given by the record's app)"),
                 "until": "2031-06-30",
             }
-        ]
+        ],
+        "recipients": ["OPCO Atlas", "Moodle Cloud"],
     }
     previews = []
     for template in TO_PERSON:

@@ -23,6 +23,7 @@ TO_PERSON = (
     "restricted",
     "restriction_lifted",
     "rectified",
+    "recipients_told",
     "refused",
 )
 VERIFY_USE = "dpo.verify"

@@ -64,8 +64,9 @@ def _about_the_processing() -> list[dict]:
 def export_contents(*, request: Request, now) -> tuple[dict, str]:
     """The archive's data (data.json) and its readable summary (summary.html), in the
     person's language, with where the data came from (the employers that gave it)."""
-    records = subject_records(email=request.email)
     with translation.override(request.language):
+        # In the person's language: the providers' headings and kinds are read here.
+        records = subject_records(email=request.email)
         about = _about_the_processing()
         sources = sorted(
             {r.client for found in records.values() for r in found if r.role == "processor"}

@@ -46,7 +46,13 @@ ACTIVITIES = [
         ),
         _("Controller (self-registration) or processor for the employer client (Art. 28)"),
         (INTERNAL, SUB, PARTNER, PUBLIC),
-        ("unconfirmed-registrations", "training-archive", "training-records"),
+        (
+            "unconfirmed-registrations",
+            "training-archive",
+            "training-records",
+            "survey-invitations",
+            "survey-answers",
+        ),
     ),
     Activity(
         "attendance",

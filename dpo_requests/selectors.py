@@ -121,3 +121,10 @@ def breaches_open():
 def requests_snapshot() -> list[dict]:
     """Every request, with all its fields, as plain values a restore carries over."""
     return list(Request.objects.order_by("pk").values())
+
+
+def recipients_told_entries(*, request: Request) -> list:
+    """When the DPO recorded, for this request, that its recipients were told (Art. 19),
+    and whom (the audit entry's note)."""
+    about = {(Request._meta.label_lower, str(request.pk))}
+    return audit_entries_about(objects=about, action="recipients_told", since=request.received_at)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from clients.selectors import contact_by_id, contact_for_requests
 from core.addresses import email_normalise
 from core.audit import IDENTITY_CONFIRMED, audit_record
+from core.disclosures import recipients_to_tell, recipients_told_record
 from core.outbox import email_enqueue
 from core.periods import months_after
 from core.providers import KEEP, providers
@@ -352,6 +353,20 @@ def request_rectified(*, request: Request, actor, note: str, now) -> Request:
     return request
 
 
+@transaction.atomic
+def request_recipients_told(*, request: Request, actor, now) -> list[str]:
+    """Art. 19: the recipients of the person's data were told of the rectification or
+    erasure; recorded, audited, and the person is told whom."""
+    _refuse_unless(request, *ACTIONABLE, Status.DONE, kinds=(K.RECTIFICATION, K.ERASURE))
+    names = [name for name, _kind in recipients_to_tell(email=request.email)]
+    if not names:
+        raise ValidationError(_("Nobody received this person's data: there is no one to tell."))
+    recipients_told_record(email=request.email, now=now)
+    audit_record(actor=actor, action="recipients_told", obj=request, note="; ".join(names))
+    _email_on_commit(request, "recipients_told", recipients=names)
+    return names
+
+
 def request_act(*, request: Request, actor, action: str, now, **fields):
     """One DPO action from the back-office, by its name, with that step's own fields."""
     steps = {
@@ -365,6 +380,7 @@ def request_act(*, request: Request, actor, action: str, now, **fields):
         "rectified": request_rectified,
         "close": request_close_forwarded,
         "refuse": request_refuse,
+        "told": request_recipients_told,
     }
     if action not in steps:
         raise ValidationError(_("Unknown action."))

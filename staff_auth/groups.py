@@ -32,6 +32,8 @@ GROUPS = {
             "attendanceline": ("view", "change"),
             "certificate": ("view", "change"),
         },
+        # Survey results (anonymous answers, shown from 5 answers), for quality monitoring.
+        "surveys": {"surveyanswer": ("view",)},
     },
     # Arranges meals and adapted training: the only group that sees sensitive needs.
     "Accès données sensibles (logistique)": {
@@ -57,6 +59,7 @@ GROUPS = {
         },
         "retention": {"purgelog": ("view",)},
         "attendance": {"attendancesheet": ("view",), "certificate": ("view",)},
+        "surveys": {"surveyanswer": ("view",)},
         "core": {
             "hold": ("view", "add", "change"),
             "auditentry": ("view",),

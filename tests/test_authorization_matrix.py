@@ -101,6 +101,12 @@ PAGES = {
     # The trainer's page (QR code, the trainer's signature) and the session's signed PDF.
     "admin:attendance_attendancesheet_trainer": ONLY({FORMATION, DPO, SUPERUSER}),
     "admin:attendance_attendancesheet_pdf": ONLY({FORMATION, DPO, SUPERUSER}),
+    # A satisfaction survey: nobody answers without the emailed link. Its results: the
+    # training staff (quality monitoring) and the DPO.
+    "surveys:answer": NOBODY,
+    "surveys:results": ONLY({FORMATION, DPO, SUPERUSER}),
+    "surveys:session_results": ONLY({FORMATION, DPO, SUPERUSER}),
+    "surveys:course_results": ONLY({FORMATION, DPO, SUPERUSER}),
     # An address under /admin/ that is no page.
     "admin:<catch-all>": NOBODY,
 }
@@ -335,6 +341,9 @@ def _one_of_each(enrolment) -> None:
         detected_at=now, description="Perte", data_categories="Noms", people_affected=1
     )
     AudienceHit.objects.create(day=now.date(), page="/")
+    from surveys.models import SessionSurvey
+
+    SessionSurvey.objects.create(session=enrolment.session, invited=1, first_sent_on=now.date())
     # A failed sign-in, and the second-factor devices of a staff member.
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django_otp.plugins.otp_static.models import StaticDevice
@@ -391,6 +400,9 @@ def _urls(name: str, site) -> list[tuple[str, str]]:
         "dpo_requests:verify": {"token": "forged"},
         "dpo_requests:download": {"token": "forged"},
         "training:registration_confirmation": {"token": "forged"},
+        "surveys:answer": {"token": "forged"},
+        "surveys:session_results": {"pk": session_pk},
+        "surveys:course_results": {"pk": enrolment.session.course_id},
         "backoffice:request": {"pk": _object_id("dpo_requests.request")},
         "backoffice:act": {"pk": _object_id("dpo_requests.request")},
         "attendance:sign": {"token": "forged"},

@@ -41,6 +41,7 @@ from core.providers import providers
 from core.schedule import RULES
 from dpo_requests.models import Breach, Recipient, Request
 from retention.models import PurgeLog
+from surveys.models import SessionSurvey, SurveyAnswer, SurveyInvitation
 from tests.factories import (
     ClientContactFactory,
     CourseFactory,
@@ -123,6 +124,20 @@ def _add_data(rounds: int, anchor: dict) -> None:
         Certificate.objects.create(
             enrolment=enrolled, issued_at=now, hours_planned=7, hours_attended=7, snapshot={}
         )
+        SurveyInvitation.objects.create(enrolment=enrolled, invited_at=now, answered_on=today)
+        for surveyed in (sessions[1], anchor["session"]):
+            SessionSurvey.objects.get_or_create(
+                session=surveyed, defaults={"invited": 9, "first_sent_on": today}
+            )
+            for score in range(1, 6):
+                SurveyAnswer.objects.create(
+                    session=surveyed,
+                    overall=score,
+                    objectives_met=score,
+                    trainer=score,
+                    would_recommend=True,
+                    comment=f"Comment {n}",
+                )
         PendingRegistration.objects.create(
             session=sessions[0],
             email=f"pending{n}@example.org",
@@ -236,6 +251,11 @@ def _admin_pages(root: User) -> list[tuple[str, str]]:
     return pages
 
 
+def _first_surveyed(course: bool = False) -> int:
+    survey = SessionSurvey.objects.select_related("session").order_by("pk").first()
+    return survey.session.course_id if course else survey.session_id
+
+
 def _backoffice_pages() -> list[tuple[str, str]]:
     """(name, url) of every page of the DPO's back-office, and the retention page."""
     pages = [
@@ -247,6 +267,12 @@ def _backoffice_pages() -> list[tuple[str, str]]:
         ("register csv", reverse("backoffice:processing_record") + "?format=csv"),
         ("queue, all done", reverse("backoffice:queue") + "?status=done"),
         ("retention", reverse("retention:overview")),
+        ("survey results", reverse("surveys:results")),
+        ("survey of a session", reverse("surveys:session_results", args=[_first_surveyed()])),
+        (
+            "survey of a course",
+            reverse("surveys:course_results", args=[_first_surveyed(course=True)]),
+        ),
     ]
     for kind in Request.Kind.values:
         dsr = Request.objects.filter(email=SUBJECT, kind=kind).order_by("pk").first()

@@ -160,3 +160,18 @@ def enrolment_with_documents(*, enrolment_id: int) -> Enrolment:
     return Enrolment.objects.select_related("trainee", "session__course", "client").get(
         pk=enrolment_id
     )
+
+
+def enrolments_of_sessions_ended(
+    *, ended_from: datetime.date, ended_until: datetime.date
+) -> QuerySet[Enrolment]:
+    """Enrolments not cancelled on sessions whose last day falls between these dates
+    (inclusive), with their trainee, session and course."""
+    return (
+        Enrolment.objects.filter(
+            session__end_date__gte=ended_from, session__end_date__lte=ended_until
+        )
+        .exclude(status=Enrolment.Status.CANCELLED)
+        .select_related("trainee", "session__course")
+        .order_by("pk")
+    )

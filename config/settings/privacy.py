@@ -10,6 +10,9 @@ from config.settings.base import BASE_DIR, env
 # How long a "manage my data and consents" link from an email stays valid (unsubscribe
 # links never expire).
 SELF_SERVICE_LINK_DAYS = env.int("SELF_SERVICE_LINK_DAYS", default=90)
+# A satisfaction survey's link works this many days; whether a person was asked is
+# deleted once it no longer works (surveys/).
+SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=30)
 
 # Cookies (policy §9): a visitor's choice is kept at most 6 months, then asked again;
 # a cookie set after consent lives at most 13 months. 182 and 395 days stay within both.
@@ -37,6 +40,9 @@ RETENTION = {
     "COOKIE_CONSENT_LOG_MONTHS": env.int("RETENTION_COOKIE_CONSENT_LOG_MONTHS", default=13),
     # Proof of consents and objections of people no longer on file: 5 years (limitation).
     "CONSENT_PROOF_YEARS": env.int("RETENTION_CONSENT_PROOF_YEARS", default=5),
+    # Survey answers name nobody; kept for one Qualiopi certification cycle (3 years),
+    # the evidence an auditor asks for (indicators 30 to 32), then deleted.
+    "SURVEY_ANSWERS_YEARS": env.int("RETENTION_SURVEY_ANSWERS_YEARS", default=3),
     # Who received an offer campaign: only the counts are kept after this.
     "CAMPAIGN_RECIPIENTS_DAYS": env.int("RETENTION_CAMPAIGN_RECIPIENTS_DAYS", default=90),
     # The admin's change history (it names records): a staff accountability trail.
@@ -79,6 +85,7 @@ PRIVACY_PROVIDERS = [
     "training.privacy.SensitiveNeedsProvider",
     # Before the enrolments their sheets' lines and certificates belong to.
     "attendance.privacy.AttendanceProvider",
+    "surveys.privacy.SurveyInvitationsProvider",
     "training.privacy.EnrolmentsProvider",
     "core.privacy.OutboxProvider",
     "trainees.privacy.TraineesProvider",

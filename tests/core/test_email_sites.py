@@ -116,6 +116,7 @@ DECLARED = {
     ],
     "documents/emails.py:agreement_message:EmailMultiAlternatives": ["agreement"],
     "attendance/emails.py:certificate_message:EmailMultiAlternatives": ["certificates"],
+    "surveys/emails.py:survey_invitation_message:EmailMultiAlternatives": ["survey_invitation"],
 }
 
 
@@ -373,6 +374,17 @@ def _certificates_issued(world):
     issue_certificates()  # as beat runs it in a worker
 
 
+def _survey_after_the_session(world):
+    """Beat's daily job asks the trainees of a session that ended yesterday."""
+    from surveys.tasks import invite_to_surveys
+    from tests.factories import EnrolmentFactory, SessionFactory
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    ended = SessionFactory(start_date=yesterday, end_date=yesterday)
+    EnrolmentFactory(session=ended, trainee=TraineeFactory(email="una@example.org"))
+    invite_to_surveys()  # as beat runs it in a worker
+
+
 STORIES = {
     "registration": Story(_register, "registration.confirm", "alice.lambert@example.org"),
     "registration_again": Story(
@@ -401,6 +413,7 @@ STORIES = {
         _staff_changes_an_address, "staff.email_changed", "hal@example.org"
     ),
     "certificates": Story(_certificates_issued, "attendance.certificate", "ivy@example.org"),
+    "survey_invitation": Story(_survey_after_the_session, "survey.invitation", "una@example.org"),
 }
 STORIES |= {
     "staff_confirm": Story(_staff_confirm, "documents.convocation", "ivy@example.org"),

@@ -63,6 +63,19 @@ def surveys_invite(*, now: datetime.datetime) -> int:
         ended_from=today - datetime.timedelta(days=INVITE_WINDOW_DAYS),
         ended_until=today - datetime.timedelta(days=1),
     )
+    return _invite(enrolments, now)
+
+
+@transaction.atomic
+def session_survey_invite(*, session_id: int, now: datetime.datetime) -> int:
+    """Ask the trainees of one session that ended (by its date or by hand) now."""
+    today = timezone.localdate(now)
+    enrolments = enrolments_of_sessions_ended(ended_from=datetime.date.min, ended_until=today)
+    return _invite(enrolments.filter(session_id=session_id), now)
+
+
+def _invite(enrolments, now) -> int:
+    today = timezone.localdate(now)
     # Art. 18: a restricted person's data is only stored, not used to write to them.
     restricted = holds_active(today=today).filter(kind="restriction").values("email")
     enrolments = enrolments.exclude(trainee__email__in=restricted).exclude(

@@ -299,3 +299,15 @@ def enrolment_emails_to_outbox(*, now: datetime.datetime) -> dict:
             now=now, grace=grace, within=datetime.timedelta(days=30)
         ),
     }
+
+
+def session_end(*, session_id: int, today) -> bool:
+    """Staff end a session by hand: its last day becomes today (a session cut short, or a
+    one-day session done). Certificates and the survey can then be sent at once from
+    the sessions list; the nightly jobs treat it as ended from tomorrow. False when it
+    had not started or had already ended."""
+    return bool(
+        Session.objects.filter(pk=session_id, start_date__lte=today, end_date__gt=today).update(
+            end_date=today
+        )
+    )

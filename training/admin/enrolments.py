@@ -25,6 +25,7 @@ from training.services import (
     enrolment_set_funding,
     enrolment_set_source,
     enrolment_set_status,
+    session_end,
     session_save,
 )
 
@@ -89,6 +90,16 @@ class SessionAdmin(RefusalAsMessage, admin.ModelAdmin):
     autocomplete_fields = ["course"]
     inlines = [EnrolmentInline]
     readonly_fields = ["seats_left", "enrol_link"]
+
+    actions = ["end_today"]
+
+    @admin.action(description=_("End the session today"), permissions=["change"])
+    def end_today(self, request, queryset):
+        today = timezone.localdate()
+        ended = sum(session_end(session_id=session.pk, today=today) for session in queryset)
+        self.message_user(
+            request, ngettext("%d session ended today.", "%d sessions ended today.", ended) % ended
+        )
 
     def get_queryset(self, request):
         return session_list_with_seats()

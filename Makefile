@@ -27,6 +27,7 @@ messages: $(STAMP)
 run: install .env
 	$(PY) manage.py migrate --noinput -v 0
 	SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo
+	SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo_running
 	@echo ""
 	@echo "  The app:   http://127.0.0.1:$(PORT)/"
 	@echo "  The admin: http://127.0.0.1:$(PORT)/admin/   login: admin   password: $${DEMO_PASSWORD:-demo}"

@@ -99,6 +99,7 @@ def test_signing_outside_the_half_day_is_refused(client, course_session, alice_a
     assert not AttendanceLine.objects.filter(status="present").exists()
 
 
+@pytest.mark.policy("P1")
 def test_another_persons_or_sessions_code_is_refused(client, course_session, alice_and_bob):
     other = EnrolmentFactory(status="confirmed")  # another session
     sheet = sheets_ensure(session_id=course_session.pk)[0]
@@ -146,6 +147,7 @@ def _attend(session, alice, bob, admin_user):
             line_mark(line=line, status="absent" if absent else "present", user=admin_user, now=now)
 
 
+@pytest.mark.policy("P1")
 def test_hours_are_exact_for_a_trainee_absent_one_half_day(
     course_session, alice_and_bob, admin_user
 ):

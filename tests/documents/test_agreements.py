@@ -36,6 +36,7 @@ def _enrolment(session, funding, **fields):
     return EnrolmentFactory(trainee=trainee, session=session, funding=funding, **fields)
 
 
+@pytest.mark.policy("T1")
 def test_an_employer_gets_the_agreement_and_the_disclosure_is_recorded(priced):
     contact = ClientContactFactory(
         email="rh@acme.example", organisation__name="Acme", language="en"

@@ -34,6 +34,7 @@ def alice(session):
     return EnrolmentFactory(trainee=trainee, session=session)
 
 
+@pytest.mark.policy("P1")
 def test_staff_confirming_an_enrolment_sends_the_convocation_with_its_pdf(alice, session):
     enrolment_set_status(enrolment=alice, status=Enrolment.Status.CONFIRMED)
 

@@ -20,6 +20,7 @@ from tests.surveys.conftest import GOOD
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.policy("P1")
 def test_it_asks_each_trainee_of_an_ended_session_once_in_their_language(ended, zoe):
     tom = EnrolmentFactory(session=ended, trainee=TraineeFactory(language="en"))
     EnrolmentFactory(session=ended, status="cancelled")
@@ -92,6 +93,7 @@ def test_an_erasure_deletes_the_invitation_and_keeps_the_anonymous_answer(client
     assert client.get(zoe_link).status_code == 404
 
 
+@pytest.mark.policy("P1")
 def test_an_answer_holds_nothing_that_points_at_a_person_or_a_moment():
     fields = {field.name for field in SurveyAnswer._meta.get_fields()}
 

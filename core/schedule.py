@@ -283,6 +283,24 @@ RULES += [
         email_path="email",
     ),
 ]
+RULES += [
+    Rule(
+        name="trainers",
+        data=_("Trainers (name, email, employee or subcontractor)"),
+        # Evidence of who trained whom, for quality audits (Qualiopi) and claims.
+        legal_basis=INTEREST,
+        trigger=_("the end of the trainer's last session"),
+        period=lambda: _("%(years)d years") % {"years": _r("TRAINING_LIMITATION_YEARS")},
+        action=DELETE,
+        policy=_(
+            "§6: training data is kept while the training is managed, then for the "
+            "limitation period."
+        ),
+        due="training.purges.trainers_due",
+        purge="training.purges.purge_trainers",
+        email_path="email",
+    ),
+]
 BY_NAME = {rule.name: rule for rule in RULES}
 
 

@@ -12,7 +12,7 @@ ALL = ("add", "change", "delete", "view")
 TRAINING_DATA = {
     "clients": {"organisation": ALL, "clientcontact": ALL},
     "trainees": {"trainee": ALL},
-    "training": {"course": ALL, "session": ALL, "enrolment": ALL},
+    "training": {"course": ALL, "session": ALL, "enrolment": ALL, "trainer": ALL},
 }
 
 GROUPS = {
@@ -45,6 +45,7 @@ GROUPS = {
             "session": ("view",),
             "enrolment": ("view",),
             "archivedenrolment": ("view",),
+            "trainer": ("view",),
         },
         "retention": {"purgelog": ("view",)},
         "core": {

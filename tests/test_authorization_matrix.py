@@ -140,6 +140,12 @@ MODELS = {
         # An enrolment is cancelled, then archived by the retention schedule, never deleted.
         "delete": set(),
     },
+    # Trainers (subcontractors receive their trainees' names): training staff manage them.
+    "training.trainer": {
+        "view": {FORMATION, DPO, SUPERUSER},
+        "add": TRAINING_STAFF,
+        "delete": TRAINING_STAFF,
+    },
     # The restricted archive: the DPO only.
     "training.archivedenrolment": {"view": {DPO, SUPERUSER}, "add": set(), "delete": set()},
     "consent.consentrecord": {

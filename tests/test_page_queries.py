@@ -46,6 +46,7 @@ from tests.factories import (
     OrganisationFactory,
     SessionFactory,
     TraineeFactory,
+    TrainerFactory,
 )
 from training.models import Enrolment, PendingRegistration, ProcessorNotice
 from training.sensitive_needs import sensitive_needs_record
@@ -81,7 +82,7 @@ def _add_data(rounds: int, anchor: dict) -> None:
         course = CourseFactory()
         past = today - datetime.timedelta(days=40 + n)
         sessions = [
-            SessionFactory(course=course, meals_provided=True),
+            SessionFactory(course=course, meals_provided=True, trainer=TrainerFactory()),
             SessionFactory(course=course, start_date=past, end_date=past),
         ]
         anchor.setdefault("session", sessions[0])

@@ -71,6 +71,7 @@ PRIVACY_PROVIDERS = [
     "core.privacy.OutboxProvider",
     "trainees.privacy.TraineesProvider",
     "training.privacy.PendingRegistrationsProvider",
+    "training.privacy.TrainersProvider",
     "clients.privacy.ClientContactsProvider",
     "consent.privacy.ConsentProvider",
     "campaigns.privacy.CampaignsProvider",

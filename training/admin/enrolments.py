@@ -83,9 +83,9 @@ class SessionAdmin(RefusalAsMessage, admin.ModelAdmin):
         "meals_provided",
     ]
     list_filter = ["format", "meals_provided", "course"]
-    search_fields = ["course__code", "course__title", "location", "trainer"]
+    search_fields = ["course__code", "course__title", "location", "trainer__name"]
     date_hierarchy = "start_date"
-    autocomplete_fields = ["course"]
+    autocomplete_fields = ["course", "trainer"]
     inlines = [EnrolmentInline]
     readonly_fields = ["seats_left", "enrol_link"]
 

@@ -18,9 +18,10 @@ from core.purposes import Action, Channel, Purpose
 from staff_auth.services import demo_second_factor_ensure
 from trainees.models import Trainee
 from trainees.services import trainee_create
-from training.models import Enrolment, Session
+from training.models import Enrolment, Session, Trainer
 from training.sensitive_needs import sensitive_needs_record
 from training.services import course_create, enrolment_create, session_save
+from training.trainers import trainer_for_name, trainer_save
 
 ACME_SIRET = "55210055400013"
 
@@ -207,8 +208,13 @@ def _courses() -> dict[str, object]:
     }
 
 
-def _session(**fields) -> Session:
-    session = Session(**fields)
+def _session(*, trainer: str = "", **fields) -> Session:
+    chosen = trainer_for_name(name=trainer) if trainer else None
+    if trainer == "Paul Leroy":  # a subcontractor: he receives his trainees' names
+        chosen.status, chosen.company = Trainer.Status.SUBCONTRACTOR, "Leroy Conseil"
+        chosen.email = "paul.leroy@leroy-conseil.example"
+        trainer_save(trainer=chosen)
+    session = Session(trainer=chosen, **fields)
     session_save(session=session)
     return session
 

@@ -1,0 +1,64 @@
+"""Trainers become records: each distinct free-text trainer of a session becomes a
+Trainer (an employee until staff say otherwise), and the session points to it."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+def texts_to_trainers(apps, schema_editor):
+    Session = apps.get_model("training", "Session")
+    Trainer = apps.get_model("training", "Trainer")
+    names = Session.objects.exclude(trainer_name="").values_list("trainer_name", flat=True)
+    for name in sorted({name.strip() for name in names} - {""}):
+        trainer = Trainer.objects.create(name=name)
+        Session.objects.filter(trainer_name__iexact=name).update(trainer=trainer)
+
+
+def trainers_to_texts(apps, schema_editor):
+    Session = apps.get_model("training", "Session")
+    for session in Session.objects.filter(trainer__isnull=False).select_related("trainer"):
+        Session.objects.filter(pk=session.pk).update(trainer_name=session.trainer.name)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("training", "0003_sensitive_needs_and_pending_registrations_moved_here"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="Trainer",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("employee", "Employee"), ("subcontractor", "Subcontractor")],
+                        default="employee",
+                        max_length=15,
+                        verbose_name="status",
+                    ),
+                ),
+                ("company", models.CharField(blank=True, max_length=200, verbose_name="company (subcontractor)")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+            ],
+            options={"verbose_name": "trainer", "verbose_name_plural": "trainers", "ordering": ["name"]},
+        ),
+        migrations.RenameField(model_name="session", old_name="trainer", new_name="trainer_name"),
+        migrations.AddField(
+            model_name="session",
+            name="trainer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="sessions",
+                to="training.trainer",
+                verbose_name="trainer",
+            ),
+        ),
+        migrations.RunPython(texts_to_trainers, trainers_to_texts),
+        migrations.RemoveField(model_name="session", name="trainer_name"),
+    ]

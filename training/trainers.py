@@ -29,10 +29,11 @@ def trainer_save(*, trainer: Trainer) -> Trainer:
     return trainer
 
 
-def trainer_for_name(*, name: str) -> Trainer:
-    """The trainer of this name, created as an employee if there is none (the demo)."""
+def trainer_for_name(*, name: str, **details) -> Trainer:
+    """The trainer of this name, created with these details if there is none (the demo;
+    an employee unless ``status`` says otherwise)."""
     trainer = Trainer.objects.filter(name__iexact=name.strip()).first()
-    return trainer or trainer_save(trainer=Trainer(name=name.strip()))
+    return trainer or trainer_save(trainer=Trainer(name=name.strip(), **details))
 
 
 @transaction.atomic

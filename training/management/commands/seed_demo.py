@@ -18,12 +18,14 @@ from core.purposes import Action, Channel, Purpose
 from staff_auth.services import demo_second_factor_ensure
 from trainees.models import Trainee
 from trainees.services import trainee_create
-from training.models import Enrolment, Session, Trainer
+from training.models import Enrolment, Session
 from training.sensitive_needs import sensitive_needs_record
 from training.services import course_create, enrolment_create, session_save
-from training.trainers import trainer_for_name, trainer_save
+from training.trainers import trainer_for_name
 
 ACME_SIRET = "55210055400013"
+# A subcontracted trainer: the recipients log shows that he receives his trainees' names.
+SUBCONTRACTORS = {"Paul Leroy": {"status": "subcontractor", "company": "Leroy Conseil"}}
 
 # username → groups (the superuser "admin" is created apart).
 DEMO_STAFF = {
@@ -209,11 +211,7 @@ def _courses() -> dict[str, object]:
 
 
 def _session(*, trainer: str = "", **fields) -> Session:
-    chosen = trainer_for_name(name=trainer) if trainer else None
-    if trainer == "Paul Leroy":  # a subcontractor: he receives his trainees' names
-        chosen.status, chosen.company = Trainer.Status.SUBCONTRACTOR, "Leroy Conseil"
-        chosen.email = "paul.leroy@leroy-conseil.example"
-        trainer_save(trainer=chosen)
+    chosen = trainer_for_name(name=trainer, **SUBCONTRACTORS.get(trainer, {})) if trainer else None
     session = Session(trainer=chosen, **fields)
     session_save(session=session)
     return session
@@ -358,12 +356,8 @@ def _ancient_enrolment(*, days, course) -> None:
     day = days(-6 * 366)
     ancient = _session(course=course, start_date=day, end_date=day, location="Lyon", capacity=8)
     gilles = trainee_create(surname="Vieux", first_name="Gilles", email="gilles.vieux@example.org")
-    enrolment_create(
-        trainee=gilles,
-        session=ancient,
-        source=Enrolment.Source.SELF,
-        status=Enrolment.Status.COMPLETED,
-    )
+    completed = Enrolment.Status.COMPLETED
+    enrolment_create(trainee=gilles, session=ancient, source="self", status=completed)
 
 
 def _lapsed_contacts(*, days) -> None:

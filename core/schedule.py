@@ -301,6 +301,20 @@ RULES += [
         email_path="email",
     ),
 ]
+RULES += [
+    Rule(
+        name="lms-access-records",
+        data=_("Online learning platform accounts (login, dates granted and revoked)"),
+        legal_basis=CONTRACT,
+        trigger=_("the access is revoked"),
+        period=lambda: _("%(days)d days") % {"days": settings.LMS_RECORDS_KEEP_DAYS},
+        action=DELETE,
+        policy=_("§6: training data is kept no longer than needed to manage the training."),
+        due="lms.purges.lms_records_due",
+        purge="lms.purges.purge_lms_records",
+        email_path="email",
+    ),
+]
 BY_NAME = {rule.name: rule for rule in RULES}
 
 

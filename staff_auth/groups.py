@@ -21,6 +21,8 @@ GROUPS = {
     "Équipe formation": {
         **TRAINING_DATA,
         "training": {**TRAINING_DATA["training"], "sensitiveneeds": ("add",)},
+        # Accounts on the online learning platform: asked for and closed early here.
+        "lms": {"lmsaccess": ("view", "add", "change")},
         # Record a choice a person made in writing.
         "consent": {"consentrecord": ("view", "add")},
     },
@@ -48,6 +50,7 @@ GROUPS = {
             "trainer": ("view",),
         },
         "retention": {"purgelog": ("view",)},
+        "lms": {"lmsaccess": ("view",)},
         "core": {
             "hold": ("view", "add", "change"),
             "auditentry": ("view",),

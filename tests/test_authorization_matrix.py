@@ -146,6 +146,9 @@ MODELS = {
         "add": TRAINING_STAFF,
         "delete": TRAINING_STAFF,
     },
+    # Accounts on the online learning platform: training staff ask for and close them;
+    # nobody deletes the record of an open account (the retention schedule deletes closed ones).
+    "lms.lmsaccess": {"view": {FORMATION, DPO, SUPERUSER}, "add": TRAINING_STAFF, "delete": set()},
     # The restricted archive: the DPO only.
     "training.archivedenrolment": {"view": {DPO, SUPERUSER}, "add": set(), "delete": set()},
     "consent.consentrecord": {

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "trainees",
     "consent",
     "training",
+    "lms",
     "campaigns",
     # Orchestrators, which read across the domain apps:
     "retention",

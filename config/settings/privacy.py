@@ -67,6 +67,7 @@ RETENTION_BATCH_PAUSE = env.float("RETENTION_BATCH_PAUSE", default=0.0)
 PRIVACY_PROVIDERS = [
     # Before the enrolments they belong to: an erasure deletes them first, and counts them.
     "training.privacy.SensitiveNeedsProvider",
+    "lms.privacy.LmsAccessProvider",
     "training.privacy.EnrolmentsProvider",
     "core.privacy.OutboxProvider",
     "trainees.privacy.TraineesProvider",

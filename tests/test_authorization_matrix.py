@@ -93,6 +93,8 @@ PAGES = {
     # The admin's TOTP device pages show a secret's QR code: user management only.
     "admin:otp_totp_totpdevice_config": ONLY({SUPERUSER}),
     "admin:otp_totp_totpdevice_qrcode": ONLY({SUPERUSER}),
+    # A session's logistics list (allergy and disability needs): the sensitive-data permission.
+    "admin:training_session_logistics": SENSITIVE_READERS,
     # An address under /admin/ that is no page.
     "admin:<catch-all>": NOBODY,
 }
@@ -371,6 +373,7 @@ def _urls(name: str, site) -> list[tuple[str, str]]:
         "dpo_requests:verify": {"token": "forged"},
         "dpo_requests:download": {"token": "forged"},
         "training:registration_confirmation": {"token": "forged"},
+        "admin:training_session_logistics": {"session_id": session_pk},
         "backoffice:request": {"pk": _object_id("dpo_requests.request")},
         "backoffice:act": {"pk": _object_id("dpo_requests.request")},
     }

@@ -269,6 +269,8 @@ def test_every_staff_page_runs_a_fixed_number_of_queries():
     http = Client()
     http.force_login(root)
     pages = _admin_pages(root) + _backoffice_pages()
+    logistics = reverse("admin:training_session_logistics", args=[anchor["session"].pk])
+    pages.append(("session logistics list", logistics))
 
     small = {name: _count(http, url) for name, url in pages}
     _add_data(LARGE, anchor)

@@ -125,3 +125,18 @@ def sensitive_needs_snapshot(*, highest_key: int) -> SensitiveNeedsSnapshot:
             needs.filter(disability_adaptations__isnull=True).values_list("pk", flat=True)
         ),
     )
+
+
+def session_logistics_needs(*, session_id: int) -> list[SensitiveNeeds]:
+    """The meal and adaptation needs on file for the session's trainees who hold a seat,
+    by name: what the logistics list shows. Purged needs (the session ended) show none."""
+    return list(
+        SensitiveNeeds.objects.filter(
+            enrolment__session_id=session_id,
+            enrolment__status__in=Enrolment.SEAT_HOLDING,
+            purged_at__isnull=True,
+        )
+        .filter(Q(food_allergies__isnull=False) | Q(disability_adaptations__isnull=False))
+        .select_related("enrolment__trainee")
+        .order_by("enrolment__trainee__surname", "enrolment__trainee__first_name")
+    )

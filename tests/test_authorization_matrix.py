@@ -18,7 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from consent.tokens import self_service_token_make, unsubscribe_token_make
-from training.models import Enrolment, SensitiveNeeds
+from lms.models import LmsAccess
+from training.models import Enrolment, SensitiveNeeds, Trainer
 from training.sensitive_needs import sensitive_needs_record
 
 ANONYMOUS, FORMATION, LOGISTIQUE, MARKETING, DPO, SUPERUSER = (
@@ -320,6 +321,11 @@ def _one_of_each(enrolment) -> None:
     )
     Recipient.objects.create(
         name="Traiteur", kind=Recipient.Kind.choices[0][0], purposes="Repas", data="Allergies"
+    )
+    enrolment.session.trainer = Trainer.objects.create(name="Nadia Benali")
+    enrolment.session.save()
+    LmsAccess.objects.create(
+        enrolment=enrolment, email=email, course_code="C", platform="Moodle", requested_at=now
     )
     Breach.objects.create(
         detected_at=now, description="Perte", data_categories="Noms", people_affected=1

@@ -38,6 +38,7 @@ from core.models import AuditEntry, Hold, OutboxEmail
 from core.providers import providers
 from core.schedule import RULES
 from dpo_requests.models import Breach, Recipient, Request
+from lms.models import LmsAccess
 from retention.models import PurgeLog
 from tests.factories import (
     ClientContactFactory,
@@ -111,6 +112,13 @@ def _add_data(rounds: int, anchor: dict) -> None:
             disability_adaptations="",
             disability_consent=False,
             now=now,
+        )
+        LmsAccess.objects.create(
+            enrolment=EnrolmentFactory(session=anchor["session"]),
+            email=subject.email,
+            course_code=course.code,
+            platform="Moodle",
+            requested_at=now,
         )
         Enrolment.objects.filter(pk=EnrolmentFactory(session=sessions[1]).pk).update(
             archived_at=now

@@ -98,6 +98,7 @@ def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
+@pytest.mark.policy("T1")
 def test_granting_creates_the_account_and_records_whom_the_data_went_to(
     moodle, alice_online, django_capture_on_commit_callbacks
 ):

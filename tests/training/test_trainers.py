@@ -28,6 +28,7 @@ def subcontractor():
     )
 
 
+@pytest.mark.policy("T1")
 def test_confirming_an_enrolment_tells_the_log_the_subcontractor_received_the_name(
     subcontractor,
 ):

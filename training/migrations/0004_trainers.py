@@ -8,10 +8,14 @@ from django.db import migrations, models
 def texts_to_trainers(apps, schema_editor):
     Session = apps.get_model("training", "Session")
     Trainer = apps.get_model("training", "Trainer")
-    names = Session.objects.exclude(trainer_name="").values_list("trainer_name", flat=True)
-    for name in sorted({name.strip() for name in names} - {""}):
-        trainer = Trainer.objects.create(name=name)
-        Session.objects.filter(trainer_name__iexact=name).update(trainer=trainer)
+    trainers = {}  # one per name, whatever its case or spaces
+    for session in Session.objects.exclude(trainer_name="").order_by("pk"):
+        name = " ".join(session.trainer_name.split())
+        if not name:
+            continue
+        if name.casefold() not in trainers:
+            trainers[name.casefold()] = Trainer.objects.create(name=name)
+        Session.objects.filter(pk=session.pk).update(trainer=trainers[name.casefold()])
 
 
 def trainers_to_texts(apps, schema_editor):

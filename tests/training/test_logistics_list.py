@@ -74,7 +74,7 @@ def test_logistics_reads_the_needs_marked_confidential_and_the_look_is_logged(
     assert page.status_code == 200
     assert "Gluten (maladie cœliaque)" in html
     assert "Salle accessible en fauteuil roulant" in html
-    assert "Confidential" in html
+    assert '<p class="confidential" role="note">Confidentiel' in html  # French, the reference
     assert "David" not in html  # nothing to arrange for him
     assert AuditEntry.objects.filter(
         action="logistics_list_viewed", actor=bob, object_id=str(lunch_session.pk)
@@ -111,4 +111,4 @@ def test_once_the_needs_are_purged_the_list_shows_none(client, bob, lunch_sessio
     html = client.get(_url(lunch_session)).content.decode()
 
     assert "Gluten" not in html and "fauteuil" not in html
-    assert "No meal or adaptation needs on file" in html
+    assert "Aucun besoin de repas ou d'adaptation" in html

@@ -76,8 +76,8 @@ def fill(cursor, rows: int) -> None:
     for label, offset in (("ended", -10), ("future", 30)):
         day = today + __import__("datetime").timedelta(days=offset)
         cursor.execute(
-            "INSERT INTO training_session (course_id, start_date, end_date, location, format, capacity, trainer, meals_provided) "
-            "VALUES (%s, %s, %s, 'Lyon', 'in_person', %s, '', true) RETURNING id",
+            "INSERT INTO training_session (course_id, start_date, end_date, location, format, capacity, meals_provided) "
+            "VALUES (%s, %s, %s, 'Lyon', 'in_person', %s, true) RETURNING id",
             [course, day, day, rows],
         )
         session = cursor.fetchone()[0]

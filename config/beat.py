@@ -54,6 +54,17 @@ def beat_schedule(*, retention_run_at: str) -> dict:
             "task": "campaigns.tasks.resume_campaigns",
             "schedule": crontab(minute="*/5"),
         },
+        # Online learning platform: accesses close the day after their period ends (their
+        # own job, not a retention rule: a restore re-runs the schedule and must not call
+        # the platform); accesses the platform or the broker held back are opened.
+        "revoke-lms-access": {
+            "task": "lms.tasks.revoke_ended_lms_accesses",
+            "schedule": crontab(minute=15),
+        },
+        "retry-lms-grants": {
+            "task": "lms.tasks.retry_lms_grants",
+            "schedule": crontab(minute="*/15"),
+        },
         # Confirmations and information notices recorded before the outbox existed
         # are handed to it.
         "send-pending-confirmations": {

@@ -325,6 +325,36 @@ RULES += [
         due="surveys.purges.survey_answers_due",
         purge="surveys.purges.purge_survey_answers",
     ),
+    Rule(
+        name="trainers",
+        data=_("Trainers (name, email, employee or subcontractor)"),
+        # Evidence of who trained whom, for quality audits (Qualiopi) and claims.
+        legal_basis=INTEREST,
+        trigger=_("the end of the trainer's last session"),
+        period=lambda: _("%(years)d years") % {"years": _r("TRAINING_LIMITATION_YEARS")},
+        action=DELETE,
+        policy=_(
+            "§6: training data is kept while the training is managed, then for the "
+            "limitation period."
+        ),
+        due="training.purges.trainers_due",
+        purge="training.purges.purge_trainers",
+        email_path="email",
+    ),
+]
+RULES += [
+    Rule(
+        name="lms-access-records",
+        data=_("Online learning platform accounts (login, dates granted and revoked)"),
+        legal_basis=CONTRACT,
+        trigger=_("the access is revoked"),
+        period=lambda: _("%(days)d days") % {"days": settings.LMS_RECORDS_KEEP_DAYS},
+        action=DELETE,
+        policy=_("§6: training data is kept no longer than needed to manage the training."),
+        due="lms.purges.lms_records_due",
+        purge="lms.purges.purge_lms_records",
+        email_path="email",
+    ),
 ]
 BY_NAME = {rule.name: rule for rule in RULES}
 

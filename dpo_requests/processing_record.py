@@ -70,6 +70,32 @@ ACTIVITIES = [
         ("attendance-evidence",),
     ),
     Activity(
+        "trainers",
+        _("Trainers"),
+        _(
+            "Choosing who delivers each session; evidence of who trained whom for quality audits (Qualiopi) and claims"
+        ),
+        _("Contract (employment or subcontracting); legitimate interest (evidence)"),
+        _("Trainers, employees and subcontractors"),
+        _("Name, email, employee or subcontractor, company, sessions delivered"),
+        _("Controller"),
+        (INTERNAL,),
+        ("trainers",),
+    ),
+    Activity(
+        "lms",
+        _("Online learning platform accounts"),
+        _(
+            "Opening and closing trainees' accounts on the online learning platform for online and blended sessions; evidence of online attendance"
+        ),
+        _("Contract (the training ordered); legal obligation (attendance evidence for funders)"),
+        _("Trainees of online and blended sessions"),
+        _("Identity, email, login identifier, dates the access was granted and revoked"),
+        _("Controller (self-registration) or processor for the employer client (Art. 28)"),
+        (INTERNAL, SUB),
+        ("lms-access-records",),
+    ),
+    Activity(
         "special_needs",
         _("Meal arrangements and training adaptations"),
         _("Food allergies for meals; disability adaptations (Labour Code D.5211-3)"),

@@ -12,7 +12,7 @@ ALL = ("add", "change", "delete", "view")
 TRAINING_DATA = {
     "clients": {"organisation": ALL, "clientcontact": ALL},
     "trainees": {"trainee": ALL},
-    "training": {"course": ALL, "session": ALL, "enrolment": ALL},
+    "training": {"course": ALL, "session": ALL, "enrolment": ALL, "trainer": ALL},
 }
 
 GROUPS = {
@@ -21,6 +21,8 @@ GROUPS = {
     "Équipe formation": {
         **TRAINING_DATA,
         "training": {**TRAINING_DATA["training"], "sensitiveneeds": ("add",)},
+        # Accounts on the online learning platform: asked for and closed early here.
+        "lms": {"lmsaccess": ("view", "add", "change")},
         # Record a choice a person made in writing.
         "consent": {"consentrecord": ("view", "add")},
         # Send and download convocations, agreements and contracts.
@@ -56,10 +58,12 @@ GROUPS = {
             "session": ("view",),
             "enrolment": ("view",),
             "archivedenrolment": ("view",),
+            "trainer": ("view",),
         },
         "retention": {"purgelog": ("view",)},
         "attendance": {"attendancesheet": ("view",), "certificate": ("view",)},
         "surveys": {"surveyanswer": ("view",)},
+        "lms": {"lmsaccess": ("view",)},
         "core": {
             "hold": ("view", "add", "change"),
             "auditentry": ("view",),

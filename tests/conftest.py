@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.utils import timezone
 
-from tests.factories import CourseFactory, EnrolmentFactory, SessionFactory
+from tests.factories import CourseFactory, EnrolmentFactory, SessionFactory, TrainerFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -163,7 +163,7 @@ def session(db):
         location="Lyon",
         capacity=12,
         meals_provided=True,
-        trainer="Nadia Benali",
+        trainer=TrainerFactory(name="Nadia Benali"),
     )
 
 

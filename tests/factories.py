@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from clients.models import ClientContact, Organisation
 from trainees.models import Trainee
-from training.models import Course, Enrolment, Session
+from training.models import Course, Enrolment, Session, Trainer
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -44,6 +44,14 @@ class CourseFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"C-{n}")
     title = "Sauveteur secouriste du travail"
     duration_hours = 14
+
+
+class TrainerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Trainer
+
+    name = factory.Sequence(lambda n: f"Trainer {n}")
+    email = factory.Sequence(lambda n: f"trainer{n}@example.org")
 
 
 class SessionFactory(factory.django.DjangoModelFactory):

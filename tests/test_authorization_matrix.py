@@ -18,7 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from consent.tokens import self_service_token_make, unsubscribe_token_make
-from training.models import Enrolment, SensitiveNeeds
+from lms.models import LmsAccess
+from training.models import Enrolment, SensitiveNeeds, Trainer
 from training.sensitive_needs import sensitive_needs_record
 
 ANONYMOUS, FORMATION, LOGISTIQUE, MARKETING, DPO, SUPERUSER = (
@@ -107,6 +108,8 @@ PAGES = {
     "surveys:results": ONLY({FORMATION, DPO, SUPERUSER}),
     "surveys:session_results": ONLY({FORMATION, DPO, SUPERUSER}),
     "surveys:course_results": ONLY({FORMATION, DPO, SUPERUSER}),
+    # A session's logistics list (allergy and disability needs): the sensitive-data permission.
+    "admin:training_session_logistics": SENSITIVE_READERS,
     # An address under /admin/ that is no page.
     "admin:<catch-all>": NOBODY,
 }
@@ -154,6 +157,15 @@ MODELS = {
         # An enrolment is cancelled, then archived by the retention schedule, never deleted.
         "delete": set(),
     },
+    # Trainers (subcontractors receive their trainees' names): training staff manage them.
+    "training.trainer": {
+        "view": {FORMATION, DPO, SUPERUSER},
+        "add": TRAINING_STAFF,
+        "delete": TRAINING_STAFF,
+    },
+    # Accounts on the online learning platform: training staff ask for and close them;
+    # nobody deletes the record of an open account (the retention schedule deletes closed ones).
+    "lms.lmsaccess": {"view": {FORMATION, DPO, SUPERUSER}, "add": TRAINING_STAFF, "delete": set()},
     # The restricted archive: the DPO only.
     "training.archivedenrolment": {"view": {DPO, SUPERUSER}, "add": set(), "delete": set()},
     # Convocations and agreements: sent and downloaded by training staff.
@@ -337,6 +349,11 @@ def _one_of_each(enrolment) -> None:
     Recipient.objects.create(
         name="Traiteur", kind=Recipient.Kind.choices[0][0], purposes="Repas", data="Allergies"
     )
+    enrolment.session.trainer = Trainer.objects.create(name="Nadia Benali")
+    enrolment.session.save()
+    LmsAccess.objects.create(
+        enrolment=enrolment, email=email, course_code="C", platform="Moodle", requested_at=now
+    )
     Breach.objects.create(
         detected_at=now, description="Perte", data_categories="Noms", people_affected=1
     )
@@ -403,6 +420,7 @@ def _urls(name: str, site) -> list[tuple[str, str]]:
         "surveys:answer": {"token": "forged"},
         "surveys:session_results": {"pk": session_pk},
         "surveys:course_results": {"pk": enrolment.session.course_id},
+        "admin:training_session_logistics": {"session_id": session_pk},
         "backoffice:request": {"pk": _object_id("dpo_requests.request")},
         "backoffice:act": {"pk": _object_id("dpo_requests.request")},
         "attendance:sign": {"token": "forged"},

@@ -40,6 +40,7 @@ from core.models import AuditEntry, Hold, OutboxEmail
 from core.providers import providers
 from core.schedule import RULES
 from dpo_requests.models import Breach, Recipient, Request
+from lms.models import LmsAccess
 from retention.models import PurgeLog
 from surveys.models import SessionSurvey, SurveyAnswer, SurveyInvitation
 from tests.factories import (
@@ -49,6 +50,7 @@ from tests.factories import (
     OrganisationFactory,
     SessionFactory,
     TraineeFactory,
+    TrainerFactory,
 )
 from training.models import Enrolment, PendingRegistration, ProcessorNotice
 from training.sensitive_needs import sensitive_needs_record
@@ -84,7 +86,7 @@ def _add_data(rounds: int, anchor: dict) -> None:
         course = CourseFactory()
         past = today - datetime.timedelta(days=40 + n)
         sessions = [
-            SessionFactory(course=course, meals_provided=True),
+            SessionFactory(course=course, meals_provided=True, trainer=TrainerFactory()),
             SessionFactory(course=course, start_date=past, end_date=past),
         ]
         anchor.setdefault("session", sessions[0])
@@ -113,6 +115,13 @@ def _add_data(rounds: int, anchor: dict) -> None:
             disability_adaptations="",
             disability_consent=False,
             now=now,
+        )
+        LmsAccess.objects.create(
+            enrolment=EnrolmentFactory(session=anchor["session"]),
+            email=subject.email,
+            course_code=course.code,
+            platform="Moodle",
+            requested_at=now,
         )
         Enrolment.objects.filter(pk=EnrolmentFactory(session=sessions[1]).pk).update(
             archived_at=now
@@ -302,6 +311,8 @@ def test_every_staff_page_runs_a_fixed_number_of_queries():
     http = Client()
     http.force_login(root)
     pages = _admin_pages(root) + _backoffice_pages()
+    logistics = reverse("admin:training_session_logistics", args=[anchor["session"].pk])
+    pages.append(("session logistics list", logistics))
 
     small = {name: _count(http, url) for name, url in pages}
     _add_data(LARGE, anchor)

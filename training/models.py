@@ -47,6 +47,37 @@ class Course(models.Model):
         return f"{self.code} – {self.title}"
 
 
+class Trainer(models.Model):
+    """Who delivers sessions: an employee, or a subcontractor who receives the names of
+    the trainees they train (training.services records that disclosure)."""
+
+    class Status(models.TextChoices):
+        EMPLOYEE = "employee", _("Employee")
+        SUBCONTRACTOR = "subcontractor", _("Subcontractor")
+
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.EMPLOYEE
+    )
+    # A subcontractor's company, as named on their contract (the recipient of the data).
+    company = models.CharField(_("company (subcontractor)"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("trainer")
+        verbose_name_plural = _("trainers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def recipient(self) -> str:
+        """How the recipients log names this trainer."""
+        return f"{self.name} ({self.company})" if self.company else self.name
+
+
 class Session(models.Model):
     """One occurrence of a course, on given dates, at a given place."""
 
@@ -65,7 +96,14 @@ class Session(models.Model):
         _("format"), max_length=10, choices=Format.choices, default=Format.IN_PERSON
     )
     capacity = models.PositiveIntegerField(_("capacity"))
-    trainer = models.CharField(_("trainer"), max_length=150, blank=True)
+    trainer = models.ForeignKey(
+        Trainer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("trainer"),
+    )
     # Allergy data may be collected only when there are meals to arrange.
     meals_provided = models.BooleanField(_("meals provided"), default=False)
 

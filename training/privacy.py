@@ -12,7 +12,13 @@ from core.audit import admin_history_redact
 from core.periods import years_before
 from core.providers import ERASE, KEEP, Planned, Provider, Record
 from core.purposes import Purpose
-from training.models import Enrolment, PendingRegistration, ProcessorNotice, SensitiveNeeds
+from training.models import (
+    Enrolment,
+    PendingRegistration,
+    ProcessorNotice,
+    SensitiveNeeds,
+    Trainer,
+)
 
 
 def kept_until(enrolment: Enrolment) -> datetime.date:
@@ -202,3 +208,76 @@ class SensitiveNeedsProvider(Provider):
     def erase(self, *, email, now):
         deleted = SensitiveNeeds.objects.filter(enrolment__trainee__email=email_normalise(email))
         return {ERASE: deleted.delete()[0]}
+
+
+class TrainersProvider(Provider):
+    """Trainers are people too: their record, and the sessions they delivered. It is kept
+    while they train and for the limitation period after their last session (the
+    retention rule ``trainers``): attendance sheets and certificates name them, and
+    quality audits (Qualiopi) ask who trained whom."""
+
+    label = _("Trainer")
+    models = (Trainer,)
+
+    def _trainers(self, email):
+        return list(
+            Trainer.objects.filter(email__iexact=email_normalise(email)).prefetch_related(
+                "sessions__course"
+            )
+        )
+
+    def _record(self, trainer):
+        summary = f"{trainer.name} · {trainer.get_status_display()}"
+        return Record(self.label, _("trainer"), trainer.pk, summary, model="training.trainer")
+
+    def records(self, *, email):
+        return [self._record(trainer) for trainer in self._trainers(email)]
+
+    def export(self, *, email):
+        trainers = self._trainers(email)
+        if not trainers:
+            return {}
+        return {
+            "trainer": [
+                {
+                    "name": t.name,
+                    "email": t.email,
+                    "status": t.status,
+                    "company": t.company,
+                    "sessions": [
+                        {
+                            "course": s.course.title,
+                            "start": s.start_date.isoformat(),
+                            "end": s.end_date.isoformat(),
+                        }
+                        for s in t.sessions.all()
+                    ],
+                }
+                for t in trainers
+            ]
+        }
+
+    def _plan(self, trainer, today):
+        cutoff = years_before(today, settings.RETENTION["TRAINING_LIMITATION_YEARS"])
+        last = max((s.end_date for s in trainer.sessions.all()), default=None)
+        if last is None or last < cutoff:
+            return Planned(self._record(trainer), ERASE)
+        return Planned(
+            self._record(trainer),
+            KEEP,
+            _(
+                "Attendance sheets and certificates name the trainer; quality audits and "
+                "claims need them until the limitation period after their last session."
+            ),
+            years_before(last, -settings.RETENTION["TRAINING_LIMITATION_YEARS"]),
+        )
+
+    def erasure_plan(self, *, email, today):
+        return [self._plan(t, today) for t in self._trainers(email)]
+
+    def erase(self, *, email, now):
+        plans = self.erasure_plan(email=email, today=timezone.localdate(now))
+        doomed = [p.record.pk for p in plans if p.action == ERASE]
+        admin_history_redact(model=Trainer, pks=doomed)
+        deleted = Trainer.objects.filter(pk__in=doomed).delete()[0]
+        return {ERASE: deleted, KEEP: len(plans) - len(doomed)}

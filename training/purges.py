@@ -5,11 +5,12 @@ the rest (the people's address path for holds, batches, the log)."""
 import datetime
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from core.periods import years_before
 from trainees.services import trainees_archive, trainees_without_enrolments_delete
-from training.models import Enrolment, PendingRegistration, SensitiveNeeds
+from training.models import Enrolment, PendingRegistration, SensitiveNeeds, Session, Trainer
 
 
 def sensitive_needs_due(*, now: datetime.datetime):
@@ -84,3 +85,19 @@ def purge_training_records(*, ids, now: datetime.datetime) -> int:
     deleted = Enrolment.objects.filter(pk__any_of=ids).delete()[1].get("training.Enrolment", 0)
     trainees_without_enrolments_delete(trainee_ids=trainee_ids)
     return deleted
+
+
+def trainers_due(*, now: datetime.datetime):
+    """Trainers with no session that ended within the limitation period, on file for
+    longer than that (a trainer added but never chosen goes too)."""
+    cutoff = years_before(timezone.localdate(now), settings.RETENTION["TRAINING_LIMITATION_YEARS"])
+    recent = Session.objects.filter(trainer=OuterRef("pk"), end_date__gte=cutoff)
+    return Trainer.objects.filter(created_at__date__lt=cutoff).exclude(Exists(recent))
+
+
+def purge_trainers(*, ids, now: datetime.datetime) -> int:
+    """A trainer's record is kept while they train and for the limitation period after
+    their last session (settings.RETENTION, 5 years): the attendance sheets and
+    certificates name them, and quality audits (Qualiopi, indicators 21-22: the trainers'
+    competences) ask who trained whom. Then it is deleted; the sessions keep no trainer."""
+    return Trainer.objects.filter(pk__any_of=ids).delete()[0]

@@ -175,3 +175,18 @@ def enrolments_of_sessions_ended(
         .select_related("trainee", "session__course")
         .order_by("pk")
     )
+
+
+def session_logistics_needs(*, session_id: int) -> list[SensitiveNeeds]:
+    """The meal and adaptation needs on file for the session's trainees who hold a seat,
+    by name: what the logistics list shows. Purged needs (the session ended) show none."""
+    return list(
+        SensitiveNeeds.objects.filter(
+            enrolment__session_id=session_id,
+            enrolment__status__in=Enrolment.SEAT_HOLDING,
+            purged_at__isnull=True,
+        )
+        .filter(Q(food_allergies__isnull=False) | Q(disability_adaptations__isnull=False))
+        .select_related("enrolment__trainee")
+        .order_by("enrolment__trainee__surname", "enrolment__trainee__first_name")
+    )

@@ -16,6 +16,7 @@ from training.emails import enrolment_confirmation_message, processor_notice_mes
 from training.models import Course, Enrolment, LegalBasis, ProcessorNotice, Session
 from training.selectors import enrolment_refusal, session_seats_taken
 from training.sensitive_needs import sensitive_needs_drop_allergies
+from training.trainers import LISTED, session_trainer_disclosures_record
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,8 @@ def enrolment_create(
         processor_notice_queue(enrolment=enrolment)
     if status == Enrolment.Status.CONFIRMED:
         enrolment_confirmed.send(sender=Enrolment, enrolment_id=enrolment.pk)
+    if status in LISTED:
+        session_trainer_disclosures_record(session_id=session.pk, enrolment_ids=[enrolment.pk])
     return enrolment
 
 
@@ -110,6 +113,9 @@ def enrolment_set_status(*, enrolment: Enrolment, status: str) -> Enrolment:
     if confirmed:
         # The apps above (documents/) send the convocation in this transaction.
         enrolment_confirmed.send(sender=Enrolment, enrolment_id=enrolment.pk)
+    if status in LISTED:
+        # A subcontracted trainer gets the confirmed trainee on their list.
+        session_trainer_disclosures_record(session_id=session.pk, enrolment_ids=[enrolment.pk])
     return enrolment
 
 
@@ -150,6 +156,8 @@ def session_save(*, session: Session) -> int:
             )
     session.full_clean()
     session.save()
+    # A new subcontracted trainer gets the list of the trainees already confirmed.
+    session_trainer_disclosures_record(session_id=session.pk)
     if session.meals_provided:
         return 0
     return sensitive_needs_drop_allergies(session_id=session.pk)

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "training",
     "attendance",
     "documents",
+    "lms",
     "surveys",
     "campaigns",
     # Orchestrators, which read across the domain apps:

@@ -86,10 +86,12 @@ PRIVACY_PROVIDERS = [
     # Before the enrolments their sheets' lines and certificates belong to.
     "attendance.privacy.AttendanceProvider",
     "surveys.privacy.SurveyInvitationsProvider",
+    "lms.privacy.LmsAccessProvider",
     "training.privacy.EnrolmentsProvider",
     "core.privacy.OutboxProvider",
     "trainees.privacy.TraineesProvider",
     "training.privacy.PendingRegistrationsProvider",
+    "training.privacy.TrainersProvider",
     "clients.privacy.ClientContactsProvider",
     "consent.privacy.ConsentProvider",
     "campaigns.privacy.CampaignsProvider",

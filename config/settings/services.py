@@ -1,6 +1,8 @@
 """Settings of the services around the app: cache, Celery and its beat, the outbox, the
 organisation's identity, logging."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.beat import beat_schedule
 from config.settings.base import TIME_ZONE, _database_url, _secret, env
 from config.settings.privacy import RETENTION_RUN_AT
@@ -106,3 +108,22 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Online learning platform (lms/): Moodle's web services when both are set (the token
+# may come from MOODLE_TOKEN_FILE); empty, no platform is called and staff keep the
+# records of accounts they open by hand. Trainees keep their access this many days after
+# their session's last day; the next day the job `revoke-lms-access` closes it.
+MOODLE_URL = env.str("MOODLE_URL", default="")
+MOODLE_TOKEN = _secret("MOODLE_TOKEN") or ""
+MOODLE_STUDENT_ROLE_ID = env.int("MOODLE_STUDENT_ROLE_ID", default=5)
+LMS_PLATFORM_NAME = env.str("LMS_PLATFORM_NAME", default="Moodle")
+LMS_ACCESS_DAYS_AFTER_SESSION = env.int("LMS_ACCESS_DAYS_AFTER_SESSION", default=30)
+# A closed access's record is deleted this long after the closing (retention rule
+# `lms-access-records`): long enough to answer a trainee's or client's question and the
+# yearly report to the authorities (bilan pédagogique et financier); the online
+# attendance evidence itself is kept with the certificates.
+LMS_RECORDS_KEEP_DAYS = env.int("LMS_RECORDS_KEEP_DAYS", default=365)
+if LMS_ACCESS_DAYS_AFTER_SESSION < 0 or LMS_RECORDS_KEEP_DAYS < 0:
+    raise ImproperlyConfigured(
+        "LMS_ACCESS_DAYS_AFTER_SESSION and LMS_RECORDS_KEEP_DAYS: 0 or more."
+    )

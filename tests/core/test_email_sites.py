@@ -46,10 +46,12 @@ SEND_METHODS = {"send", "send_messages", "delay", "apply_async", "send_task"}
 # The outbox itself, which every other site goes through.
 OUTBOX = {"core/outbox.py", "core/tasks.py"}
 # Calls named like a send that send no mail: a Django signal to the apps above.
+# and the LMS tasks (open or close a platform account; lms/services.py).
 NOT_MAIL = {
     "core/signals.py:consent_withdrawn_announce:send",
     "training/services.py:enrolment_create:send",
     "training/services.py:enrolment_set_status:send",
+    "lms/services.py:_queue:delay",
 }
 
 

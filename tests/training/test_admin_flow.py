@@ -93,7 +93,7 @@ def test_staff_create_a_course_and_a_session(client, alice):
             "location": "Lyon",
             "format": "in_person",
             "capacity": "12",
-            "trainer": "Nadia Benali",
+            "trainer": "",
             "meals_provided": "on",
             **_inline_management("enrolments", total=0),
         },

@@ -20,7 +20,7 @@ def _session_form(session, **changes) -> dict:
         "location": session.location,
         "format": session.format,
         "capacity": str(session.capacity),
-        "trainer": session.trainer,
+        "trainer": session.trainer_id or "",
         "enrolments-TOTAL_FORMS": "0",
         "enrolments-INITIAL_FORMS": "0",
         "enrolments-MIN_NUM_FORMS": "0",

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from core.audit import audit_record
 from core.permissions import SENSITIVE_VIEW  # noqa: E402
+from training.admin.logistics import session_logistics
 from training.forms import (
     EnrolmentAdminForm,
     SensitiveNeedsInlineForm,
@@ -85,9 +86,9 @@ class SessionAdmin(RefusalAsMessage, admin.ModelAdmin):
         "meals_provided",
     ]
     list_filter = ["format", "meals_provided", "course"]
-    search_fields = ["course__code", "course__title", "location", "trainer"]
+    search_fields = ["course__code", "course__title", "location", "trainer__name"]
     date_hierarchy = "start_date"
-    autocomplete_fields = ["course"]
+    autocomplete_fields = ["course", "trainer"]
     inlines = [EnrolmentInline]
     readonly_fields = ["seats_left", "enrol_link"]
 
@@ -103,6 +104,26 @@ class SessionAdmin(RefusalAsMessage, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return session_list_with_seats()
+
+    def get_urls(self):
+        logistics = self.admin_site.admin_view(session_logistics)
+        own = [path("<int:session_id>/logistics/", logistics, name="training_session_logistics")]
+        return own + super().get_urls()
+
+    def get_readonly_fields(self, request, obj=None):
+        # The logistics list is for those who may see needs: the others get no link.
+        if obj is not None and request.user.has_perm(SENSITIVE_VIEW):
+            return [*self.readonly_fields, "logistics_link"]
+        return self.readonly_fields
+
+    @admin.display(description=_("logistics list"))
+    def logistics_link(self, session: Session):
+        url = reverse("admin:training_session_logistics", args=[session.pk])
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            url,
+            _("Meal and adaptation needs (confidential, printable)"),
+        )
 
     def save_model(self, request, obj, form, change):
         dropped = session_save(session=obj)

@@ -13,6 +13,7 @@ from trainees.services import trainee_create
 from training.models import Course, Enrolment, Session
 from training.services import enrolment_create, session_save
 from training.signing_codes import enrolment_signing_code
+from training.trainers import trainer_for_name
 
 LOCATION = "Lyon · salle Rhône (démo du jour)"
 PEOPLE = [
@@ -50,7 +51,7 @@ def _running_session(today) -> Session:
         end_date=today,
         location=LOCATION,
         capacity=12,
-        trainer="Nadia Benali",
+        trainer=trainer_for_name(name="Nadia Benali"),
         meals_provided=True,
     )
     session_save(session=session)

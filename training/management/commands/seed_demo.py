@@ -21,8 +21,11 @@ from trainees.services import trainee_create
 from training.models import Enrolment, Session
 from training.sensitive_needs import sensitive_needs_record
 from training.services import course_create, enrolment_create, session_save
+from training.trainers import trainer_for_name
 
 ACME_SIRET = "55210055400013"
+# A subcontracted trainer: the recipients log shows that he receives his trainees' names.
+SUBCONTRACTORS = {"Paul Leroy": {"status": "subcontractor", "company": "Leroy Conseil"}}
 
 # username → groups (the superuser "admin" is created apart).
 DEMO_STAFF = {
@@ -207,8 +210,9 @@ def _courses() -> dict[str, object]:
     }
 
 
-def _session(**fields) -> Session:
-    session = Session(**fields)
+def _session(*, trainer: str = "", **fields) -> Session:
+    chosen = trainer_for_name(name=trainer, **SUBCONTRACTORS.get(trainer, {})) if trainer else None
+    session = Session(trainer=chosen, **fields)
     session_save(session=session)
     return session
 
@@ -352,12 +356,8 @@ def _ancient_enrolment(*, days, course) -> None:
     day = days(-6 * 366)
     ancient = _session(course=course, start_date=day, end_date=day, location="Lyon", capacity=8)
     gilles = trainee_create(surname="Vieux", first_name="Gilles", email="gilles.vieux@example.org")
-    enrolment_create(
-        trainee=gilles,
-        session=ancient,
-        source=Enrolment.Source.SELF,
-        status=Enrolment.Status.COMPLETED,
-    )
+    completed = Enrolment.Status.COMPLETED
+    enrolment_create(trainee=gilles, session=ancient, source="self", status=completed)
 
 
 def _lapsed_contacts(*, days) -> None:

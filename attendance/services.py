@@ -72,7 +72,7 @@ def sheets_ensure(*, session_id: int) -> list[AttendanceSheet]:
                     half_day=half_day,
                     starts_at=starts_at,
                     ends_at=ends_at,
-                    trainer_name=session.trainer,
+                    trainer_name=session.trainer.name if session.trainer else "",
                 )
             )
     AttendanceSheet.objects.bulk_create(wanted, ignore_conflicts=True)

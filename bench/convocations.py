@@ -47,6 +47,7 @@ def main() -> int:
     from trainees.models import Trainee
     from training.models import Course, Enrolment, Session
     from training.services import enrolment_set_status
+    from training.trainers import trainer_for_name
 
     start = timezone.localdate() + datetime.timedelta(days=7)
     course = Course.objects.create(code="BENCH-CONV", title="Bench", duration_hours=14)
@@ -56,7 +57,7 @@ def main() -> int:
         end_date=start + datetime.timedelta(days=1),
         location="Lyon",
         capacity=args.enrolments,
-        trainer="Nadia Benali",
+        trainer=trainer_for_name(name="Nadia Benali"),
     )
     enrolments = [
         Enrolment.objects.create(

@@ -11,6 +11,11 @@ def beat_schedule(*, retention_run_at: str) -> dict:
         hour = minute = -1
     if not (0 <= hour < 24 and 0 <= minute < 60):
         raise ImproperlyConfigured(f"RETENTION_RUN_AT={retention_run_at!r}: use HH:MM, e.g. 02:30")
+    return {**_daily(hour, minute), **_frequent()}
+
+
+def _daily(hour: int, minute: int) -> dict:
+    """The jobs that run once a day: retention at night, then the day's training jobs."""
     return {
         # Every retention rule of core/schedule.py, once a day at night.
         "retention": {
@@ -38,6 +43,12 @@ def beat_schedule(*, retention_run_at: str) -> dict:
             "task": "surveys.tasks.invite_to_surveys",
             "schedule": crontab(hour=9, minute=0),
         },
+    }
+
+
+def _frequent() -> dict:
+    """The jobs that run every few minutes or hours: what an outage held back."""
+    return {
         # The outbox sweeper (core/outbox.py): every email the broker or the mail
         # server held back, whatever sent it.
         "sweep-outbox": {

@@ -17,7 +17,13 @@ from attendance.models import AttendanceLine, AttendanceSheet, Certificate
 from attendance.services import line_mark, sheets_ensure
 from attendance.views import sheet_token
 from core.models import OutboxEmail
-from tests.factories import CourseFactory, EnrolmentFactory, SessionFactory, TraineeFactory
+from tests.factories import (
+    CourseFactory,
+    EnrolmentFactory,
+    SessionFactory,
+    TraineeFactory,
+    TrainerFactory,
+)
 from training.signing_codes import enrolment_signing_code, enrolment_signing_token
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +43,7 @@ def course_session():
         start_date=MONDAY,
         end_date=MONDAY + datetime.timedelta(days=1),
         format="in_person",
-        trainer="Claire Formatrice",
+        trainer=TrainerFactory(name="Claire Formatrice"),
     )
     return session
 

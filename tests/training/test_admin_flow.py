@@ -80,7 +80,13 @@ def test_staff_create_a_course_and_a_session(client, alice):
     client.force_login(alice)
     client.post(
         reverse("admin:training_course_add"),
-        {"code": "SST", "title": "Sauveteur secouriste", "duration_hours": "14", "price": "0"},
+        {
+            "code": "SST",
+            "title": "Sauveteur secouriste",
+            "duration_hours": "14",
+            "price": "0",
+            "nature": "training",
+        },
     )
     course = Course.objects.get()
 

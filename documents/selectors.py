@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clients.selectors import contact_for_requests
@@ -60,7 +61,8 @@ def convocation_context(*, enrolment) -> dict:
         # An online session's location is where trainees connect.
         "access_link": session.location if online else "",
         "place": "" if online else session.location,
-        "signing_url": settings.SITE_URL + settings.ATTENDANCE_SIGNING_PATH.format(token=token),
+        # The personal link of attendance/ (named, not imported: a sibling app).
+        "signing_url": settings.SITE_URL + reverse("attendance:sign_me", args=[token]),
         "signing_code": enrolment_signing_code(enrolment_id=enrolment.pk),
         "organisation": settings.ORGANISATION,
     }

@@ -92,8 +92,6 @@ ORGANISATION = {
 # Convocations and agreements (documents/). The timetable of every training day, one
 # "HH:MM-HH:MM" per half-day (morning, afternoon).
 TRAINING_HALF_DAYS = env.list("TRAINING_HALF_DAYS", default=["09:00-12:30", "13:30-17:00"])
-# Where a trainee's personal attendance signing link leads ({token}: their signed token).
-ATTENDANCE_SIGNING_PATH = env.str("ATTENDANCE_SIGNING_PATH", default="/attendance/sign/{token}/")
 
 LOGGING = {
     "version": 1,

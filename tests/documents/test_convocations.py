@@ -1,13 +1,15 @@
+
 """Confirming an enrolment sends the convocation: in the trainee's language, with its PDF
 attached and the same content in the body, through the outbox; staff can send it again."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
-from django.urls import reverse
+from django.urls import resolve, reverse
 from pypdf import PdfReader
 
 from core.models import OutboxEmail
@@ -15,7 +17,7 @@ from documents.services import CONVOCATION_KIND
 from tests.factories import EnrolmentFactory, TraineeFactory
 from training.models import Enrolment
 from training.services import enrolment_create, enrolment_set_status
-from training.signing_codes import enrolment_signing_code
+from training.signing_codes import enrolment_from_signing_token, enrolment_signing_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,7 +56,11 @@ def test_staff_confirming_an_enrolment_sends_the_convocation_with_its_pdf(alice,
         assert "Internal rules" in text
     day_two = session.start_date + datetime.timedelta(days=1)
     assert f"{day_two:%B} {day_two.day}" in email.body or str(day_two.day) in email.body
-    assert "http://testserver/attendance/sign/" in email.body
+    # The personal link opens attendance's own signing page for this enrolment.
+    link = re.search(r"http://testserver(/attendance/me/\S+/)", email.body).group(1)
+    match = resolve(link)
+    assert match.view_name == "attendance:sign_me"
+    assert enrolment_from_signing_token(match.kwargs["token"]) == alice.pk
 
 
 def test_it_is_sent_in_the_trainees_language(alice):

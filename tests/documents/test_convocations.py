@@ -1,4 +1,3 @@
-
 """Confirming an enrolment sends the convocation: in the trainee's language, with its PDF
 attached and the same content in the body, through the outbox; staff can send it again."""
 

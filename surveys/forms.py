@@ -32,7 +32,7 @@ class SurveyForm(forms.Form):
         error_messages={"invalid_choice": _("Answer yes or no.")},
     )
     comment = forms.CharField(
-        label=_("Anything to add? (optional)"),
+        label=_("Anything to add?"),
         required=False,
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),

@@ -6,7 +6,7 @@ PORT ?= 8000
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install messages lint clean
+.PHONY: run test install messages lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ run: install .env
 
 test: install
 	$(PY) -m pytest
+
+# Benchmarks (bench/README.md): they seed their own PostgreSQL databases (BENCH_DATABASE_URL,
+# default the local server) and rewrite the table of figures. Not part of `make test`.
+bench: install
+	$(PY) bench/run.py $(if $(QUICK),--quick) $(if $(ONLY),--only "$(ONLY)")
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

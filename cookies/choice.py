@@ -18,6 +18,14 @@ class Choice:
     consent_id: uuid.UUID
     categories: frozenset[str]
     version: str
+    # When the visitor chose (the signature's timestamp); None for a choice being made.
+    made_at: datetime.datetime | None = None
+
+    def seconds_left(self, now: datetime.datetime) -> int:
+        """How long the choice still holds: a cookie it allowed must not live longer."""
+        if self.made_at is None:
+            return int(max_age().total_seconds())
+        return max(0, int((self.made_at + max_age() - now).total_seconds()))
 
     @property
     def is_current(self) -> bool:
@@ -43,7 +51,11 @@ def choice_read(request) -> Choice | None:
         return None
     try:
         data = signing.loads(raw, salt=_SALT, max_age=max_age())
-        return Choice(uuid.UUID(data["id"]), frozenset(data["c"]), str(data["v"]))
+        # "payload:timestamp:signature", the timestamp in base 62 (django.core.signing).
+        made_at = datetime.datetime.fromtimestamp(
+            signing.b62_decode(raw.rsplit(":", 2)[1]), tz=datetime.UTC
+        )
+        return Choice(uuid.UUID(data["id"]), frozenset(data["c"]), str(data["v"]), made_at)
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
 

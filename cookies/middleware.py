@@ -1,12 +1,21 @@
 from cookies.choice import choice_read
+from cookies.selectors import cookies_to_expire
 
 
 class CookieChoiceMiddleware:
-    """Reads the visitor's cookie choice once per request: ``request.cookie_choice``."""
+    """Reads the visitor's cookie choice once per request: ``request.cookie_choice``.
+
+    Without a valid choice (none, expired after 6 months, or tampered with), the cookies
+    that need consent are expired too: none outlives the proof of its consent."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         request.cookie_choice = choice_read(request)
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.cookie_choice is None:
+            for name in cookies_to_expire(accepted=set(), present=request.COOKIES):
+                if name not in response.cookies:
+                    response.delete_cookie(name, samesite="Lax")
+        return response

@@ -15,6 +15,6 @@ def consent_log_due(*, now: datetime.datetime):
 
 
 def purge_consent_log(*, ids, now: datetime.datetime) -> int:
-    """Policy §9: consented cookies live at most 13 months, so the proof of a choice is
-    kept 13 calendar months, then deleted."""
+    """Policy §9: a cookie choice is kept at most 6 months, and so is its proof (the
+    cookies it allowed end with the choice: cookies/registry.py)."""
     return ConsentLog.objects.filter(pk__any_of=ids).delete()[0]

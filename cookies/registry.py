@@ -41,7 +41,12 @@ class Cookie:
 
     @property
     def max_age_days(self) -> int | None:
-        return getattr(settings, self.days_setting) if self.days_setting else self.days
+        """A cookie that needs consent never outlives the choice that allowed it (the proof
+        of consent, Art. 7(1)): at most the choice's own lifetime."""
+        days = getattr(settings, self.days_setting) if self.days_setting else self.days
+        if self.category != NECESSARY and days is not None:
+            return min(days, settings.COOKIE_CHOICE_MAX_AGE_DAYS)
+        return days
 
 
 @dataclasses.dataclass(frozen=True)

@@ -6,16 +6,20 @@ from django.urls import reverse
 from cookies import registry
 
 
-def gated_script_tags(*, categories) -> list[dict]:
+def gated_script_tags(*, categories, seconds_left: int | None = None) -> list[dict]:
     """The scripts of the given categories, as tag attributes: src and data-* (the
-    lifetime of the cookie a script sets, from the registry, and where it reports)."""
+    lifetime of the cookie a script sets, from the registry, and where it reports). The
+    cookie's lifetime stops where the visitor's choice does (``seconds_left``)."""
     tags = []
     for script in registry.SCRIPTS:
         if script.category not in categories:
             continue
         data = {"endpoint": reverse(f"cookies:{script.category}")}
         if script.sets_cookie:
-            data["max-age"] = str(registry.cookie(script.sets_cookie).max_age_days * 24 * 3600)
+            seconds = registry.cookie(script.sets_cookie).max_age_days * 24 * 3600
+            if seconds_left is not None:
+                seconds = min(seconds, seconds_left)
+            data["max-age"] = str(seconds)
         tags.append({"src": static(script.static_path), "data": data})
     return tags
 

@@ -130,7 +130,7 @@ RULES = [
         trigger=_("the choice"),
         period=lambda: _("%(months)d months") % {"months": _r("COOKIE_CONSENT_LOG_MONTHS")},
         action=DELETE,
-        policy=_("§9: cookies that need consent are kept at most 13 months."),
+        policy=_("§9: cookie choices are kept at most 6 months."),
         due="cookies.purges.consent_log_due",
         purge="cookies.purges.purge_consent_log",
     ),

@@ -15,10 +15,12 @@ SELF_SERVICE_LINK_DAYS = env.int("SELF_SERVICE_LINK_DAYS", default=90)
 SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=30)
 
 # Cookies (policy §9): a visitor's choice is kept at most 6 months, then asked again;
-# a cookie set after consent lives at most 13 months. 182 and 395 days stay within both.
-COOKIE_CHOICE_MAX_AGE_DAYS = env.int("COOKIE_CHOICE_MAX_AGE_DAYS", default=182)
+# a cookie set after consent lives at most 13 months, and never longer than the choice
+# that allowed it. 180 days stay within the shortest 6 calendar months (181 days), so the
+# proof of a choice (kept 6 months) never goes before the choice.
+COOKIE_CHOICE_MAX_AGE_DAYS = env.int("COOKIE_CHOICE_MAX_AGE_DAYS", default=180)
 CONSENTED_COOKIE_MAX_AGE_DAYS = env.int("CONSENTED_COOKIE_MAX_AGE_DAYS", default=395)
-if COOKIE_CHOICE_MAX_AGE_DAYS > 183 or CONSENTED_COOKIE_MAX_AGE_DAYS > 396:
+if COOKIE_CHOICE_MAX_AGE_DAYS > 181 or CONSENTED_COOKIE_MAX_AGE_DAYS > 396:
     raise ImproperlyConfigured(
         "The privacy policy allows at most 6 months for the cookie choice and 13 months "
         "for consented cookies."
@@ -36,8 +38,9 @@ RETENTION = {
     "TRAINING_LIMITATION_YEARS": env.int("RETENTION_TRAINING_LIMITATION_YEARS", default=5),
     # Prospecting: at most 3 years after the end of the commercial relationship.
     "PROSPECTING_YEARS": env.int("RETENTION_PROSPECTING_YEARS", default=3),
-    # Proof of cookie choices: as long as the cookies it covers may live (13 months).
-    "COOKIE_CONSENT_LOG_MONTHS": env.int("RETENTION_COOKIE_CONSENT_LOG_MONTHS", default=13),
+    # Proof of cookie choices: as long as the choice itself (§9: 6 months at most); the
+    # cookies a choice allowed end with it (cookies/registry.py).
+    "COOKIE_CONSENT_LOG_MONTHS": env.int("RETENTION_COOKIE_CONSENT_LOG_MONTHS", default=6),
     # Proof of consents and objections of people no longer on file: 5 years (limitation).
     "CONSENT_PROOF_YEARS": env.int("RETENTION_CONSENT_PROOF_YEARS", default=5),
     # Survey answers name nobody; kept for one Qualiopi certification cycle (3 years),
@@ -63,10 +66,10 @@ if RETENTION["SENSITIVE_NEEDS_DAYS_AFTER_SESSION"] != 0:
         "The privacy policy keeps allergy and disability data only for the duration of the "
         "training: RETENTION_SENSITIVE_NEEDS_DAYS must be 0."
     )
-if RETENTION["PROSPECTING_YEARS"] > 3 or RETENTION["COOKIE_CONSENT_LOG_MONTHS"] > 13:
+if RETENTION["PROSPECTING_YEARS"] > 3 or RETENTION["COOKIE_CONSENT_LOG_MONTHS"] > 6:
     raise ImproperlyConfigured(
-        "The privacy policy allows at most 3 years for prospecting data and 13 months for "
-        "cookie proofs."
+        "The privacy policy allows at most 3 years for prospecting data and 6 months for "
+        "cookie choices and their proof."
     )
 if RETENTION["ATTENDANCE_EVIDENCE_YEARS"] > RETENTION["TRAINING_LIMITATION_YEARS"]:
     raise ImproperlyConfigured(

@@ -2,6 +2,7 @@
 accepted: what a visitor refused is not in the page at all, so it cannot run or load."""
 
 from django import template
+from django.utils import timezone
 
 from cookies.selectors import gated_script_tags
 
@@ -11,7 +12,10 @@ register = template.Library()
 @register.inclusion_tag("cookies/gated_scripts.html", takes_context=True)
 def gated_scripts(context):
     """<script> tags of the registry's scripts, for the categories the visitor accepted."""
-    return {"scripts": gated_script_tags(categories=context.get("cookie_allowed", set()))}
+    choice = getattr(context.get("request"), "cookie_choice", None)
+    seconds_left = choice.seconds_left(timezone.now()) if choice else None
+    categories = context.get("cookie_allowed", set())
+    return {"scripts": gated_script_tags(categories=categories, seconds_left=seconds_left)}
 
 
 class ConsentRequiredNode(template.Node):

@@ -61,7 +61,8 @@ def test_the_choice_cookie_lives_at_most_six_months(client):
     response = choose(client, "refuse_all")
 
     cookie = response.cookies[COOKIE_NAME]
-    assert int(cookie["max-age"]) <= 183 * 24 * 3600
+    # Six calendar months are never shorter than 181 days.
+    assert int(cookie["max-age"]) <= 181 * 24 * 3600
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
 
 
@@ -75,13 +76,37 @@ def test_the_audience_script_is_in_the_page_only_after_consent_to_audience(clien
     assert f'<script src="{AUDIENCE_SCRIPT}" defer' in html
 
 
-@pytest.mark.policy("K5")
-def test_the_audience_cookie_it_sets_lives_at_most_13_months(client):
-    choose(client, "accept_all")
+def _audience_max_age(html: str) -> int:
+    return int(html.split('data-max-age="')[1].split('"')[0])
 
-    html = client.get("/").content.decode()
-    max_age = int(html.split('data-max-age="')[1].split('"')[0])
-    assert max_age <= 396 * 24 * 3600
+
+@pytest.mark.policy("K5")
+def test_the_audience_cookie_it_sets_never_outlives_the_choice_that_allowed_it(client):
+    with time_machine.travel(datetime.datetime(2026, 1, 1, 9, tzinfo=datetime.UTC), tick=False):
+        choose(client, "accept_all")
+        fresh = _audience_max_age(client.get("/").content.decode())
+    with time_machine.travel(datetime.datetime(2026, 4, 11, 9, tzinfo=datetime.UTC), tick=False):
+        later = _audience_max_age(client.get("/").content.decode())
+
+    assert fresh <= 180 * 24 * 3600  # within 13 months, and within the choice's 6
+    # 100 days after the choice, the cookie may live only the choice's 80 days left.
+    assert later == 80 * 24 * 3600
+
+
+@pytest.mark.policy("K5")
+def test_when_the_choice_expires_the_consented_cookies_go_with_it(client):
+    with time_machine.travel(datetime.datetime(2026, 1, 1, 9, tzinfo=datetime.UTC), tick=False):
+        choose(client, "accept_all")
+    client.cookies["audience_id"] = "a-random-id"
+
+    with time_machine.travel(datetime.datetime(2026, 6, 30, 9, tzinfo=datetime.UTC), tick=False):
+        still = client.get("/")
+    with time_machine.travel(datetime.datetime(2026, 7, 1, 9, tzinfo=datetime.UTC), tick=False):
+        expired = client.get("/")
+
+    assert "audience_id" not in still.cookies  # 180 days: the choice still holds
+    assert expired.cookies["audience_id"]["max-age"] == 0
+    assert 'id="cookie-banner"' in expired.content.decode()
 
 
 @pytest.mark.policy("C3")
@@ -122,7 +147,7 @@ def test_changing_a_cookie_lifetime_asks_every_visitor_again(client, settings):
     choose(client, "accept_all")
     assert 'id="cookie-banner"' not in client.get("/").content.decode()
 
-    settings.CONSENTED_COOKIE_MAX_AGE_DAYS = 300
+    settings.COOKIE_CHOICE_MAX_AGE_DAYS = 100
 
     assert 'id="cookie-banner"' in client.get("/").content.decode()
 

@@ -150,17 +150,17 @@ def test_people_who_never_enrolled_go_after_three_years(db):
 
 
 @pytest.mark.policy("K4")
-def test_cookie_proofs_go_after_thirteen_months(db):
-    for at in (NOW - datetime.timedelta(days=400), NOW - datetime.timedelta(days=392)):
+def test_cookie_proofs_go_after_six_months(db):
+    for at in (NOW - datetime.timedelta(days=186), NOW - datetime.timedelta(days=181)):
         cookie_choice_record(
             action="refuse_all", categories=set(), previous=None, language="fr", now=at
         )
 
     run("cookie-consent-log")
 
-    # 15 June 2027 minus 13 months is 15 May 2026: 400 days ago is older, 392 is not.
+    # 15 June 2027 minus 6 months is 15 December 2026: 186 days ago is older, 181 is not.
     assert [log.created_at.date() for log in ConsentLog.objects.all()] == [
-        (NOW - datetime.timedelta(days=392)).date()
+        (NOW - datetime.timedelta(days=181)).date()
     ]
 
 

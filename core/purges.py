@@ -1,5 +1,6 @@
 """What the retention schedule (core/schedule.py) deletes among the kernel's records and
-Django's own: ended holds, sent emails, the admin's change history, expired sessions."""
+Django's own: ended holds, sent emails, the admin's change history, expired sessions, the
+audit log's oldest entries."""
 
 import datetime
 
@@ -9,7 +10,7 @@ from django.contrib.sessions.models import Session
 from django.db.models import Q
 from django.utils import timezone
 
-from core.models import Disclosure, Hold, OutboxEmail
+from core.models import AuditEntry, Disclosure, Hold, OutboxEmail
 from core.periods import months_before, years_before
 
 Status = OutboxEmail.Status
@@ -77,3 +78,15 @@ def purge_disclosures(*, ids, now: datetime.datetime) -> int:
     """Who received a person's data is kept as proof for the limitation period (5 years,
     Code civil 2224) after it was sent, then deleted."""
     return Disclosure.objects.filter(pk__any_of=ids).delete()[0]
+
+
+def audit_log_due(*, now: datetime.datetime):
+    """Audit entries older than RETENTION_AUDIT_LOG_YEARS."""
+    years = settings.RETENTION["AUDIT_LOG_YEARS"]
+    return AuditEntry.objects.filter(at__date__lt=years_before(timezone.localdate(now), years))
+
+
+def purge_audit_log(*, ids, now: datetime.datetime) -> int:
+    """The audit log accounts for requests and proofs kept 5 years (the limitation
+    period): once those are gone, so are its entries about them. Nothing else deletes it."""
+    return AuditEntry.objects.filter(pk__any_of=ids).delete()[0]

@@ -223,6 +223,17 @@ RULES += [
         purge="core.purges.purge_ended_holds",
     ),
     Rule(
+        name="audit-log",
+        data=_("The audit log (who handled a request, viewed sensitive data, exported)"),
+        legal_basis=LEGAL,
+        trigger=_("the logged action"),
+        period=lambda: _("%(years)d years") % {"years": _r("AUDIT_LOG_YEARS")},
+        action=DELETE,
+        policy=_("§8: proof of how requests were handled, kept as long as the requests."),
+        due="core.purges.audit_log_due",
+        purge="core.purges.purge_audit_log",
+    ),
+    Rule(
         name="admin-history",
         data=_("The back-office's history of changes (it names records)"),
         legal_basis=INTEREST,

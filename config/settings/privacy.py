@@ -50,6 +50,11 @@ RETENTION = {
     "CAMPAIGN_RECIPIENTS_DAYS": env.int("RETENTION_CAMPAIGN_RECIPIENTS_DAYS", default=90),
     # The admin's change history (it names records): a staff accountability trail.
     "ADMIN_HISTORY_MONTHS": env.int("RETENTION_ADMIN_HISTORY_MONTHS", default=12),
+    # The audit log (core.AuditEntry: who handled which request, who viewed sensitive
+    # data, exports, restores): the DPO's proof of accountability (GDPR Art. 5(2)), kept
+    # as long as the answered requests and proofs of consent it accounts for (limitation
+    # period, 5 years), then deleted by the schedule; no one edits or deletes it before.
+    "AUDIT_LOG_YEARS": env.int("RETENTION_AUDIT_LOG_YEARS", default=5),
     # Failed staff sign-ins (django-axes), for the DPO to look into a guessing attack:
     # six months, the CNIL's lower bound for access logs.
     "SIGN_IN_FAILURES_DAYS": env.int("RETENTION_SIGN_IN_FAILURES_DAYS", default=180),

@@ -164,6 +164,28 @@ def test_cookie_proofs_go_after_six_months(db):
     ]
 
 
+def test_the_audit_log_keeps_five_years_and_no_one_edits_it_before(db, admin_client):
+    from core.models import AuditEntry
+
+    for days in (5 * 366 + 2, 5 * 365 - 2):
+        AuditEntry.objects.create(
+            at=NOW - datetime.timedelta(days=days), action="records_viewed", object_type="x"
+        )
+
+    run("audit-log")
+
+    assert [entry.at for entry in AuditEntry.objects.all()] == [
+        NOW - datetime.timedelta(days=5 * 365 - 2)
+    ]
+    kept = AuditEntry.objects.get()
+    # Append-only otherwise: the admin offers neither a change nor a delete.
+    assert (
+        admin_client.post(f"/admin/core/auditentry/{kept.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert AuditEntry.objects.filter(pk=kept.pk).exists()
+
+
 def test_consent_proofs_of_people_gone_for_five_years_go_and_the_suppression_stays(db):
     old = NOW - datetime.timedelta(days=5 * 366)
     consent_record(

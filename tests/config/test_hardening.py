@@ -127,6 +127,13 @@ def test_https_responses_ask_browsers_to_keep_to_https_for_a_year(client, db):
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
+@pytest.mark.policy("Y2")
+def test_production_redirects_to_https_and_keeps_cookies_to_it_unless_told_otherwise():
+    names = ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE")
+
+    assert settings_of(*names, **SERVICES) == dict.fromkeys(names, "True")
+
+
 def test_hsts_is_a_year_with_subdomains_and_preload_only_by_choice():
     hsts = ("SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD")
 

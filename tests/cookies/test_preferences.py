@@ -80,6 +80,34 @@ def _audience_max_age(html: str) -> int:
     return int(html.split('data-max-age="')[1].split('"')[0])
 
 
+@pytest.mark.policy("C6")
+def test_content_wrapped_in_consent_required_is_in_the_page_only_after_that_consent(client):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    from cookies.choice import choice_read
+    from cookies.context_processors import cookie_consent
+
+    template = Template(
+        '{% load cookie_consent %}<p>page</p>{% consent_required "audience" %}'
+        '<iframe src="https://video.example.org/embed"></iframe>{% end_consent_required %}'
+    )
+
+    def rendered() -> str:
+        request = RequestFactory().get("/")
+        request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
+        request.cookie_choice = choice_read(request)
+        return template.render(Context(cookie_consent(request)))
+
+    assert "iframe" not in rendered()  # no choice yet
+    choose(client, "refuse_all")
+    assert "iframe" not in rendered()
+    choose(client, "save", categories=["audience"])
+    assert '<iframe src="https://video.example.org/embed">' in rendered()
+    choose(client, "save", categories=[])
+    assert "iframe" not in rendered()
+
+
 @pytest.mark.policy("K5")
 def test_the_audience_cookie_it_sets_never_outlives_the_choice_that_allowed_it(client):
     with time_machine.travel(datetime.datetime(2026, 1, 1, 9, tzinfo=datetime.UTC), tick=False):

@@ -51,7 +51,7 @@ def test_it_covers_every_part_of_the_policy_with_a_version_and_date(client):
         "Cookies",
     ):
         assert heading in html
-    assert "Version 1.0 of Nov. 26, 2026" in html
+    assert "Version 1.0 of 26 November 2026" in html
 
 
 @pytest.mark.policy("F1")

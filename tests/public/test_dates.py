@@ -1,0 +1,41 @@
+"""Dates read the way the visitor's language writes them: day first in English too."""
+
+import datetime
+
+import pytest
+from django.utils import formats, translation
+
+from tests.factories import EnrolmentFactory, SessionFactory
+from training.emails import enrolment_confirmation_message
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.date(2026, 12, 14)
+
+
+@pytest.mark.parametrize(
+    ("language", "long", "short"),
+    [("fr", "14 décembre 2026", "14/12/2026"), ("en", "14 December 2026", "14/12/2026")],
+)
+def test_dates_are_day_first_in_both_languages(language, long, short):
+    with translation.override(language):
+        assert formats.date_format(DAY) == long
+        assert formats.date_format(DAY, "SHORT_DATE_FORMAT") == short
+
+
+def test_an_english_visitor_reads_a_session_page_with_british_dates(client):
+    session = SessionFactory(start_date=DAY, end_date=DAY + datetime.timedelta(days=2))
+
+    html = client.get(f"/sessions/{session.pk}/", HTTP_ACCEPT_LANGUAGE="en-GB").content.decode()
+
+    assert "14 December 2026" in html
+    assert "Dec. 14" not in html and "December 14" not in html
+
+
+def test_an_english_email_subject_carries_a_day_first_date():
+    session = SessionFactory(start_date=DAY, end_date=DAY + datetime.timedelta(days=2))
+    enrolment = EnrolmentFactory(session=session, trainee__language="en")
+
+    subject = enrolment_confirmation_message(enrolment=enrolment).subject
+
+    assert "14/12/2026" in subject
+    assert "12/14/2026" not in subject

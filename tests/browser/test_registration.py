@@ -97,6 +97,20 @@ def test_allergy_text_without_consent_shows_the_error_next_to_the_field(
     assert not Trainee.objects.exists()
 
 
+def test_every_invalid_field_has_a_red_border_not_only_text_areas(page: Page, live_server, session):
+    open_the_form(page, live_server)
+    fill_identity(page)
+    page.get_by_label(re.compile(r"^E-mail")).fill("alice@example")  # no domain: refused
+    page.get_by_label(re.compile(r"^Allergies alimentaires")).fill("Arachides")  # no consent
+    page.get_by_role("button", name="S'inscrire").click()
+
+    for field in ("#id_email", "#id_food_allergies"):
+        expect(page.locator(field)).to_have_attribute("aria-invalid", "true")
+        expect(page.locator(field)).to_have_css("border-top-color", "rgb(176, 0, 32)")
+        expect(page.locator(field)).to_have_css("border-top-width", "2px")
+    expect(page.locator("#id_surname")).not_to_have_css("border-top-color", "rgb(176, 0, 32)")
+
+
 def tab_to(page: Page, selector: str, limit: int = 60) -> None:
     """Press Tab until the element has focus, as a keyboard user would."""
     for _ in range(limit):

@@ -135,7 +135,9 @@ def _message(campaign: Campaign, person):
     english = person.language == "en" and campaign.subject_en and campaign.body_en
     return marketing_message(
         email=person.email,
-        language=person.language,
+        # The whole email in the language of its text: an offer written only in French
+        # goes to an English speaker in French, footer and html lang included.
+        language="en" if english else "fr",
         purpose=campaign.purpose,
         subject=campaign.subject_en if english else campaign.subject_fr,
         body=campaign.body_en if english else campaign.body_fr,

@@ -85,6 +85,20 @@ def test_each_email_is_in_the_recipients_language(offer, cast):
     assert "Unsubscribe in one click" in by_address["gus@example.org"].body
 
 
+def test_an_offer_written_only_in_french_reaches_an_english_reader_wholly_in_french(cast):
+    french_only = Campaign.objects.create(
+        name="Automne", purpose=P.TRAINEE_OFFERS, subject_fr="Automne", body_fr="Nos sessions."
+    )
+    campaign_address(campaign=french_only, trainees=cast)
+    campaign_send(campaign_id=french_only.pk)
+
+    gus = next(m for m in mail.outbox if m.to == ["gus@example.org"])
+    html = gus.alternatives[0][0]
+    assert '<html lang="fr">' in html and "Se désinscrire en un clic" in gus.body
+    for message in mail.outbox:
+        assert '<html lang="">' not in message.alternatives[0][0]
+
+
 def test_a_second_run_sends_nothing_twice(offer, cast):
     campaign_address(campaign=offer, trainees=cast)
     campaign_send(campaign_id=offer.pk)

@@ -63,8 +63,9 @@ RULES = [
         name="sensitive-needs",
         data=_("Food allergies and disability adaptations"),
         legal_basis=CONSENT,
-        trigger=_("end of the session's last day (Europe/Paris)"),
-        period=lambda: _("%(days)d days") % {"days": _r("SENSITIVE_NEEDS_DAYS_AFTER_SESSION")},
+        trigger=_("end of the session's last day, Paris time"),
+        # The policy keeps them for the training only (settings refuse any other value).
+        period=lambda: _("none after the training"),
         action=ERASE,
         policy=_("§6: allergy and disability data are kept only for the duration of the training."),
         due="training.purges.sensitive_needs_due",

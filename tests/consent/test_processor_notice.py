@@ -34,9 +34,11 @@ def test_the_notice_goes_once_per_trainee_in_their_language(django_capture_on_co
         "Data Protection Officer",
         "dpo@example.org",
         acme.address,
-        "Food allergies and disability adaptations",
+        "Food allergies and disability adaptations: none after the training "
+        "(end of the session's last day, Paris time)",
     ):
         assert fact in notice.body
+    assert ": 0 days" not in notice.body and "))" not in notice.body
 
 
 def test_a_second_employer_is_named_in_a_notice_of_its_own(django_capture_on_commit_callbacks):

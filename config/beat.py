@@ -4,14 +4,27 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 
-def beat_schedule(*, retention_run_at: str) -> dict:
+def beat_schedule(*, retention_run_at: str, backup_at: str = "") -> dict:
+    hour, minute = _clock("RETENTION_RUN_AT", retention_run_at)
+    schedule = {**_daily(hour, minute), **_frequent()}
+    if backup_at:
+        # Regular backups (backups/scheduled.py), pruned to BACKUP_KEEP.
+        hour, minute = _clock("BACKUP_SCHEDULE", backup_at)
+        schedule["take-backup"] = {
+            "task": "backups.tasks.take_backup",
+            "schedule": crontab(hour=hour, minute=minute),
+        }
+    return schedule
+
+
+def _clock(name: str, value: str) -> tuple[int, int]:
     try:
-        hour, minute = (int(part) for part in retention_run_at.split(":"))
+        hour, minute = (int(part) for part in value.split(":"))
     except ValueError:
         hour = minute = -1
     if not (0 <= hour < 24 and 0 <= minute < 60):
-        raise ImproperlyConfigured(f"RETENTION_RUN_AT={retention_run_at!r}: use HH:MM, e.g. 02:30")
-    return {**_daily(hour, minute), **_frequent()}
+        raise ImproperlyConfigured(f"{name}={value!r}: use HH:MM, e.g. 02:30")
+    return hour, minute
 
 
 def _daily(hour: int, minute: int) -> dict:

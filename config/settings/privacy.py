@@ -121,6 +121,14 @@ PRIVATE_FILES_ROOT = Path(env.str("PRIVATE_FILES_ROOT", default=str(BASE_DIR / "
 # ciphertext only; CRYPTOGRAPHY_KEY is never in them and must be kept elsewhere. Not
 # backups/: that folder is the app's code.
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backup-files")))
+# Regular backups (policy §7): the beat job `take-backup` writes one into BACKUP_DIR every
+# night at BACKUP_SCHEDULE ("HH:MM", Paris time; empty: off) and keeps the newest
+# BACKUP_KEEP (a backup holds people erased since it was taken until it is pruned; a
+# restore erases them again).
+BACKUP_SCHEDULE = env.str("BACKUP_SCHEDULE", default="03:15")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+if BACKUP_KEEP < 1:
+    raise ImproperlyConfigured("BACKUP_KEEP: keep at least 1 backup.")
 
 # Public forms: at most this many valid submissions per client address per hour.
 REGISTRATION_SUBMISSIONS_PER_HOUR = env.int("REGISTRATION_SUBMISSIONS_PER_HOUR", default=10)

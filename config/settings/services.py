@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.beat import beat_schedule
 from config.settings.base import TIME_ZONE, _database_url, _secret, env
-from config.settings.privacy import RETENTION_RUN_AT
+from config.settings.privacy import BACKUP_SCHEDULE, RETENTION_RUN_AT
 
 # A failed CSRF check shows our own page, in the visitor's language.
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
@@ -55,7 +55,7 @@ OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=30)
 OUTBOX_GRACE_SECONDS = env.int("OUTBOX_GRACE_SECONDS", default=60)
 # The beat schedule lives in code (config/beat.py).
-CELERY_BEAT_SCHEDULE = beat_schedule(retention_run_at=RETENTION_RUN_AT)
+CELERY_BEAT_SCHEDULE = beat_schedule(retention_run_at=RETENTION_RUN_AT, backup_at=BACKUP_SCHEDULE)
 
 # Attendance per half-day (attendance/): the times of each half-day ("HH:MM-HH:MM"), how
 # long before its start a trainee may sign, how many signing attempts an address may make

@@ -29,3 +29,36 @@ def test_the_admin_leads_the_dpo_to_the_back_office_and_no_one_else(client, dpo)
 
     client.force_login(_staff("albert", "Équipe formation"))
     assert 'href="/backoffice/"' not in client.get("/admin/").content.decode()
+
+
+def test_no_raw_code_where_the_dpo_reads(client, dpo):
+    from consent.services import consent_record
+    from core.audit import audit_record
+    from core.models import AuditEntry
+
+    audit_record(
+        actor=dpo, action="records_viewed", object_type="dpo_requests.request", object_id=7
+    )
+    audit_record(
+        actor=dpo, action="erasure_counts", object_type="dpo_requests.request", object_id=7
+    )
+    consent_record(
+        email="zoe@example.org",
+        purpose="allergy_data",
+        action="given",
+        channel="registration_form",
+        at=AuditEntry.objects.first().at,
+    )
+    client.force_login(dpo)
+
+    audit = client.get("/backoffice/audit/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    dashboard = client.get("/backoffice/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "Données d&#x27;une personne consultées" in audit
+    assert "Effacement : décompte de ce qui a été supprimé" in audit
+    assert ">records_viewed<" not in audit and ">erasure_counts<" not in audit
+    assert "Demande d&#x27;exercice de droits #7" in audit
+    assert "dpo_requests.request" not in audit.split("<tbody>")[1]
+    assert '<th scope="col">Objet</th>' in audit and "M&#x27;y opposer" not in audit
+    assert "allergy_data" not in dashboard and ">given<" not in dashboard
+    assert "Période" in dashboard and "<code>sensitive-needs</code>" not in dashboard

@@ -46,6 +46,8 @@ class LegendItem:
     fill: str
     x: int
     text_x: int
+    y: int
+    text_y: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,14 +62,13 @@ class StackedBars:
     baseline: int
     axis_x: int
     label_y: int
-    legend_y: int
-    legend_text_y: int
     bars: list[Bar]
     legend: list[LegendItem]
 
     @property
     def view_height(self) -> int:
-        return self.height + 20
+        """Room for every row of the legend below the bars."""
+        return max([self.height, *(item.y for item in self.legend)]) + 20
 
 
 def stacked_bars(chart: Chart, *, width: int = 640, height: int = 220) -> StackedBars:
@@ -89,11 +90,6 @@ def stacked_bars(chart: Chart, *, width: int = 640, height: int = 220) -> Stacke
                 y -= h
                 segments.append(Rect(_d(x), _d(y), _d(bar), _d(h), colour))
         bars.append(Bar(segments, label, _d(x + bar / 2)))
-    legend, legend_x = [], pad_left
-    for colour, (name, _values) in zip(PALETTE, chart.series, strict=False):
-        legend.append(LegendItem(name, colour, legend_x, legend_x + 14))
-        # About 7 units per character of the 11-unit font, and a gap.
-        legend_x += 14 + 7 * len(str(name)) + 16
     return StackedBars(
         title=chart.title,
         width=width,
@@ -103,11 +99,23 @@ def stacked_bars(chart: Chart, *, width: int = 640, height: int = 220) -> Stacke
         baseline=baseline,
         axis_x=pad_left,
         label_y=baseline + 14,
-        legend_y=height + 2,
-        legend_text_y=height + 11,
         bars=bars,
-        legend=legend,
+        legend=_legend(chart, left=pad_left, width=width, top=height + 2),
     )
+
+
+def _legend(chart: Chart, *, left: int, width: int, top: int) -> list[LegendItem]:
+    """One entry per series, in rows that wrap at the chart's width (French names are
+    longer: six kinds of request take two rows)."""
+    legend, x, y = [], left, top
+    for colour, (name, _values) in zip(PALETTE, chart.series, strict=False):
+        # About 7 units per character of the 11-unit font, and a gap.
+        item_width = 14 + 7 * len(str(name)) + 16
+        if x > left and x + item_width - 16 > width:
+            x, y = left, y + 16
+        legend.append(LegendItem(name, colour, x, x + 14, y, y + 9))
+        x += item_width
+    return legend
 
 
 def _d(value: float) -> float:

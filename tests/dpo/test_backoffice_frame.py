@@ -62,3 +62,21 @@ def test_no_raw_code_where_the_dpo_reads(client, dpo):
     assert '<th scope="col">Objet</th>' in audit and "M&#x27;y opposer" not in audit
     assert "allergy_data" not in dashboard and ">given<" not in dashboard
     assert "Période" in dashboard and "<code>sensitive-needs</code>" not in dashboard
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_chart_legend_wraps_and_shows_every_kind_of_request(language):
+    from django.utils import translation
+
+    from dpo_requests.charts import Chart, stacked_bars
+    from dpo_requests.models import Request
+
+    with translation.override(language):
+        chart = Chart("t", ["01/26"], [(str(label), [1]) for _kind, label in Request.Kind.choices])
+        plot = stacked_bars(chart)
+
+    assert [item.name for item in plot.legend] == [name for name, _values in chart.series]
+    for item in plot.legend:
+        assert item.text_x + 7 * len(item.name) <= plot.width  # inside the picture
+        assert item.y + 10 <= plot.view_height
+    assert len({item.y for item in plot.legend}) >= 2  # six kinds take more than one row

@@ -190,6 +190,12 @@ def _act_fields(post, *, dsr: Request, action: str) -> dict:
         return {"client_id": form.cleaned_data["client"]}
     if action == "export":
         return {"identity_checked": post.get("identity_checked") == "on"}
+    if action == "erase" and post.get("confirm_email", "").strip().lower() != dsr.email.lower():
+        # Erasure cannot be undone: the DPO types the address, as pretix's shredder asks
+        # for the event's name, so that a misplaced click erases nothing.
+        raise ValidationError(
+            _("Nothing was erased: type the person's email address exactly to confirm.")
+        )
     if action in ("restrict", "refuse"):
         return {"reason": post.get("reason", "")}
     if action in ("rectified", "close"):

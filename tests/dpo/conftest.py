@@ -95,7 +95,10 @@ def submit_and_verify(client, *, kind, email, details="", language="en"):
 
 
 def act(http, dsr, action, HTTP_ACCEPT_LANGUAGE="en", **data):
-    """The DPO presses one action's button on the request's page."""
+    """The DPO presses one action's button on the request's page (for an erasure, having
+    typed the person's address, as the page asks)."""
+    if action == "erase":
+        data.setdefault("confirm_email", dsr.email)
     return http.post(
         f"/backoffice/requests/{dsr.pk}/act/",
         {"action": action, **data},

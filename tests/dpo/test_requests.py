@@ -106,7 +106,7 @@ def test_erasure_erases_what_no_law_keeps_and_says_what_was_kept_and_why(client,
 
     act(client, dsr, "erase")
 
-    assert "Erasure preview" in preview and "keep" in preview
+    assert "Erasure preview" in preview and "<td>kept</td>" in preview
     assert not SensitiveNeeds.objects.exists()
     assert Enrolment.objects.count() == 1  # the past course: attendance evidence
     eve.refresh_from_db()
@@ -116,6 +116,22 @@ def test_erasure_erases_what_no_law_keeps_and_says_what_was_kept_and_why(client,
     assert "except what the law requires us to keep" in answer.body
     assert "until" in answer.body
     assert AuditEntry.objects.filter(action="erasure_executed", object_id=str(dsr.pk)).exists()
+
+
+def test_erasure_waits_for_the_dpo_to_type_the_address(client, dpo, eve):
+    dsr = submit_and_verify(client, kind="erasure", email="eve@example.org")
+    client.force_login(dpo)
+    page = client.get(f"/backoffice/requests/{dsr.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content
+    assert "tapez l'adresse de la personne (eve@example.org)" in page.decode()
+
+    for typed in ("", "oui", "eve@example.com"):
+        answer = act(client, dsr, "erase", HTTP_ACCEPT_LANGUAGE="fr", confirm_email=typed)
+        assert "Rien n&#x27;a été effacé" in answer.content.decode()
+    assert SensitiveNeeds.objects.exists() and Trainee.objects.get().phone
+    assert not AuditEntry.objects.filter(action="erasure_executed").exists()
+
+    act(client, dsr, "erase", confirm_email=" Eve@Example.org ")  # as typed, case aside
+    assert not SensitiveNeeds.objects.exists()
 
 
 def test_erasure_of_someone_with_nothing_held_back_leaves_nothing(client, dpo, db):

@@ -158,13 +158,19 @@ def test_a_postgresql_restart_under_load_answers_503_then_recovers(postgres_clus
     assert sum(copies.values()) - len(copies) <= WORKER_PROCESSES, copies
 
 
-def test_a_quick_restart_between_two_visits_costs_no_request(postgres_cluster, stack):  # noqa: F811
-    """Each gunicorn worker holds a connection the restart killed: the health check
-    before its first query replaces it, so no visitor sees the restart."""
-    for _ in range(4):  # both workers hold a persistent connection
+def test_a_quick_restart_costs_no_request_and_no_task(postgres_cluster, stack):  # noqa: F811
+    """Each gunicorn worker and each Celery process holds a connection the restart
+    killed: the health check before its first query replaces it, so no visitor and no
+    task sees the restart."""
+    for _ in range(4):  # both web workers hold a persistent connection
         assert get(stack.base, "/")[0] == 200
+    time.sleep(2)  # and so do the worker's processes, after beat's sweeps
+    before = len(stack.processes.log("worker"))
 
     postgres_cluster.stop("fast")
     postgres_cluster.start()
 
     assert [get(stack.base, "/")[0] for _ in range(6)] == [200] * 6
+    time.sleep(3)  # three sweeps
+    tasks = stack.processes.log("worker")[before:]
+    assert "sweep_outbox" in tasks and "raised unexpected" not in tasks, tasks

@@ -233,6 +233,10 @@ STORAGES = {
 
 # Email: console by default, e.g. smtp+tls://user:password@smtp.example.org:587 in production.
 vars().update(env.email_url_config(_secret("EMAIL_URL") or "consolemail://"))
+# A mail server that accepts the connection and then says nothing would hold a worker
+# (and the outbox row it locked) until the task's time limit: give up after this many
+# seconds, count the attempt, and let the outbox retry later.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="formation@example.org")
 
 # Absolute links in emails point here (workers send emails outside any request).

@@ -4,10 +4,13 @@ longer between attempts (1, 2, 4… minutes) without giving up; once a real SMTP
 listens, each email arrives exactly once."""
 
 import datetime
+import socket
+import time
 
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.test import override_settings
 
 from core.models import OutboxEmail
@@ -80,3 +83,26 @@ def test_an_hour_without_a_mail_server_loses_nothing_and_sends_each_email_once(c
     assert sorted(inbox.recipients) == people  # each email exactly once
     assert waited <= 5  # the next attempt, 64 minutes after the first
     assert OutboxEmail.objects.filter(status=Status.SENT, attempts=6).count() == len(people)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_server_that_accepts_and_says_nothing_costs_one_attempt(client):
+    """Not refused but silent (a hung server, a firewall that swallows packets): the
+    attempt gives up after EMAIL_TIMEOUT instead of holding the worker and the row."""
+    assert settings.EMAIL_TIMEOUT == 30  # the default of production
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # connections are accepted by the kernel, and never answered
+        smtp = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": silent.getsockname()[1]}
+        smtp["EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
+        with override_settings(**smtp, EMAIL_TIMEOUT=1):
+            started = time.monotonic()
+            form = {"kind": "access", "email": "quiet@example.org", "details": ""}
+            assert client.post("/privacy/requests/new/", form).status_code == 200
+            took = time.monotonic() - started
+
+    email = OutboxEmail.objects.get()
+    # smtplib reports the greeting that never came as a disconnection.
+    assert (email.status, email.attempts) == (Status.PENDING, 1)
+    assert email.last_error == "SMTPServerDisconnected"
+    assert took < 5

@@ -3,7 +3,8 @@
 import os
 
 from celery import Celery
-from celery.signals import beat_init, worker_init
+from celery.signals import beat_init, task_postrun, task_prerun, worker_init
+from django.db import close_old_connections
 
 from config.production import require_services
 
@@ -24,3 +25,16 @@ def _worker_needs_its_services(**kwargs):
 @beat_init.connect
 def _beat_needs_its_services(**kwargs):
     require_services("Celery beat")
+
+
+# Persistent database connections in the worker too (CONN_MAX_AGE): Celery's Django fixup
+# would close them around every task (CELERY_DB_REUSE_MAX makes it rare), so each task
+# is treated like a request instead: a connection too old, or that saw an error, is
+# closed, and the next query checks the one kept (CONN_HEALTH_CHECKS), so a restarted
+# PostgreSQL costs no task. Tasks run in-process (eager, in tests and `make run`) are
+# inside their caller's transaction and are left alone, as the fixup does.
+@task_prerun.connect
+@task_postrun.connect
+def _database_connections_as_around_a_request(task=None, **kwargs):
+    if not getattr(task.request, "is_eager", False):
+        close_old_connections()

@@ -6,6 +6,9 @@ admin.site.site_header = _("Training registrations")
 admin.site.site_title = _("Training registrations")
 admin.site.index_title = _("Administration")
 
+# Errors that escape every view and middleware; an unreachable database answers 503.
+handler500 = "config.views.server_error"
+
 urlpatterns = [
     # Before the admin: its catch-all would answer these paths first.
     path("admin/second-factor/", include("staff_auth.urls")),

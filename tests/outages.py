@@ -34,3 +34,24 @@ def mail_server_down():
         EMAIL_TIMEOUT=2,
     ):
         yield
+
+
+@contextlib.contextmanager
+def database_down():
+    """This thread's database connection points at a server nobody runs: every query
+    fails as with PostgreSQL stopped (a refused connection), or an SQLite file that
+    cannot be opened."""
+    from django.db import connection
+
+    saved = dict(connection.settings_dict)
+    connection.close()
+    if connection.vendor == "sqlite":
+        connection.settings_dict["NAME"] = "/nonexistent/database/db.sqlite3"
+    else:
+        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(CLOSED_PORT))
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)

@@ -42,6 +42,9 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker keeps its database connections as the web does (config/celery.py): Celery
+# closes them itself only every this many tasks (a task runs both its signals).
+CELERY_DB_REUSE_MAX = 1000
 # A request that queues a task must not hang on a dead broker: fail fast, the outbox
 # sweeper catches up.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}

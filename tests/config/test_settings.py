@@ -148,3 +148,41 @@ def test_retention_periods_outside_the_policy_stop_the_app(variable, value, mess
 
     assert result.returncode != 0
     assert message in result.stderr
+
+
+DATABASE_PROBE = (
+    "import django; django.setup(); from django.conf import settings; "
+    "d = settings.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+)
+
+
+def _database_settings(**variables: str) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "DB_CONN_MAX_AGE"}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "ENV_FILE": "/nonexistent"})
+    env.update(variables)
+    result = subprocess.run(
+        [sys.executable, "-c", DATABASE_PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+POSTGRES_URL = "postgres://nobody@127.0.0.1:5432/none"
+
+
+def test_production_keeps_database_connections_a_minute_and_checks_them_first():
+    assert _database_settings(DEBUG="false", DATABASE_URL=POSTGRES_URL) == "60 True"
+    assert (
+        _database_settings(DEBUG="false", DATABASE_URL=POSTGRES_URL, DB_CONN_MAX_AGE="0")
+        == "0 True"
+    )
+
+
+def test_debug_and_sqlite_open_a_connection_per_request():
+    assert _database_settings(DEBUG="true", DATABASE_URL=POSTGRES_URL) == "0 True"
+    assert _database_settings(DEBUG="false", DATABASE_URL="sqlite:////tmp/x.sqlite3") == "0 True"

@@ -2,9 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_autocomplete import autocomplete_view
+
 admin.site.site_header = _("Training registrations")
 admin.site.site_title = _("Training registrations")
 admin.site.index_title = _("Administration")
+# Pickers that say which record is which (core/admin_autocomplete.py).
+admin.site.autocomplete_view = autocomplete_view(admin.site)
 
 # Errors that escape every view and middleware; an unreachable database answers 503.
 handler500 = "config.views.server_error"

@@ -14,6 +14,10 @@ class TraineeAdmin(admin.ModelAdmin):
     search_fields = ["surname", "first_name", "email"]
     autocomplete_fields = ["employer"]
 
+    def autocomplete_label(self, trainee):
+        """Two trainees of the same name are told apart by their address."""
+        return f"{trainee} ({trainee.email})"
+
     def get_queryset(self, request):
         # A trainee whose every enrolment is archived is in the restricted archive: out of
         # the staff's (and marketing's) daily list.

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.validators import phone_validator, reject_markup, require_letter
@@ -30,6 +31,13 @@ class EnrolmentAdminForm(forms.ModelForm):
             )
         # Tell the person now rather than after saving; the service asks again under a lock.
         trainee, session = cleaned.get("trainee"), cleaned.get("session")
+        if self.instance.pk is None and session and session.end_date < timezone.localdate():
+            self.add_error(
+                "session",
+                _("This session ended on %(date)s: no new enrolment on it.")
+                % {"date": formats.date_format(session.end_date)},
+            )
+            return cleaned
         if self.instance.pk is None and trainee and session:
             refusal = enrolment_refusal(trainee_id=trainee.pk, session=session)
             if refusal:
@@ -121,6 +129,15 @@ class SensitiveNeedsAdminForm(SensitiveNeedsInlineForm):
 
 def _validate_needs(form, session, data) -> None:
     """Attach to the form's fields why these needs cannot be recorded, if they cannot."""
+    needs = ("food_allergies", "disability_adaptations")
+    given = any((data.get(name) or "").strip() for name in needs)
+    typed = any(name in form.changed_data for name in needs)
+    if given and typed and session.end_date < timezone.localdate():
+        # They are kept for the training only (0 days after it): after it, not taken.
+        form.add_error(
+            None, _("This session has ended: allergy and disability data are not recorded for it.")
+        )
+        return
     try:
         sensitive_needs_validate(
             meals_provided=session.meals_provided,

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.db.models import Case, F, Value, When
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import ngettext
 from core.audit import audit_record
 from core.permissions import SENSITIVE_VIEW  # noqa: E402
 from training.admin.logistics import session_logistics
+from training.admin.sensitive_needs import ConsentFacts
 from training.forms import (
     EnrolmentAdminForm,
     SensitiveNeedsInlineForm,
@@ -94,6 +96,14 @@ class SessionAdmin(RefusalAsMessage, admin.ModelAdmin):
 
     actions = ["end_today"]
 
+    def autocomplete_order(self, queryset):
+        """In the enrolment's session picker, sessions still to come first (soonest
+        first), then the ended ones (latest first): one rarely enrols on a past one."""
+        today = timezone.localdate()
+        ended = Case(When(end_date__lt=today, then=Value(1)), default=Value(0))
+        upcoming_start = Case(When(end_date__gte=today, then=F("start_date")))
+        return queryset.annotate(ended=ended).order_by("ended", upcoming_start, "-start_date")
+
     @admin.action(description=_("End the session today"), permissions=["change"])
     def end_today(self, request, queryset):
         today = timezone.localdate()
@@ -153,7 +163,7 @@ class SessionAdmin(RefusalAsMessage, admin.ModelAdmin):
         )
 
 
-class SensitiveNeedsInline(admin.StackedInline):
+class SensitiveNeedsInline(ConsentFacts, admin.StackedInline):
     """Model permissions decide: training staff may enter needs with a new enrolment
     (add only, write-only); staff holding the view permission see them afterwards."""
 

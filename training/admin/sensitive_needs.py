@@ -17,6 +17,25 @@ from training.sensitive_needs import sensitive_needs_record
 OBJECT_TYPE = SensitiveNeeds._meta.label_lower
 
 
+class ConsentFacts:
+    """The consent boxes of the needs' form, when shown read-only (the DPO, or logistics on
+    an enrolment's page): whether consent is on file, with the form's own label, instead
+    of the admin's guess ("Allergies consent: None")."""
+
+    @admin.display(
+        description=_("The trainee gave explicit consent to record food allergies"), boolean=True
+    )
+    def allergies_consent(self, obj):
+        return bool(obj and obj.allergies_consent_at)
+
+    @admin.display(
+        description=_("The trainee gave explicit consent to record disability adaptations"),
+        boolean=True,
+    )
+    def disability_consent(self, obj):
+        return bool(obj and obj.disability_consent_at)
+
+
 class SessionFilter(admin.RelatedOnlyFieldListFilter):
     """The sessions that have needs on file, named with their course in one query (a
     session's name reads its course: the default filter asks once per session)."""
@@ -31,7 +50,7 @@ class SessionFilter(admin.RelatedOnlyFieldListFilter):
 
 
 @admin.register(SensitiveNeeds)
-class SensitiveNeedsAdmin(admin.ModelAdmin):
+class SensitiveNeedsAdmin(ConsentFacts, admin.ModelAdmin):
     """The logistics view: who needs what, per session. Model permissions gate it all."""
 
     form = SensitiveNeedsAdminForm

@@ -24,17 +24,26 @@ messages: $(STAMP)
 .env:
 	$(PYTHON) -c "import secrets; t = secrets.token_urlsafe; print(f'DEBUG=true\nSECRET_KEY={t(50)}\nCRYPTOGRAPHY_KEY={t(32)}\nSUPPRESSION_KEY={t(32)}')" > .env
 
+# The demo's emails go to files in demo-emails/ rather than over the terminal (set
+# EMAIL_URL to send them somewhere else). No beat runs in the demo: the retention schedule
+# runs once at start, so that nothing past its period is shown.
+DEMO_ENV = SITE_URL=http://127.0.0.1:$(PORT) EMAIL_URL=$${EMAIL_URL:-filemail://$(CURDIR)/demo-emails}
+
 run: install .env
 	$(PY) manage.py migrate --noinput -v 0
-	SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo
-	SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo_running
+	$(DEMO_ENV) $(PY) manage.py seed_demo
+	$(DEMO_ENV) $(PY) manage.py seed_demo_running
+	$(DEMO_ENV) $(PY) manage.py retention run > /dev/null
 	@echo ""
 	@echo "  The app:   http://127.0.0.1:$(PORT)/"
 	@echo "  The admin: http://127.0.0.1:$(PORT)/admin/   login: admin   password: $${DEMO_PASSWORD:-demo}"
 	@echo "  Other demo staff (same password): formation, logistique, dpo, marketing"
 	@echo "  Second factor: after the password, one of the account's codes printed above"
+	@echo "  Emails the app sends: files in $(CURDIR)/demo-emails/ (one per send)"
+	@echo "  No beat in the demo: the retention schedule ran once just now; run it again with"
+	@echo "  $(PY) manage.py retention run"
 	@echo ""
-	SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest

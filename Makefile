@@ -24,16 +24,17 @@ messages: $(STAMP)
 .env:
 	$(PYTHON) -c "import secrets; t = secrets.token_urlsafe; print(f'DEBUG=true\nSECRET_KEY={t(50)}\nCRYPTOGRAPHY_KEY={t(32)}\nSUPPRESSION_KEY={t(32)}')" > .env
 
-# The demo's emails go to files in demo-emails/ rather than over the terminal (set
+# The demo's emails go to files in demo-emails/ (a path relative to here: django-environ
+# reads filemail:///x as x) rather than over the terminal (set
 # EMAIL_URL to send them somewhere else). No beat runs in the demo: the retention schedule
 # runs once at start, so that nothing past its period is shown.
-DEMO_ENV = SITE_URL=http://127.0.0.1:$(PORT) EMAIL_URL=$${EMAIL_URL:-filemail://$(CURDIR)/demo-emails}
+DEMO_ENV = LOG_LEVEL=WARNING SITE_URL=http://127.0.0.1:$(PORT) EMAIL_URL=$${EMAIL_URL:-filemail:///demo-emails}
 
 run: install .env
 	$(PY) manage.py migrate --noinput -v 0
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	$(DEMO_ENV) $(PY) manage.py seed_demo_running
-	$(DEMO_ENV) $(PY) manage.py retention run > /dev/null
+	$(DEMO_ENV) $(PY) manage.py retention run > /dev/null 2>&1
 	@echo ""
 	@echo "  The app:   http://127.0.0.1:$(PORT)/"
 	@echo "  The admin: http://127.0.0.1:$(PORT)/admin/   login: admin   password: $${DEMO_PASSWORD:-demo}"

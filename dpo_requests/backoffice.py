@@ -26,7 +26,7 @@ from dpo_requests.charts import Chart, stacked_bars
 from dpo_requests.emails import TO_PERSON, request_message
 from dpo_requests.forms import ExtendForm, ForwardForm, NoteForm, ReasonForm
 from dpo_requests.models import Request
-from dpo_requests.processing_record import processing_record_rows
+from dpo_requests.processing_record import SECURITY, processing_record_rows
 from dpo_requests.selectors import (
     address_changes_recent,
     breaches_open,
@@ -287,7 +287,12 @@ def processing_record(request):
                     a.subjects,
                     a.data,
                     a.role,
-                    "; ".join(f"{r.name} ({r.get_kind_display()})" for r in row["recipients"]),
+                    "; ".join(
+                        [
+                            *row["categories"],
+                            *(f"{r.name} ({r.get_kind_display()})" for r in row["recipients"]),
+                        ]
+                    ),
                     "; ".join(
                         f"{r.name}, {r.country}: {r.get_safeguard_display()}"
                         for r in row["transfers"]
@@ -301,7 +306,7 @@ def processing_record(request):
     return render(
         request,
         "backoffice/processing_record.html",
-        {"rows": rows, "organisation": settings.ORGANISATION},
+        {"rows": rows, "organisation": settings.ORGANISATION, "security": SECURITY},
     )
 
 

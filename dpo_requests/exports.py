@@ -52,7 +52,10 @@ def _about_the_processing() -> list[dict]:
             "processing": str(row["activity"].name),
             "purposes": str(row["activity"].purposes),
             "legal_basis": str(row["activity"].legal_basis),
-            "recipients": [f"{r.name} ({r.get_kind_display()})" for r in row["recipients"]],
+            "recipients": [
+                *row["categories"],
+                *(f"{r.name} ({r.get_kind_display()})" for r in row["recipients"]),
+            ],
             "retention": [
                 f"{rule.data}: {rule.period()} → {rule.action}" for rule in row["retention"]
             ],

@@ -6,6 +6,7 @@ import dataclasses
 
 from django.utils.translation import gettext_lazy as _
 
+from core.recipients import SECURITY_MEASURES, categories_for
 from core.schedule import BY_NAME
 from dpo_requests.models import Recipient
 
@@ -159,16 +160,14 @@ ACTIVITIES = [
 ]
 
 
-# Art. 30(1)(g): the general description of the security measures.
-SECURITY = _(
-    "Access by individual account and permission per group; allergy and disability data "
-    "encrypted with a key of their own and every view of it logged; HTTPS only; signed, "
-    "expiring links; append-only audit log; retention jobs that delete by themselves; "
-    "backups; breach register with the 72-hour notification deadline."
-)
+# Art. 30(1)(g): the general description of the security measures, as the privacy page
+# states them (core/recipients.py).
+SECURITY = SECURITY_MEASURES
 
 
 def processing_record_rows() -> list[dict]:
+    """Every activity of the record, with its recipients (categories and names),
+    transfers and retention rules."""
     recipients = list(Recipient.objects.all())
     rows = []
     for activity in ACTIVITIES:
@@ -182,6 +181,9 @@ def processing_record_rows() -> list[dict]:
         rows.append(
             {
                 "activity": activity,
+                # Art. 30(1)(d): the categories of recipients, as the privacy page
+                # lists them, then those the DPO named.
+                "categories": categories_for(activity.recipient_kinds),
                 "recipients": mine,
                 "transfers": [r for r in mine if r.outside_eea],
                 "retention": [BY_NAME[name] for name in activity.rules],

@@ -80,3 +80,20 @@ def test_the_chart_legend_wraps_and_shows_every_kind_of_request(language):
         assert item.text_x + 7 * len(item.name) <= plot.width  # inside the picture
         assert item.y + 10 <= plot.view_height
     assert len({item.y for item in plot.legend}) >= 2  # six kinds take more than one row
+
+
+def test_the_record_states_security_and_recipients_as_the_privacy_page_does(client, dpo):
+    from core.recipients import CATEGORIES, SECURITY_MEASURES
+
+    client.force_login(dpo)
+    record = client.get("/backoffice/record-of-processing/", HTTP_ACCEPT_LANGUAGE="en")
+    privacy = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = record.content.decode()
+
+    security = str(SECURITY_MEASURES)
+    assert f"<strong>Security measures</strong>: {security}" in html.replace("&#x27;", "'")
+    assert security in privacy.replace("&#x27;", "'")
+    for text in CATEGORIES.values():
+        assert str(text) in html.replace("&#x27;", "'")
+        assert str(text) in privacy.replace("&#x27;", "'")
+    assert "<dd>—</dd>" not in html

@@ -48,7 +48,19 @@ CELERY_DB_REUSE_MAX = 1000
 # A request that queues a task must not hang on a dead broker: fail fast, the outbox
 # sweeper catches up.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
+# A task not acknowledged within the visibility timeout is given to another worker:
+# Redis cannot tell a long task from a dead worker. It must outlast the longest task
+# (the retention run: 2 h 50) and its lease (3 h), or a long run would be started a
+# second time beside itself. It is also how long a task whose worker was killed waits
+# before it is delivered again (the sweepers catch emails, exports and campaigns sooner).
+TASK_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3 * 3600 + 600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 3,
+    "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
+}
+# The queue tasks go to and an unqualified worker reads ("celery" by default): a second
+# installation, or a test, sharing one Redis database keeps its tasks apart.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 # The outbox (core/outbox.py): every email is stored first, sent by a worker after
 # commit, and swept up every minute if the broker or the mail server held it back.
 # Sent (or abandoned) emails are deleted after OUTBOX_KEEP_DAYS; after

@@ -86,8 +86,8 @@ class Processes:
         self.started[name] = process
         return process
 
-    def celery(self, name: str, args: list[str], env: dict) -> subprocess.Popen:
-        return self.start(name, [sys.executable, "-m", "celery", "-A", "config", *args], env)
+    def celery(self, name: str, args: list[str], env: dict, app="config") -> subprocess.Popen:
+        return self.start(name, [sys.executable, "-m", "celery", "-A", app, *args], env)
 
     def kill(self, name: str) -> None:
         """SIGKILL to the whole group: the machine's power cord, for this process."""

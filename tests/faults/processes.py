@@ -234,15 +234,20 @@ def wait_for(predicate, *, what: str, timeout: float = 60, every: float = 0.1):
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
-def someone_waits_for_a_lock() -> bool:
-    """A session of this database is waiting for a lock (the worker, at the point the
+def waiting_for_locks() -> int:
+    """How many sessions of this database wait for a lock (workers, at the point the
     test holds)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            """SELECT count(DISTINCT l.pid) FROM pg_locks l
+               JOIN pg_stat_activity a ON a.pid = l.pid
                WHERE NOT l.granted AND a.datname = current_database()"""
         )
-        return cursor.fetchone()[0] > 0
+        return cursor.fetchone()[0]
+
+
+def someone_waits_for_a_lock() -> bool:
+    return waiting_for_locks() > 0
 
 
 @contextlib.contextmanager

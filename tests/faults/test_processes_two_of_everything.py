@@ -12,10 +12,11 @@ import pytest
 import requests
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from attendance.models import Certificate
+from attendance.services import sheets_ensure
 from core.models import OutboxEmail
 from core.outbox import email_enqueue
 from dpo_requests.models import Request
@@ -24,13 +25,16 @@ from tests.factories import EnrolmentFactory, SessionFactory, TraineeFactory
 from tests.faults.processes import (  # noqa: F401 (fixtures)
     WORKER,
     free_port,
+    held,
     private_root,
     processes,
     queue,
     redis_url,
     service_env,
     smtp_sink,
+    task_send,
     wait_for,
+    waiting_for_locks,
 )
 from tests.outages import broker_down
 from training.models import Enrolment, PendingRegistration
@@ -227,3 +231,40 @@ def test_beat_started_twice_runs_the_night_once_and_sends_nothing_twice(
     recipients = [m["To"] for m in smtp_sink.received]
     assert len(recipients) == 10 + 4 + 1 == len(set(recipients))  # nobody twice
     assert len(set(smtp_sink.message_ids())) == len(recipients)
+
+
+def test_a_daily_job_fired_twice_at_once_mails_each_person_once(
+    two_workers, redis_url, queue, smtp_sink, private_root
+):
+    """Two beats fire the same job in the same second: two workers run it side by side."""
+    ended = timezone.localdate() - datetime.timedelta(days=1)
+    session = SessionFactory(start_date=ended, end_date=ended)
+    for n in range(3):
+        EnrolmentFactory(session=session, status="confirmed", trainee=TraineeFactory(surname=f"C{n}"))
+    sheets_ensure(session_id=session.pk)  # prepared before the session, as staff do
+
+    # Both runs line up at their first email (the outbox's table held), then go.
+    with held(lambda: connection.cursor().execute("LOCK TABLE core_outboxemail IN EXCLUSIVE MODE")):
+        for _ in range(2):
+            task_send(redis_url, "attendance.tasks.issue_certificates", queue=queue)
+        wait_for(lambda: waiting_for_locks() == 2, what="both runs to wait")
+    wait_for(lambda: len(smtp_sink.received) >= 3, what="the certificate emails")
+
+    # An archive built twice at once (a task and the requeue, or two beats' requeues).
+    request = Request.objects.create(
+        kind="access", email="ana@example.org", language="fr", channel="web", status="open",
+        received_at=timezone.now(), export_requested_at=timezone.now(),
+    )
+    with held(lambda: Request.objects.select_for_update().get(pk=request.pk)):
+        for _ in range(2):
+            task_send(redis_url, "dpo_requests.tasks.build_export", request.pk, queue=queue)
+        wait_for(lambda: waiting_for_locks() == 2, what="both builds to wait")
+    wait_for(lambda: len(smtp_sink.received) >= 4, what="the archive's link")
+    time.sleep(1.5)
+
+    assert Certificate.objects.count() == 3
+    assert sorted(m["To"] for m in smtp_sink.received) == sorted(
+        [*(e.trainee.email for e in Enrolment.objects.filter(session=session)), "ana@example.org"]
+    )
+    request.refresh_from_db()
+    assert [p.name for p in (private_root / "exports").iterdir()] == [request.export_file]

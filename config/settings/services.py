@@ -69,8 +69,12 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=30)
 OUTBOX_GRACE_SECONDS = env.int("OUTBOX_GRACE_SECONDS", default=60)
-# The beat schedule lives in code (config/beat.py).
+# The beat schedule lives in code (config/beat.py). One beat sends it: a second one
+# (started twice by mistake, or a standby) waits for the first one's lease in Redis and
+# takes over within BEAT_LEASE_SECONDS of its death.
 CELERY_BEAT_SCHEDULE = beat_schedule(retention_run_at=RETENTION_RUN_AT, backup_at=BACKUP_SCHEDULE)
+CELERY_BEAT_SCHEDULER = "config.beat:SingleBeatScheduler"
+BEAT_LEASE_SECONDS = env.int("BEAT_LEASE_SECONDS", default=60)
 
 # Attendance per half-day (attendance/): the times of each half-day ("HH:MM-HH:MM"), how
 # long before its start a trainee may sign, how many signing attempts an address may make

@@ -204,26 +204,32 @@ def test_beat_started_twice_runs_the_night_once_and_sends_nothing_twice(
         received_at=asked, export_requested_at=asked,
     )
 
+    beats = {}
     for n in (1, 2):  # each beat with its own schedule file, as on two hosts
         (tmp_path / f"beat-{n}").mkdir()
-        processes.celery(
+        beats[n] = processes.celery(
             f"beat-{n}",
             ["beat", "-s", str(tmp_path / f"beat-{n}" / "schedule"), "--loglevel=INFO"],
-            env,
+            {**env, "BEAT_LEASE_SECONDS": "3"},
             app="tests.faults.beat_app",
         )
 
-    def fired_enough() -> bool:
-        return all(
-            processes.log(f"beat-{n}").count("Sending due task retention") >= 3 for n in (1, 2)
-        )
+    def sent_by(n: int) -> int:
+        return processes.log(f"beat-{n}").count("Sending due task retention")
 
-    wait_for(fired_enough, what="both beats to fire the nightly job three times", every=0.5)
+    wait_for(lambda: sent_by(1) + sent_by(2) >= 3, what="the nightly job fired", every=0.5)
     wait_for(lambda: len(smtp_sink.received) >= 10 + 4 + 1, what="every email delivered")
+    # One beat holds the lease and sends; the other sends nothing...
+    [sender] = [n for n in (1, 2) if sent_by(n)]
+    standby = 3 - sender
+    assert sent_by(standby) == 0
+    # ...until the sender dies: the standby takes over, and fires the nightly job again.
+    processes.kill(f"beat-{sender}")
+    wait_for(lambda: sent_by(standby) >= 2, what="the standby to take over", every=0.5)
     time.sleep(1.5)
 
     assert NightlyRun.objects.count() == 1
-    assert PurgeLog.objects.filter(rule="outbox").count() == 1  # one purge run, not six
+    assert PurgeLog.objects.filter(rule="outbox").count() == 1  # from both beats: one run
     assert not OutboxEmail.objects.filter(kind="test.old").exists()
     assert Certificate.objects.filter(enrolment__session=session).count() == 4
     request.refresh_from_db()

@@ -1,6 +1,7 @@
 """The Celery beat schedule, in code (settings.CELERY_BEAT_SCHEDULE), and the scheduler
 that lets only one beat send it (settings.CELERY_BEAT_SCHEDULER)."""
 
+import contextlib
 import logging
 import os
 import socket
@@ -69,10 +70,8 @@ class SingleBeatScheduler(PersistentScheduler):
         """A beat stopped cleanly hands over at once."""
         super().close()
         if self._redis is not None and self._holding:
-            try:
+            with contextlib.suppress(redis.RedisError):
                 self._redis.eval(_REFRESH, 1, self._key, self._holder, 1)  # expire now
-            except redis.RedisError:
-                pass
 
 
 def beat_schedule(*, retention_run_at: str, backup_at: str = "") -> dict:

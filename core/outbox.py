@@ -16,8 +16,8 @@ import datetime
 import logging
 import uuid
 from email.utils import parseaddr
-from urllib.parse import urlsplit
 from smtplib import SMTPRecipientsRefused
+from urllib.parse import urlsplit
 
 from celery import current_task
 from django.conf import settings

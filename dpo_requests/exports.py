@@ -36,12 +36,15 @@ def export_remove(*, name: str) -> None:
     (_exports_path() / name).unlink(missing_ok=True)
 
 
-def exports_of_request_remove(*, request_id: int, keep: str = "") -> None:
+def exports_of_request_remove(*, request_id: int, keep: str = "", previous: str = "") -> None:
     """Remove the request's archives but ``keep``: an earlier build's, and one a worker
-    killed while writing it left behind (each name starts with the request's number)."""
+    killed while writing it left behind (each name starts with the request's number;
+    ``previous``, the one recorded, may predate that)."""
     for path in _exports_path().glob(f"{request_id}-*"):
         if path.name != keep:
             path.unlink(missing_ok=True)
+    if previous and previous != keep:
+        export_remove(name=previous)
 
 
 def exports_delete(*, email: str) -> None:

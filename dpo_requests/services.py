@@ -242,22 +242,22 @@ def export_build(*, request_id: int, now) -> str:
         request = Request.objects.select_for_update().get(pk=request_id)
         if request.status not in ACTIONABLE:  # answered meanwhile, by another build
             return request.export_file
-        if subject_holds_sensitive(email=request.email) and not identity_confirmed(
-            request=request
-        ):
+        if subject_holds_sensitive(email=request.email) and not identity_confirmed(request=request):
             # Health data arrived after the DPO pressed the button without an identity
             # check: nothing goes; the request stays open and its page asks for the check.
             audit_record(actor=None, action="export_withheld", obj=request)
             return ""
         name = export_write(request=request, now=now)
-        request.export_file = name
+        previous, request.export_file = request.export_file, name
         request.export_expires_at = now + datetime.timedelta(days=settings.DSR_EXPORT_DAYS)
         request.export_requested_at = None
         _close(request, actor=None, action="export_built", now=now)
         _email_on_commit(request, "export_ready")
         # Its earlier files (one built before, one a killed worker left) go once this
         # one is recorded: never before, or a failure here would leave a dead link.
-        transaction.on_commit(lambda: exports_of_request_remove(request_id=request_id, keep=name))
+        transaction.on_commit(
+            lambda: exports_of_request_remove(request_id=request_id, keep=name, previous=previous)
+        )
     return name
 
 

@@ -26,15 +26,10 @@ from core.outbox import email_enqueue
 from dpo_requests.models import Request
 from retention.models import JobLock, NightlyRun, PurgeLog
 from tests.factories import EnrolmentFactory, SessionFactory, TraineeFactory
-from tests.faults.processes import (  # noqa: F401 (fixtures)
+from tests.faults.processes import (
     WORKER,
     held,
-    private_root,
-    processes,
-    queue,
-    redis_url,
     service_env,
-    smtp_sink,
     someone_waits_for_a_lock,
     task_send,
     wait_for,
@@ -86,7 +81,9 @@ def test_an_email_in_flight_goes_again_once_with_the_same_message_id(
 ):
     with broker_down(), transaction.atomic():  # stored; its task could not be queued
         stored = email_enqueue(
-            message=EmailMessage(subject="Votre attestation", body="Bonjour.", to=["ana@example.org"]),
+            message=EmailMessage(
+                subject="Votre attestation", body="Bonjour.", to=["ana@example.org"]
+            ),
             kind="attendance.certificate",
         )
     smtp_sink.hold_next()
@@ -111,8 +108,14 @@ def test_an_email_in_flight_goes_again_once_with_the_same_message_id(
 def _seed_sent_emails(count: int, *, days_ago: int) -> None:
     sent_at = timezone.now() - datetime.timedelta(days=days_ago)
     OutboxEmail.objects.bulk_create(
-        OutboxEmail(kind="test.old", email=f"old{i}@example.org", to=[f"old{i}@example.org"],
-                    subject="Old", status="sent", sent_at=sent_at)
+        OutboxEmail(
+            kind="test.old",
+            email=f"old{i}@example.org",
+            to=[f"old{i}@example.org"],
+            subject="Old",
+            status="sent",
+            sent_at=sent_at,
+        )
         for i in range(count)
     )
 
@@ -148,12 +151,19 @@ def test_an_archive_killed_before_it_is_recorded_is_never_offered_and_is_built_a
 ):
     TraineeFactory(email="ana@example.org")
     request = Request.objects.create(
-        kind="access", email="ana@example.org", language="fr", channel="web",
-        status="open", received_at=timezone.now(), export_requested_at=timezone.now(),
+        kind="access",
+        email="ana@example.org",
+        language="fr",
+        channel="web",
+        status="open",
+        received_at=timezone.now(),
+        export_requested_at=timezone.now(),
     )
     workers.start()
     # The build writes the archive, then records it: the audit log's table is held.
-    with held(lambda: connection.cursor().execute("LOCK TABLE dpo_requests_auditentry IN EXCLUSIVE MODE")):
+    with held(
+        lambda: connection.cursor().execute("LOCK TABLE dpo_requests_auditentry IN EXCLUSIVE MODE")
+    ):
         task_send(redis_url, "dpo_requests.tasks.build_export", request.pk, queue=queue)
         wait_for(someone_waits_for_a_lock, what="the build to record its archive")
         workers.kill_and_restart()
@@ -162,8 +172,10 @@ def test_an_archive_killed_before_it_is_recorded_is_never_offered_and_is_built_a
         assert not smtp_sink.received
         [unrecorded] = (private_root / "exports").iterdir()  # written, never offered
 
-    wait_for(lambda: Request.objects.filter(pk=request.pk, status="done").exists(),
-             what="the archive to be built again")
+    wait_for(
+        lambda: Request.objects.filter(pk=request.pk, status="done").exists(),
+        what="the archive to be built again",
+    )
     request.refresh_from_db()
     wait_for(lambda: smtp_sink.received, what="the link to be emailed")
     assert [p.name for p in (private_root / "exports").iterdir()] == [request.export_file]
@@ -178,7 +190,9 @@ def test_a_certificate_run_killed_mid_session_issues_all_or_none(
     ended = timezone.localdate() - datetime.timedelta(days=1)
     session = SessionFactory(start_date=ended, end_date=ended, capacity=10)
     enrolments = [
-        EnrolmentFactory(session=session, status="confirmed", trainee=TraineeFactory(surname=f"N{i}"))
+        EnrolmentFactory(
+            session=session, status="confirmed", trainee=TraineeFactory(surname=f"N{i}")
+        )
         for i in range(6)
     ]
     workers.start()
@@ -209,8 +223,11 @@ def test_a_campaign_killed_mid_way_goes_on_and_sends_nobody_twice(
 ):
     people = 101  # the first batch (100) is done when the worker stops
     campaign = Campaign.objects.create(
-        name="Printemps", purpose=ConsentRecord.Purpose.TRAINEE_OFFERS,
-        subject_fr="Nos formations", body_fr="Découvrez nos sessions.", status="sending",
+        name="Printemps",
+        purpose=ConsentRecord.Purpose.TRAINEE_OFFERS,
+        subject_fr="Nos formations",
+        body_fr="Découvrez nos sessions.",
+        status="sending",
         started_at=timezone.now(),
     )
     CampaignRecipient.objects.bulk_create(

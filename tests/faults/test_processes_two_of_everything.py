@@ -4,12 +4,14 @@ mistake. Nothing may live in one process's memory: seats, the throttle, the nigh
 job and the outbox hold across processes."""
 
 import datetime
+import http.client
 import re
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode
 
 import pytest
-import requests
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
@@ -22,16 +24,11 @@ from core.outbox import email_enqueue
 from dpo_requests.models import Request
 from retention.models import NightlyRun, PurgeLog
 from tests.factories import EnrolmentFactory, SessionFactory, TraineeFactory
-from tests.faults.processes import (  # noqa: F401 (fixtures)
+from tests.faults.processes import (
     WORKER,
     free_port,
     held,
-    private_root,
-    processes,
-    queue,
-    redis_url,
     service_env,
-    smtp_sink,
     task_send,
     wait_for,
     waiting_for_locks,
@@ -68,22 +65,27 @@ def two_webs(processes, env, two_workers):
     ports = [free_port(), free_port()]
     for n, port in enumerate(ports, 1):
         args = ["-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"]
-        processes.start(f"web-{n}", [processes_python(), *args], env)
+        processes.start(f"web-{n}", [sys.executable, *args], env)
     for port in ports:
         wait_for(lambda port=port: _up(port), what=f"gunicorn on {port}", timeout=60, every=0.3)
     return ports
 
 
-def processes_python() -> str:
-    import sys
-
-    return sys.executable
+def _http(port: int, method: str, path: str, *, body=None, headers=None):
+    """One request, redirects not followed; returns (status, headers, text)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.headers, response.read().decode()
+    finally:
+        conn.close()
 
 
 def _up(port: int) -> bool:
     try:
-        return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).ok
-    except requests.RequestException:  # not listening yet, or still loading the app
+        return _http(port, "GET", "/healthz")[0] == 200
+    except OSError:  # not listening yet, or still loading the app
         return False
 
 
@@ -101,14 +103,16 @@ def _form(email: str) -> dict:
 
 def _post_form(port: int, path: str, data: dict, address: str) -> int:
     """GET the page (its CSRF token), then POST it, as a browser at ``address`` would."""
-    url = f"http://127.0.0.1:{port}{path}"
     headers = {"X-Forwarded-For": address}
-    page = requests.get(url, headers=headers, timeout=30)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    # The cookie is Secure (production settings): sent by hand over this plain HTTP.
-    headers["Cookie"] = f"csrftoken={page.cookies['csrftoken']}"
-    data = {**data, "csrfmiddlewaretoken": token}
-    return requests.post(url, data=data, headers=headers, allow_redirects=False, timeout=30).status_code
+    _status, page_headers, page = _http(port, "GET", path, headers=headers)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    # The cookie is Secure (production settings): sent back by hand over plain HTTP.
+    cookie = next(
+        c.split(";")[0] for c in page_headers.get_all("Set-Cookie") if c.startswith("csrftoken=")
+    )
+    headers |= {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    body = urlencode({**data, "csrfmiddlewaretoken": token})
+    return _http(port, "POST", path, body=body, headers=headers)[0]
 
 
 def _text(message) -> str:
@@ -149,8 +153,10 @@ def test_registrations_race_for_the_last_seats_and_the_throttle_holds_across_two
     # Each person presses Confirm twice, once through each web process, at once.
     with ThreadPoolExecutor(max_workers=6) as pool:
         pressed = list(
-            pool.map(lambda job: _post_form(job[0], job[1], {}, "198.51.100.200"),
-                     [(port, link) for link in links for port in two_webs])
+            pool.map(
+                lambda job: _post_form(job[0], job[1], {}, "198.51.100.200"),
+                [(port, link) for link in links for port in two_webs],
+            )
         )
     assert sorted(pressed).count(200) == 3, pressed
     assert Enrolment.objects.filter(session=session).count() == 5  # exactly the capacity
@@ -183,25 +189,40 @@ def test_beat_started_twice_runs_the_night_once_and_sends_nothing_twice(
     # Due for the nightly purge, and kept.
     old = timezone.now() - datetime.timedelta(days=settings.OUTBOX_KEEP_DAYS + 5)
     OutboxEmail.objects.bulk_create(
-        OutboxEmail(kind="test.old", email="o@example.org", to=["o@example.org"],
-                    subject="Old", status="sent", sent_at=old)
+        OutboxEmail(
+            kind="test.old",
+            email="o@example.org",
+            to=["o@example.org"],
+            subject="Old",
+            status="sent",
+            sent_at=old,
+        )
         for _ in range(50)
     )
     # Emails the broker held back: for the sweepers of both beats.
     with broker_down(), transaction.atomic():
         for n in range(10):
-            email_enqueue(message=EmailMessage(subject="Bonjour", body=".", to=[f"s{n}@example.org"]),
-                          kind="test.swept")
+            email_enqueue(
+                message=EmailMessage(subject="Bonjour", body=".", to=[f"s{n}@example.org"]),
+                kind="test.swept",
+            )
     # A session that ended yesterday: certificates for both beats' jobs.
     ended = timezone.localdate() - datetime.timedelta(days=1)
     session = SessionFactory(start_date=ended, end_date=ended)
     for n in range(4):
-        EnrolmentFactory(session=session, status="confirmed", trainee=TraineeFactory(surname=f"C{n}"))
+        EnrolmentFactory(
+            session=session, status="confirmed", trainee=TraineeFactory(surname=f"C{n}")
+        )
     # An archive asked for while the broker was down, for both beats' requeue jobs.
     asked = timezone.now() - datetime.timedelta(minutes=11)
     request = Request.objects.create(
-        kind="access", email="ana@example.org", language="fr", channel="web", status="open",
-        received_at=asked, export_requested_at=asked,
+        kind="access",
+        email="ana@example.org",
+        language="fr",
+        channel="web",
+        status="open",
+        received_at=asked,
+        export_requested_at=asked,
     )
 
     beats = {}
@@ -246,7 +267,9 @@ def test_a_daily_job_fired_twice_at_once_mails_each_person_once(
     ended = timezone.localdate() - datetime.timedelta(days=1)
     session = SessionFactory(start_date=ended, end_date=ended)
     for n in range(3):
-        EnrolmentFactory(session=session, status="confirmed", trainee=TraineeFactory(surname=f"C{n}"))
+        EnrolmentFactory(
+            session=session, status="confirmed", trainee=TraineeFactory(surname=f"C{n}")
+        )
     sheets_ensure(session_id=session.pk)  # prepared before the session, as staff do
 
     # Both runs line up at their first email (the outbox's table held), then go.
@@ -258,8 +281,13 @@ def test_a_daily_job_fired_twice_at_once_mails_each_person_once(
 
     # An archive built twice at once (a task and the requeue, or two beats' requeues).
     request = Request.objects.create(
-        kind="access", email="ana@example.org", language="fr", channel="web", status="open",
-        received_at=timezone.now(), export_requested_at=timezone.now(),
+        kind="access",
+        email="ana@example.org",
+        language="fr",
+        channel="web",
+        status="open",
+        received_at=timezone.now(),
+        export_requested_at=timezone.now(),
     )
     with held(lambda: Request.objects.select_for_update().get(pk=request.pk)):
         for _ in range(2):

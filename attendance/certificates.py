@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attendance.emails import certificate_message
-from attendance.models import Certificate
+from attendance.models import AttendanceSheet, Certificate
 from attendance.selectors import hours_attended
 from attendance.services import FORMATS_WITH_SHEETS, sheets_ensure
 from core.outbox import email_enqueue
@@ -72,6 +72,9 @@ def certificates_issue(
     """Issue (or issue again) the certificates of a session's trainees, from its sheets,
     and email each trainee their link. Returns how many were issued."""
     sheets_ensure(session_id=session_id)
+    # One issue at a time per session: the job fired twice (two beats) or beside staff's
+    # action waits here, then finds the certificates issued (only_missing) and mails none.
+    list(_sheets_locked(session_id=session_id))
     session = session_with_course(session_id=session_id)
     planned, attended = hours_attended(session_id=session_id)
     sheets = list(session.attendance_sheets.prefetch_related("lines"))
@@ -101,6 +104,15 @@ def certificates_issue(
         )
         issued += 1
     return issued
+
+
+def _sheets_locked(*, session_id: int):
+    return (
+        AttendanceSheet.objects.select_for_update()
+        .filter(session_id=session_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def certificates_issue_ended(*, now: datetime.datetime) -> int:

@@ -1,7 +1,77 @@
-"""The Celery beat schedule, in code (settings.CELERY_BEAT_SCHEDULE)."""
+"""The Celery beat schedule, in code (settings.CELERY_BEAT_SCHEDULE), and the scheduler
+that lets only one beat send it (settings.CELERY_BEAT_SCHEDULER)."""
 
+import contextlib
+import logging
+import os
+import socket
+import uuid
+
+import redis
+from celery.beat import PersistentScheduler
 from celery.schedules import crontab
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
+# Refresh the lease only if it is still ours (a GET then PEXPIRE could extend another's).
+_REFRESH = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return 0
+"""
+
+
+class SingleBeatScheduler(PersistentScheduler):
+    """celery beat's own scheduler, sending only while it holds a lease in Redis.
+
+    Two beats (one started twice by mistake, or a standby on a second host) would send
+    every job twice. The one that holds the lease sends and renews it at every tick; the
+    other sends nothing and takes over within BEAT_LEASE_SECONDS once the first stops
+    renewing (stopped, killed, its host gone). Without Redis (the embedded default,
+    tasks in-process) there is no second beat to fear and nothing is held.
+    """
+
+    def __init__(self, *args, **kwargs):
+        self._holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._lease_seconds = settings.BEAT_LEASE_SECONDS
+        self._holding = False
+        super().__init__(*args, **kwargs)
+        url = self.app.conf.broker_url or ""
+        self._redis = redis.Redis.from_url(url) if url.startswith("redis") else None
+        # One lease per installation: its queue names it (CELERY_QUEUE).
+        self._key = f"beat-lease:{self.app.conf.task_default_queue}"
+
+    def tick(self, *args, **kwargs):
+        """Send what is due if this beat holds the lease; else wait and try again."""
+        wait = self._lease_seconds / 3  # renewed well before it expires
+        if not self._lease_hold():
+            return wait
+        return min(super().tick(*args, **kwargs), wait)
+
+    def _lease_hold(self) -> bool:
+        if self._redis is None:
+            return True
+        ms = int(self._lease_seconds * 1000)
+        try:
+            held = bool(self._redis.eval(_REFRESH, 1, self._key, self._holder, ms)) or bool(
+                self._redis.set(self._key, self._holder, nx=True, px=ms)
+            )
+        except redis.RedisError as error:  # no broker: nothing could be sent anyway
+            logger.warning("Beat lease not renewed: %s.", type(error).__name__)
+            held = False
+        if held != self._holding:
+            logger.warning("This beat %s.", "sends the schedule" if held else "stands by")
+            self._holding = held
+        return held
+
+    def close(self):
+        """A beat stopped cleanly hands over at once."""
+        super().close()
+        if self._redis is not None and self._holding:
+            with contextlib.suppress(redis.RedisError):
+                self._redis.eval(_REFRESH, 1, self._key, self._holder, 1)  # expire now
 
 
 def beat_schedule(*, retention_run_at: str, backup_at: str = "") -> dict:

@@ -14,8 +14,10 @@ This module is the kernel's: it imports no other app of the project.
 import base64
 import datetime
 import logging
+import uuid
 from email.utils import parseaddr
 from smtplib import SMTPRecipientsRefused
+from urllib.parse import urlsplit
 
 from celery import current_task
 from django.conf import settings
@@ -46,7 +48,7 @@ def email_enqueue(*, message: EmailMessage, kind: str) -> OutboxEmail:
         cc=list(message.cc),
         bcc=list(message.bcc),
         reply_to=list(message.reply_to),
-        headers=dict(message.extra_headers),
+        headers=_headers_with_message_id(message.extra_headers),
         subject=message.subject,
         body=message.body,
         alternatives=[
@@ -56,6 +58,23 @@ def email_enqueue(*, message: EmailMessage, kind: str) -> OutboxEmail:
     )
     transaction.on_commit(lambda: _queue(email))
     return email
+
+
+def _message_id_domain() -> str:
+    """The site's own domain (the same on every host that sends), for Message-IDs."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def _headers_with_message_id(headers: dict) -> dict:
+    """The caller's headers, with a Message-ID fixed now and stored with the email.
+
+    Django would make a new one at each attempt. A worker killed after the mail server
+    took the email, but before the row said "sent", sends it again: with the same
+    Message-ID, the receiving side can tell it is the same email and drop the copy.
+    """
+    if any(name.lower() == "message-id" for name in headers):
+        return dict(headers)
+    return {**headers, "Message-ID": f"<{uuid.uuid4().hex}@{_message_id_domain()}>"}
 
 
 def _attachments_stored(message: EmailMessage) -> list[list[str]]:
@@ -94,7 +113,12 @@ def _queue(email: OutboxEmail) -> None:
 
 
 def outbox_message(email: OutboxEmail) -> EmailMultiAlternatives:
-    """The stored email, as Django sends it."""
+    """The stored email, as Django sends it, with the same Message-ID at every attempt."""
+    headers = dict(email.headers)
+    if not any(name.lower() == "message-id" for name in headers):
+        # Stored before emails carried their own: one derived from the row, as stable.
+        created = email.created_at.strftime("%Y%m%d%H%M%S%f")
+        headers["Message-ID"] = f"<outbox.{email.pk}.{created}@{_message_id_domain()}>"
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body,
@@ -103,7 +127,7 @@ def outbox_message(email: OutboxEmail) -> EmailMultiAlternatives:
         cc=email.cc,
         bcc=email.bcc,
         reply_to=email.reply_to,
-        headers=email.headers,
+        headers=headers,
     )
     for content, mimetype in email.alternatives:
         message.attach_alternative(content, mimetype)

@@ -36,12 +36,25 @@ def export_remove(*, name: str) -> None:
     (_exports_path() / name).unlink(missing_ok=True)
 
 
+def exports_of_request_remove(*, request_id: int, keep: str = "", previous: str = "") -> None:
+    """Remove the request's archives but ``keep``: an earlier build's, and one a worker
+    killed while writing it left behind (each name starts with the request's number;
+    ``previous``, the one recorded, may predate that)."""
+    for path in _exports_path().glob(f"{request_id}-*"):
+        if path.name != keep:
+            path.unlink(missing_ok=True)
+    if previous and previous != keep:
+        export_remove(name=previous)
+
+
 def exports_delete(*, email: str) -> None:
-    """Remove every archive made for this address (at an erasure)."""
-    made = Request.objects.filter(email=email).exclude(export_file="")
-    for name in made.values_list("export_file", flat=True):
-        export_remove(name=name)
-    made.update(export_file="", export_expires_at=None)
+    """Remove every archive made for this address (at an erasure), unfinished ones too."""
+    made = Request.objects.filter(email=email)
+    for pk, name in made.values_list("pk", "export_file"):
+        if name:
+            export_remove(name=name)
+        exports_of_request_remove(request_id=pk)
+    made.exclude(export_file="").update(export_file="", export_expires_at=None)
 
 
 def _about_the_processing() -> list[dict]:
@@ -100,7 +113,8 @@ def export_contents(*, request: Request, now) -> tuple[dict, str]:
 def export_write(*, request: Request, now) -> str:
     """Write the person's archive into the private files folder; returns the file's name."""
     data, summary = export_contents(request=request, now=now)
-    name = f"{secrets.token_urlsafe(24)}.zip"
+    # Unguessable, and found by its request's number when a killed build left it.
+    name = f"{request.pk}-{secrets.token_urlsafe(24)}.zip"
     # Health data in plain text, kept up to DSR_EXPORT_DAYS: readable by the app's own
     # user only, like a backup, whatever the umask.
     handle = os.open(exports_folder() / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.periods import years_before
+from dpo_requests.exports import exports_of_request_remove
 from dpo_requests.models import Request
 
 
@@ -30,8 +31,9 @@ def request_exports_due(*, now: datetime.datetime):
 def purge_request_exports(*, ids, now: datetime.datetime) -> int:
     """An access or portability archive is deleted once its download period is over."""
     folder = settings.PRIVATE_FILES_ROOT / "exports"
-    for name in Request.objects.filter(pk__any_of=ids).values_list("export_file", flat=True):
+    for pk, name in Request.objects.filter(pk__any_of=ids).values_list("pk", "export_file"):
         (folder / name).unlink(missing_ok=True)
+        exports_of_request_remove(request_id=pk)  # and any a killed build left
     return Request.objects.filter(pk__any_of=ids).update(export_file="", export_expires_at=None)
 
 

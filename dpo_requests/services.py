@@ -18,7 +18,7 @@ from core.outbox import email_enqueue
 from core.periods import months_after
 from core.providers import KEEP, providers
 from dpo_requests.emails import due_soon_message, request_message
-from dpo_requests.exports import export_remove, export_write, exports_delete
+from dpo_requests.exports import export_write, exports_delete, exports_of_request_remove
 from dpo_requests.models import Request
 from dpo_requests.selectors import (
     erasure_plan,
@@ -232,23 +232,32 @@ def request_export_start(*, request: Request, actor, now, identity_checked: bool
 
 def export_build(*, request_id: int, now) -> str:
     """Build the person's archive (dpo_requests/exports.py), close the request and email
-    the link; returns the file's name, or "" when health data waits for an identity check."""
-    request = Request.objects.get(pk=request_id)
-    if subject_holds_sensitive(email=request.email) and not identity_confirmed(request=request):
-        # Health data arrived after the DPO pressed the button without an identity check:
-        # nothing goes; the request stays open and its page asks for the check.
-        audit_record(actor=None, action="export_withheld", obj=request)
-        return ""
-    name = export_write(request=request, now=now)
+    the link; returns the file's name, or "" when health data waits for an identity check.
+
+    One transaction, the request's row locked throughout: two builds of one request (a
+    task and the requeue, or two beats' requeues) wait for each other, and the second
+    finds the request answered. A worker killed mid-way leaves the request open, the
+    link unsent and at most an unfinished file, which the next build removes."""
     with transaction.atomic():
         request = Request.objects.select_for_update().get(pk=request_id)
-        if request.export_file:  # built again (a retried task): the earlier archive goes
-            export_remove(name=request.export_file)
-        request.export_file = name
+        if request.status not in ACTIONABLE:  # answered meanwhile, by another build
+            return request.export_file
+        if subject_holds_sensitive(email=request.email) and not identity_confirmed(request=request):
+            # Health data arrived after the DPO pressed the button without an identity
+            # check: nothing goes; the request stays open and its page asks for the check.
+            audit_record(actor=None, action="export_withheld", obj=request)
+            return ""
+        name = export_write(request=request, now=now)
+        previous, request.export_file = request.export_file, name
         request.export_expires_at = now + datetime.timedelta(days=settings.DSR_EXPORT_DAYS)
         request.export_requested_at = None
         _close(request, actor=None, action="export_built", now=now)
         _email_on_commit(request, "export_ready")
+        # Its earlier files (one built before, one a killed worker left) go once this
+        # one is recorded: never before, or a failure here would leave a dead link.
+        transaction.on_commit(
+            lambda: exports_of_request_remove(request_id=request_id, keep=name, previous=previous)
+        )
     return name
 
 

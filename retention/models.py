@@ -38,3 +38,23 @@ class JobLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class NightlyRun(models.Model):
+    """The scheduled retention run of one night, written when its last rule has run.
+
+    Beat started twice fires the job twice: the second task finds the night done and
+    stops. Written under the lease, before it is released, so that a task starting
+    while the first ends either waits for the lease or finds this row."""
+
+    night = models.DateField(_("night"), unique=True)
+    holder = models.CharField(max_length=64)
+    finished_at = models.DateTimeField(_("finished at"))
+
+    class Meta:
+        verbose_name = _("nightly retention run")
+        verbose_name_plural = _("nightly retention runs")
+        ordering = ["-night"]
+
+    def __str__(self) -> str:
+        return f"{self.night:%Y-%m-%d}"

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.purge import PurgeResult, rule_apply
 from core.schedule import BY_NAME, RULES
-from retention.models import JobLock, PurgeLog
+from retention.models import JobLock, NightlyRun, PurgeLog
 
 logger = logging.getLogger(__name__)
 LOCK = "retention"
@@ -68,34 +68,62 @@ def retention_run(
     writes one purge-log entry per rule, also when a rule fails (the others still run).
     """
     selected = [BY_NAME[name] for name in rules] if rules else RULES
+    if dry_run:
+        return _rules_apply(selected, now=now, dry_run=True, progress=progress)
     holder = holder or uuid.uuid4().hex
-    if not dry_run and not lease_take(name=LOCK, holder=holder, now=now):
+    if not lease_take(name=LOCK, holder=holder, now=now):
         raise RetentionBusy("another retention run is in progress")
-    results = {}
     try:
-        for rule in selected:
-            started, clock = timezone.now(), time.monotonic()
-            try:
-                result = rule_apply(
-                    rule,
-                    now=now,
-                    dry_run=dry_run,
-                    progress=(lambda n, name=rule.name: progress(name, n)) if progress else None,
-                )
-            except SoftTimeLimitExceeded:
-                raise
-            except Exception as error:
-                # The class only: a message or traceback could quote data.
-                logger.error("Retention rule %s failed (%s).", rule.name, type(error).__name__)
-                if not dry_run:
-                    _log(rule.name, started, clock, PurgeResult(0), PurgeLog.Outcome.FAILED, error)
-                continue
-            results[rule.name] = result
-            if not dry_run:
-                _log(rule.name, started, clock, result, PurgeLog.Outcome.DONE)
+        return _rules_apply(selected, now=now, dry_run=False, progress=progress)
     finally:
+        lease_release(name=LOCK, holder=holder)
+
+
+def retention_run_nightly(*, now: datetime.datetime, holder: str) -> dict[str, PurgeResult] | None:
+    """The scheduled run: every rule, once per night (the local date of ``now``); None
+    if tonight's run is already done.
+
+    A second beat, or the task delivered twice, finds the night done. The check and the
+    record are made under the lease: a task that takes the lease after the first run
+    released it finds the record. The same task delivered again after its worker died
+    takes its lease over and finishes the night (every rule is idempotent).
+    """
+    night = timezone.localdate(now)
+    if not lease_take(name=LOCK, holder=holder, now=now):
+        raise RetentionBusy("another retention run is in progress")
+    try:
+        if NightlyRun.objects.filter(night=night).exists():
+            logger.info("Retention: the run of %s is already done.", night)
+            return None
+        results = _rules_apply(RULES, now=now, dry_run=False, progress=None)
+        NightlyRun.objects.create(night=night, holder=holder, finished_at=timezone.now())
+    finally:
+        lease_release(name=LOCK, holder=holder)
+    return results
+
+
+def _rules_apply(selected, *, now, dry_run, progress) -> dict[str, PurgeResult]:
+    results = {}
+    for rule in selected:
+        started, clock = timezone.now(), time.monotonic()
+        try:
+            result = rule_apply(
+                rule,
+                now=now,
+                dry_run=dry_run,
+                progress=(lambda n, name=rule.name: progress(name, n)) if progress else None,
+            )
+        except SoftTimeLimitExceeded:
+            raise
+        except Exception as error:
+            # The class only: a message or traceback could quote data.
+            logger.error("Retention rule %s failed (%s).", rule.name, type(error).__name__)
+            if not dry_run:
+                _log(rule.name, started, clock, PurgeResult(0), PurgeLog.Outcome.FAILED, error)
+            continue
+        results[rule.name] = result
         if not dry_run:
-            lease_release(name=LOCK, holder=holder)
+            _log(rule.name, started, clock, result, PurgeLog.Outcome.DONE)
     return results
 
 

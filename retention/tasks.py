@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from retention.services import RetentionBusy, retention_run
+from retention.services import RetentionBusy, retention_run_nightly
 
 
 @shared_task(
@@ -13,10 +13,13 @@ from retention.services import RetentionBusy, retention_run
     time_limit=2 * 3600 + 50 * 60,
 )
 def run_retention(self) -> dict:
-    """Daily: apply every rule of the retention schedule (counts are in the purge log)."""
+    """Nightly: apply every rule of the retention schedule, once a night (counts are in
+    the purge log)."""
     # Delivered again after its worker died, the task takes over its own lease.
     try:
-        results = retention_run(now=timezone.now(), holder=self.request.id)
+        results = retention_run_nightly(now=timezone.now(), holder=self.request.id)
     except RetentionBusy:
         return {"skipped": "another run is in progress"}
+    if results is None:  # beat started twice, or the task delivered twice
+        return {"skipped": "tonight's run is done"}
     return {name: result.affected for name, result in results.items()}

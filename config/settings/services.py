@@ -48,7 +48,19 @@ CELERY_DB_REUSE_MAX = 1000
 # A request that queues a task must not hang on a dead broker: fail fast, the outbox
 # sweeper catches up.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
+# A task not acknowledged within the visibility timeout is given to another worker:
+# Redis cannot tell a long task from a dead worker. It must outlast the longest task
+# (the retention run: 2 h 50) and its lease (3 h), or a long run would be started a
+# second time beside itself. It is also how long a task whose worker was killed waits
+# before it is delivered again (the sweepers catch emails, exports and campaigns sooner).
+TASK_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3 * 3600 + 600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 3,
+    "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
+}
+# The queue tasks go to and an unqualified worker reads ("celery" by default): a second
+# installation, or a test, sharing one Redis database keeps its tasks apart.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 # The outbox (core/outbox.py): every email is stored first, sent by a worker after
 # commit, and swept up every minute if the broker or the mail server held it back.
 # Sent (or abandoned) emails are deleted after OUTBOX_KEEP_DAYS; after
@@ -57,8 +69,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=30)
 OUTBOX_GRACE_SECONDS = env.int("OUTBOX_GRACE_SECONDS", default=60)
-# The beat schedule lives in code (config/beat.py).
+# The beat schedule lives in code (config/beat.py). One beat sends it: a second one
+# (started twice by mistake, or a standby) waits for the first one's lease in Redis and
+# takes over within BEAT_LEASE_SECONDS of its death.
 CELERY_BEAT_SCHEDULE = beat_schedule(retention_run_at=RETENTION_RUN_AT, backup_at=BACKUP_SCHEDULE)
+CELERY_BEAT_SCHEDULER = "config.beat:SingleBeatScheduler"
+BEAT_LEASE_SECONDS = env.int("BEAT_LEASE_SECONDS", default=60)
 
 # Attendance per half-day (attendance/): the times of each half-day ("HH:MM-HH:MM"), how
 # long before its start a trainee may sign, how many signing attempts an address may make

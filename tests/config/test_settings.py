@@ -186,3 +186,11 @@ def test_production_keeps_database_connections_a_minute_and_checks_them_first():
 def test_debug_and_sqlite_open_a_connection_per_request():
     assert _database_settings(DEBUG="true", DATABASE_URL=POSTGRES_URL) == "0 True"
     assert _database_settings(DEBUG="false", DATABASE_URL="sqlite:////tmp/x.sqlite3") == "0 True"
+
+
+def test_the_visibility_timeout_outlasts_every_task():
+    """Production: a task still running is never given to a second worker beside it."""
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    limits = [task.time_limit or settings.CELERY_TASK_TIME_LIMIT for task in app.tasks.values()]
+    assert timeout > max(limits)
+    assert timeout > 3 * 3600  # the retention lease

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.models import OutboxEmail
-from core.outbox import email_enqueue, outbox_deliver, outbox_sweep
+from core.outbox import email_enqueue, outbox_deliver, outbox_message, outbox_sweep
 from core.purge import rule_apply
 from core.schedule import BY_NAME
 from tests.outages import broker_down, mail_server_down
@@ -232,3 +232,35 @@ def test_an_attachment_too_large_for_the_outbox_is_refused():
     with pytest.raises(ValueError):
         email_enqueue(message=message, kind="documents.convocation")
     assert not OutboxEmail.objects.exists()
+
+
+def test_an_email_keeps_one_message_id_through_every_attempt():
+    """A resend (after a failure, or a worker killed once the mail server had taken it)
+    carries the same Message-ID, so that the receiving side can drop the copy."""
+    with broker_down(), transaction.atomic():
+        email = email_enqueue(message=_offer(), kind="campaign.offer")
+    stored = email.headers["Message-ID"]
+    assert stored.startswith("<") and stored.endswith("@testserver>")  # the site's domain
+
+    with mail_server_down():
+        assert not outbox_deliver(email_id=email.pk, now=timezone.now())
+    OutboxEmail.objects.filter(pk=email.pk).update(next_attempt_at=None)
+    assert outbox_deliver(email_id=email.pk, now=timezone.now())
+
+    [sent] = mail.outbox
+    assert sent.message()["Message-ID"] == stored
+
+
+def test_a_message_id_given_by_the_caller_is_kept_and_an_older_row_gets_a_stable_one():
+    message = _offer()
+    message.extra_headers["Message-Id"] = "<given@example.org>"
+    with broker_down(), transaction.atomic():
+        given = email_enqueue(message=message, kind="campaign.offer")
+        older = email_enqueue(message=_offer(), kind="campaign.offer")
+    assert outbox_message(given).message()["Message-ID"] == "<given@example.org>"
+
+    # Stored before emails carried their own: derived from the row, the same each time.
+    OutboxEmail.objects.filter(pk=older.pk).update(headers={})
+    older.refresh_from_db()
+    first, again = (outbox_message(older).message()["Message-ID"] for _ in range(2))
+    assert first == again and first.startswith(f"<outbox.{older.pk}.")

@@ -8,14 +8,30 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from backups.errors import BackupError
 from backups.keys import backups_kept, manifest_path
 from backups.models import BackupRun
 from backups.services import backup_create
+from retention.services import lease_release, lease_take
 
 logger = logging.getLogger(__name__)
+LEASE = "backup"
 Outcome = BackupRun.Outcome
+
+
+def backup_nightly(*, now: datetime.datetime, holder: str) -> BackupRun | None:
+    """The scheduled backup, once a night (the local date of ``now``): None if another
+    run holds the lease or tonight's backup is already taken (two beats, a redelivery)."""
+    if not lease_take(name=LEASE, holder=holder, now=now):
+        return None
+    try:
+        tonight = timezone.localdate(now)
+        done = BackupRun.objects.filter(outcome=Outcome.DONE, started_at__date=tonight)
+        return None if done.exists() else backup_scheduled(now=now)
+    finally:
+        lease_release(name=LEASE, holder=holder)
 
 
 def backup_scheduled(*, now: datetime.datetime) -> BackupRun:

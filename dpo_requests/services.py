@@ -17,13 +17,12 @@ from core.disclosures import recipients_to_tell, recipients_told_record
 from core.outbox import email_enqueue
 from core.periods import months_after
 from core.providers import KEEP, providers
-from dpo_requests.emails import due_soon_message, request_message
+from dpo_requests.emails import request_message
 from dpo_requests.exports import export_write, exports_delete, exports_of_request_remove
 from dpo_requests.models import Request
 from dpo_requests.selectors import (
     erasure_plan,
     identity_confirmed,
-    requests_due_soon,
     subject_holds_sensitive,
 )
 
@@ -53,14 +52,6 @@ def _email_on_commit(request: Request, template: str, **extra) -> None:
 def request_email_queue(*, request_id: int, template: str, extra: dict) -> None:
     """The email about a step, from a task queued before the outbox: it goes there."""
     _email_on_commit(Request.objects.get(pk=request_id), template, **extra)
-
-
-def requests_due_soon_remind(*, today: datetime.date) -> int:
-    """Tell the DPO which requests are due soon (numbers and dates only); returns how many."""
-    due = list(requests_due_soon(today=today).values_list("pk", "kind", "due_on"))
-    if due:
-        email_enqueue(message=due_soon_message(due=due), kind="dsr.due_soon")
-    return len(due)
 
 
 def _refuse_unless(request: Request, *statuses, kinds=None) -> None:

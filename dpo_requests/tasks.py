@@ -4,11 +4,11 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.utils import timezone
 
+from dpo_requests.reminders import requests_due_soon_remind
 from dpo_requests.services import (
     export_build,
     exports_requeue,
     request_email_queue,
-    requests_due_soon_remind,
 )
 
 RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": 30, "max_retries": 8}
@@ -32,7 +32,8 @@ def requeue_exports() -> int:
     return exports_requeue(now=timezone.now(), grace=datetime.timedelta(minutes=10))
 
 
-@shared_task
-def remind_due_soon() -> int:
+@shared_task(bind=True)
+def remind_due_soon(self) -> int:
     """Daily: tell the DPO which requests are due within a week (numbers and dates only)."""
-    return requests_due_soon_remind(today=timezone.localdate())
+    now, holder = timezone.now(), self.request.id or "in-process"
+    return requests_due_soon_remind(today=timezone.localdate(now), now=now, holder=holder)

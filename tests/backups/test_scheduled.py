@@ -40,6 +40,17 @@ def test_the_job_writes_a_backup_only_its_owner_reads_and_records_it(backup_dir)
     assert (run.outcome, run.file_name, run.size_bytes) == ("done", path.name, path.stat().st_size)
 
 
+def test_a_second_beat_or_a_redelivery_takes_no_second_backup_that_night(backup_dir):
+    from backups.scheduled import backup_nightly
+
+    first = backup_nightly(now=NIGHT, holder="task-1")
+    again = backup_nightly(now=NIGHT + datetime.timedelta(minutes=5), holder="task-2")
+    next_night = backup_nightly(now=NIGHT + datetime.timedelta(days=1), holder="task-3")
+
+    assert first.outcome == "done" and again is None and next_night.outcome == "done"
+    assert len(list(backup_dir.glob("*.backup"))) == 2
+
+
 def test_only_the_newest_backups_are_kept(backup_dir):
     for night in range(5):
         run = backup_scheduled(now=NIGHT + datetime.timedelta(days=night))

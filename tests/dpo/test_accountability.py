@@ -270,6 +270,7 @@ def test_the_dpo_hears_each_morning_of_requests_due_within_a_week(
 
     with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
         assert remind_due_soon() == 2
+        assert remind_due_soon() == 0  # fired again the same day (a second beat): no repeat
 
     [reminder] = mail.outbox
     assert reminder.to == ["dpo@example.org"]

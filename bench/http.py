@@ -13,12 +13,20 @@ POSTs carry a valid CSRF pair; each registration a new address, each click a new
 
 import os
 import sys
+import sysconfig
 
-# Run as a script, bench/ comes first on sys.path, where this file would hide the
-# standard library's http package from everything imported after it.
+# This file's name is the standard library's http package's. Run as a script, bench/
+# comes first on sys.path, where it would hide that package from everything imported
+# after it: bench/ leaves the path. Imported as `http` (bench/run.py puts bench/ first
+# on the path), this module stands in for the package: its submodules (http.client,
+# http.cookies) are found in the standard library, its names defined here.
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
 sys.path.insert(0, os.path.dirname(_HERE))
+if __name__ == "http":
+    __path__ = [os.path.join(sysconfig.get_paths()["stdlib"], "http")]
+    with open(os.path.join(__path__[0], "__init__.py")) as _package:
+        exec(compile(_package.read(), _package.name, "exec"))  # noqa: S102 (HTTPStatus...)
 
 import secrets  # noqa: E402
 import socket  # noqa: E402
@@ -110,9 +118,8 @@ def _measure_size(label: str, enrolments: int, *, quick: bool, workdir: Path) ->
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
     env = _environment(url, redis_url)
     began = time.perf_counter()
-    fixtures.recreate(url, env)
-    fixtures.seed(url, enrolments=enrolments, env=env)
-    print(f"{label}: seeded in {time.perf_counter() - began:.0f} s", file=sys.stderr)
+    how = fixtures.seed(url, enrolments=enrolments, env=env)
+    print(f"{label}: seeded by {how} in {time.perf_counter() - began:.0f} s", file=sys.stderr)
     _flush_redis(redis_url)
     sessions = fixtures.upcoming_sessions(url)
     seconds = 2 if quick else 5

@@ -2,37 +2,36 @@
 page `/`) and one session with its seats (its page, its registration form).
 
 Every visit of these pages reads the cache; any save of a course, a session, an
-enrolment or a registration awaiting confirmation moves the catalogue to a new version,
-at once and again when its transaction commits (a visit between the two would have
-cached what the transaction had not committed yet). A seat count on a public page is
-advice: the count that decides is taken under the session's row lock
-(registration_submit, enrolment_create). So a change that saves no model (a bulk update
-or delete by a purge, a held seat expiring with time) may show late, by
-CACHE_SECONDS at most.
+enrolment or a registration awaiting confirmation moves the catalogue to a new version
+when its transaction commits. A seat count on a public page is advice: the count that
+decides is taken under the session's row lock (registration_submit, enrolment_create).
+So a change that saves no model (a bulk update or delete by a purge, a held seat
+expiring with time) may show late, by CACHE_SECONDS at most.
 
-Only rendered data goes in: the pages themselves carry a CSRF token and depend on the
+Data only, never pages: the pages themselves carry a CSRF token and depend on the
 visitor's cookie choice. Shared by every process through the cache (Redis)."""
 
 import datetime
 import logging
-import time
+import secrets
 
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 
 from training.models import Session
 from training.selectors import session_list_upcoming, session_list_with_seats
 
 CACHE_SECONDS = 30
+PER_PAGE = 20
 _VERSION = "training:catalogue:version"
 logger = logging.getLogger(__name__)
 
 
-def _version() -> int:
+def _version() -> str:
     version = cache.get(_VERSION)
     if version is None:
-        # Any value not used lately: the time in microseconds.
-        cache.add(_VERSION, int(time.time() * 1_000_000), timeout=None)
+        cache.add(_VERSION, secrets.token_hex(8), timeout=None)
         version = cache.get(_VERSION)
     return version
 
@@ -55,11 +54,21 @@ def _cached(name: str, compute):
     return found
 
 
-def catalogue_upcoming(*, today: datetime.date) -> list[Session]:
-    """Sessions still open for registration, soonest first, with their seats left."""
-    return _cached(
-        f"upcoming:{today.isoformat()}", lambda: list(session_list_upcoming(today=today))
-    )
+def catalogue_page(*, today: datetime.date, number) -> Page:
+    """One page of the sessions still open for registration, soonest first, with their
+    seats left (a page number out of range gives the last page, a wrong one the first)."""
+    try:
+        wanted = min(max(int(number), 1), 100_000)
+    except (TypeError, ValueError):
+        wanted = 1
+
+    def compute():
+        page = Paginator(session_list_upcoming(today=today), PER_PAGE).get_page(wanted)
+        return page.number, list(page.object_list), page.paginator.count
+
+    found, sessions, count = _cached(f"upcoming:{today.isoformat()}:{wanted}", compute)
+    # The paginator only counts: the page's sessions come from the cache.
+    return Page(sessions, found, Paginator(range(count), PER_PAGE))
 
 
 def catalogue_session(*, pk: int) -> Session | None:
@@ -71,15 +80,13 @@ def catalogue_session(*, pk: int) -> Session | None:
 
 def _bump() -> None:
     try:
-        cache.incr(_VERSION)
-    except ValueError:  # no version yet: nothing is cached under one
-        pass
+        cache.set(_VERSION, secrets.token_hex(8), timeout=None)
     except Exception as error:  # down: what it holds expires within CACHE_SECONDS
         logger.warning("Catalogue cache unavailable (%s).", type(error).__name__)
 
 
 def catalogue_changed() -> None:
     """Seats, sessions or courses changed: every cached datum of the public pages is
-    stale, now and once the change commits."""
-    _bump()
+    stale once the change commits (a visit before that still sees the old data, and
+    caches it under the version this makes old)."""
     transaction.on_commit(_bump)

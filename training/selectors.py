@@ -4,7 +4,18 @@ import dataclasses
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -62,6 +73,37 @@ def session_seats_taken(*, session_id: int, except_email: str | None = None) -> 
     return enrolled + held.count()
 
 
+@dataclasses.dataclass(frozen=True)
+class SeatsForAddress:
+    """What a submission of one address to one session needs to know."""
+
+    taken: int  # by enrolments and live holds, but this address's own hold
+    enrolled: bool  # the address holds a seat on it (any status but cancelled)
+    held: bool  # a submission of this address is on file, expired or not
+
+
+def session_seats_for_address(*, session_id: int, email: str) -> SeatsForAddress:
+    """The seats taken on this session and where this (normalised) address stands, in
+    one statement. Decisive only under the session's row lock (registration_submit)."""
+    email = email_normalise(email)
+    own = Enrolment.objects.filter(session=OuterRef("pk"), trainee__email__lower=email)
+    row = (
+        Session.objects.filter(pk=session_id)
+        .values(
+            enrolled_n=_count_per_session(
+                Enrolment.objects.filter(status__in=Enrolment.SEAT_HOLDING)
+            ),
+            held_n=_count_per_session(_pending_holds().exclude(email=email)),
+            enrolled=Exists(own.exclude(status=Enrolment.Status.CANCELLED)),
+            held=Exists(PendingRegistration.objects.filter(session=OuterRef("pk"), email=email)),
+        )
+        .get()
+    )
+    return SeatsForAddress(
+        taken=row["enrolled_n"] + row["held_n"], enrolled=row["enrolled"], held=row["held"]
+    )
+
+
 def enrolment_refusal(*, trainee_id: int | None, session: Session) -> str | None:
     """Why this trainee cannot take a seat on this session ("already_enrolled", "full"),
     or None if they can.
@@ -95,7 +137,7 @@ def trainees_not_for_offers(*, trainee_ids, today: datetime.date) -> set[int]:
 
 def sensitive_needs_held(*, email: str) -> dict[str, bool]:
     """Whether any allergy or disability data is held for this address."""
-    needs = SensitiveNeeds.objects.filter(enrolment__trainee__email__iexact=email_normalise(email))
+    needs = SensitiveNeeds.objects.filter(enrolment__trainee__email__lower=email_normalise(email))
     return {
         "allergies": needs.filter(food_allergies__isnull=False).exists(),
         "disability": needs.filter(disability_adaptations__isnull=False).exists(),

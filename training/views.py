@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -8,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.throttle import client_address, throttle_allow
-from training.catalogue import catalogue_session, catalogue_upcoming
+from training.catalogue import catalogue_page, catalogue_session
 from training.forms import RegistrationForm
 from training.models import Session
 from training.registration import (
@@ -22,8 +21,7 @@ from training.selectors import session_is_open
 
 def session_list(request):
     """The public catalogue: upcoming sessions with the seats they have left."""
-    sessions = catalogue_upcoming(today=timezone.localdate())
-    page = Paginator(sessions, 20).get_page(request.GET.get("page"))
+    page = catalogue_page(today=timezone.localdate(), number=request.GET.get("page"))
     return render(request, "training/session_list.html", {"page": page})
 
 

@@ -26,48 +26,66 @@ def recreate(url: str, env: dict) -> None:
     with psycopg.connect(database_url(url, "postgres"), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
+    migrate(url, env)
+
+
+def migrate(url: str, env: dict) -> None:
     manage = [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"]
     subprocess.run(manage, cwd=ROOT, env={**env, "DATABASE_URL": url}, check=True)
 
 
-def seed(url: str, *, enrolments: int, env: dict) -> None:
-    """Trainees with ten enrolments each on 200 sessions (20 of them upcoming)."""
-    shared = _shared_seeder()
-    if shared is not None:
-        shared(url=url, enrolments=enrolments, env=env)
-    trainees = max(enrolments // 10, 1)
+def seed(url: str, *, enrolments: int, env: dict) -> str:
+    """A fresh database with this many enrolments (ten per trainee), plus the sessions
+    the benchmark registers on: UPCOMING upcoming sessions without a seat limit.
+    Returns which seeding made it."""
+    shared = _shared_seed()
+    if shared is None:
+        recreate(url, env)
+        with psycopg.connect(url, autocommit=True) as db:
+            _sessions(db, count=SESSIONS, upcoming=UPCOMING)
+            _seed_people(db, trainees=max(enrolments // 10, 1))
+        how = "bench/web/fixtures.py"
+    else:
+        # Its own process migrates with its own tree's migrations: this tree's on top.
+        os.environ.update(env)
+        shared.seed(url, max(enrolments // 10, 1), enrolments, force=True)
+        migrate(url, env)
+        with psycopg.connect(url, autocommit=True) as db:
+            _sessions(db, count=UPCOMING, upcoming=UPCOMING)
+        how = f"{shared.__file__}"
     with psycopg.connect(url, autocommit=True) as db:
-        db.execute(
-            "INSERT INTO training_course (code, title, description, duration_hours, price,"
-            " nature, objectives) SELECT 'BW-' || n, 'Course ' || n, '', 14, 900, 'training', ''"
-            " FROM generate_series(1, 10) n ON CONFLICT DO NOTHING"
-        )
-        # Upcoming sessions take every registration the bench sends: no capacity limit.
-        db.execute(
-            "INSERT INTO training_session (course_id, start_date, end_date, location, format,"
-            " capacity, meals_provided) SELECT c.id, d, d + 1, 'Lyon', 'in_person',"
-            " CASE WHEN n <= %(up)s THEN 1000000 ELSE 20 END, true"
-            " FROM generate_series(1, %(n)s) n,"
-            " LATERAL (SELECT CASE WHEN n <= %(up)s THEN current_date + 10 + n"
-            "   ELSE current_date - 5 * n END AS d) days,"
-            " LATERAL (SELECT id FROM training_course WHERE code = 'BW-' || (n %% 10 + 1)) c",
-            {"n": SESSIONS, "up": UPCOMING},
-        )
-        if shared is None:
-            _seed_people(db, trainees=trainees)
-        db.execute(f"CREATE TABLE IF NOT EXISTS {_INSERT_TABLE} (id bigserial, email text)")
+        db.execute("CREATE TABLE IF NOT EXISTS bench_web_insert (id bigserial, email text)")
         db.execute("VACUUM ANALYZE")
+    return how
 
 
-_INSERT_TABLE = "bench_web_insert"
+def _shared_seed():
+    """bench/seed.py (helper perf-data's), or the one in BENCH_SEED_DIR, if there is one."""
+    for folder in (ROOT / "bench", Path(os.environ.get("BENCH_SEED_DIR", "/nonexistent"))):
+        if (folder / "seed.py").exists() and not os.environ.get("BENCH_OWN_SEED"):
+            sys.path.insert(0, str(folder))
+            return importlib.import_module("seed")
+    return None
 
 
-def _shared_seeder():
-    """bench/seed.py's entry point (helper perf-data's), if it is there."""
-    if not (ROOT / "bench" / "seed.py").exists() or os.environ.get("BENCH_OWN_SEED"):
-        return None
-    module = importlib.import_module("bench.seed")
-    return getattr(module, "seed_enrolments", None)
+def _sessions(db, *, count: int, upcoming: int) -> None:
+    """Courses BW-1..10 and ``count`` sessions, the first ``upcoming`` of them in the
+    next weeks and taking every registration the benchmark sends (no seat limit)."""
+    db.execute(
+        "INSERT INTO training_course (code, title, description, duration_hours, price,"
+        " nature, objectives) SELECT 'BW-' || n, 'Course ' || n, '', 14, 900, 'training', ''"
+        " FROM generate_series(1, 10) n"
+    )
+    db.execute(
+        "INSERT INTO training_session (course_id, start_date, end_date, location, format,"
+        " capacity, meals_provided) SELECT c.id, d, d + 1, 'Lyon', 'in_person',"
+        " CASE WHEN n <= %(up)s THEN 1000000 ELSE 20 END, true"
+        " FROM generate_series(1, %(n)s) n,"
+        " LATERAL (SELECT CASE WHEN n <= %(up)s THEN current_date + 10 + n"
+        "   ELSE current_date - 5 * n END AS d) days,"
+        " LATERAL (SELECT id FROM training_course WHERE code = 'BW-' || (n %% 10 + 1)) c",
+        {"n": count, "up": upcoming},
+    )
 
 
 def _seed_people(db, *, trainees: int) -> None:
@@ -92,9 +110,11 @@ def _seed_people(db, *, trainees: int) -> None:
 
 
 def upcoming_sessions(url: str) -> list[int]:
+    """The sessions the benchmark registers on."""
     with psycopg.connect(url) as db:
         rows = db.execute(
-            "SELECT id FROM training_session WHERE start_date > current_date ORDER BY id"
+            "SELECT s.id FROM training_session s JOIN training_course c ON c.id = s.course_id"
+            " WHERE c.code LIKE 'BW-%%' AND s.start_date > current_date ORDER BY s.id"
         ).fetchall()
     return [row[0] for row in rows]
 

@@ -36,6 +36,24 @@ def _version() -> str:
     return version
 
 
+def catalogue_version() -> str:
+    """The catalogue's current version: what a cached fragment of a public page names
+    in its key. While the cache is unavailable, a new one each time (nothing reused)."""
+    try:
+        return _version()
+    except Exception as error:
+        logger.warning("Catalogue cache unavailable (%s).", type(error).__name__)
+        return secrets.token_hex(8)
+
+
+def catalogue_page_number(number) -> int:
+    """The page asked for, as a number (a wrong one is the first)."""
+    try:
+        return min(max(int(number), 1), 100_000)
+    except (TypeError, ValueError):
+        return 1
+
+
 def _cached(name: str, compute):
     """compute(), kept CACHE_SECONDS under the current version; computed every time
     while the cache is unavailable (the pages must answer all the same)."""
@@ -57,10 +75,7 @@ def _cached(name: str, compute):
 def catalogue_page(*, today: datetime.date, number) -> Page:
     """One page of the sessions still open for registration, soonest first, with their
     seats left (a page number out of range gives the last page, a wrong one the first)."""
-    try:
-        wanted = min(max(int(number), 1), 100_000)
-    except (TypeError, ValueError):
-        wanted = 1
+    wanted = catalogue_page_number(number)
 
     def compute():
         page = Paginator(session_list_upcoming(today=today), PER_PAGE).get_page(wanted)
@@ -74,7 +89,10 @@ def catalogue_page(*, today: datetime.date, number) -> Page:
 def catalogue_session(*, pk: int) -> Session | None:
     """One session with its course and seats left; None if there is no such session."""
     # 0 stands for "no such session", which the cache can keep (None is a miss).
-    found = _cached(f"session:{pk}", lambda: session_list_with_seats().filter(pk=pk).first() or 0)
+    found = _cached(
+        f"session:{pk}",
+        lambda: session_list_with_seats().select_related("trainer").filter(pk=pk).first() or 0,
+    )
     return found or None
 
 

@@ -3,11 +3,17 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.throttle import client_address, throttle_allow
-from training.catalogue import catalogue_page, catalogue_session
+from training.catalogue import (
+    catalogue_page,
+    catalogue_page_number,
+    catalogue_session,
+    catalogue_version,
+)
 from training.forms import RegistrationForm
 from training.models import Session
 from training.registration import (
@@ -21,8 +27,12 @@ from training.selectors import session_is_open
 
 def session_list(request):
     """The public catalogue: upcoming sessions with the seats they have left."""
-    page = catalogue_page(today=timezone.localdate(), number=request.GET.get("page"))
-    return render(request, "training/session_list.html", {"page": page})
+    today, number = timezone.localdate(), catalogue_page_number(request.GET.get("page"))
+    # The table is a cached fragment named by the catalogue's version: the sessions are
+    # read only when it has to be rendered again.
+    page = SimpleLazyObject(lambda: catalogue_page(today=today, number=number))
+    fragment = f"{catalogue_version()}:{today.isoformat()}:{number}"
+    return render(request, "training/session_list.html", {"page": page, "fragment": fragment})
 
 
 def session_detail(request, pk: int):
@@ -30,8 +40,13 @@ def session_detail(request, pk: int):
     session = catalogue_session(pk=pk)
     if session is None:
         raise Http404
-    is_open = session.start_date > timezone.localdate()
-    return render(request, "training/session_detail.html", {"session": session, "is_open": is_open})
+    today = timezone.localdate()
+    context = {
+        "session": session,
+        "is_open": session.start_date > today,
+        "fragment": f"{catalogue_version()}:{today.isoformat()}:{pk}",
+    }
+    return render(request, "training/session_detail.html", context)
 
 
 @never_cache  # sent back with its errors, the form holds what the person typed, needs too

@@ -47,8 +47,13 @@ def seed(url: str, *, enrolments: int, env: dict) -> str:
         how = "bench/web/fixtures.py"
     else:
         # Its own process migrates with its own tree's migrations: this tree's on top.
-        os.environ.update(env)
-        shared.seed(url, max(enrolments // 10, 1), enrolments, force=True)
+        saved = dict(os.environ)
+        os.environ.update({**env, "DJANGO_SETTINGS_MODULE": "config.settings"})
+        try:
+            shared.seed(url, max(enrolments // 10, 1), enrolments, force=True)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
         migrate(url, env)
         with psycopg.connect(url, autocommit=True) as db:
             _sessions(db, count=UPCOMING, upcoming=UPCOMING)

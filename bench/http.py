@@ -140,7 +140,7 @@ def _scripts(url: str, sessions: list[int], *, seconds: float, workdir: Path, n:
     fixtures.pending_for_clicks(url, prefix=prefix, count=2 * clicks, sessions=sessions)
     form = _FORM.format(token=token, prefix=prefix)
     register = f"/sessions/{sessions[n % len(sessions)]}/register/"
-    return {
+    return prefix, {
         "insert": wrk.post_script(
             workdir / f"insert{n}.lua",
             url_path="/bench/insert/",
@@ -172,13 +172,18 @@ def _rounds(url: str, port: int, sessions: list[int], *, seconds: float, workdir
         wrk.run(base + page, seconds=1)
     figures: dict[str, list[dict]] = {}
     for n in range(ROUNDS):
-        scripts = _scripts(url, sessions, seconds=seconds, workdir=workdir, n=n)
+        prefix, scripts = _scripts(url, sessions, seconds=seconds, workdir=workdir, n=n)
         runs = [(name, base + page, None) for name, page in pages.items()]
         runs += [(name, f"{base}/", script) for name, script in scripts.items()]
         if n % 2:
             runs.reverse()
         for name, target, script in runs:
             figures.setdefault(name, []).append(wrk.run(target, seconds=seconds, script=script))
+        # A form sent back with its errors would be a 200 too: every answer must have
+        # stored its registration.
+        stored = fixtures.registrations_stored(url, prefix=prefix)
+        if stored < figures["register"][-1]["requests"]:
+            raise RuntimeError(f"{stored} registrations stored for {figures['register'][-1]}")
     return figures
 
 
@@ -197,32 +202,39 @@ def _row(what, value, baseline, ratio, target, met) -> dict:
     }
 
 
+def _failed(runs: list[dict]) -> str:
+    """ ", N failed": answers other than 2xx/3xx and socket errors (timeouts: 2 s)."""
+    bad = sum(run["bad"] for run in runs)
+    return f", {bad} failed" if bad else ""
+
+
 def _size_rows(label: str, figures: dict) -> list[dict]:
     rows = []
     hello, insert = _median(figures["hello"], "rps"), _median(figures["insert"], "rps")
     for name, what in (("register", "registration POST"), ("confirm", "confirmation click")):
         rps, p99 = _median(figures[name], "rps"), _median(figures[name], "p99")
-        ratio = rps / insert
+        ratio, failed = rps / insert, _failed(figures[name])
         rows.append(
             _row(
                 f"{what}, {label} enrolments (req/s, p99)",
-                f"{rps:.0f} req/s, p99 {p99:.1f} ms",
+                f"{rps:.0f} req/s, p99 {p99:.1f} ms{failed}",
                 f"one-INSERT view {insert:.0f} req/s",
                 ratio,
                 "≥ 0.25× INSERT view, p99 < 50 ms",
-                ratio >= 0.25 and p99 < 50,
+                ratio >= 0.25 and p99 < 50 and not failed,
             )
         )
     for name in ("catalogue", "session", "privacy"):
         rps, p50 = _median(figures[name], "rps"), _median(figures[name], "p50")
+        failed = _failed(figures[name])
         rows.append(
             _row(
                 f"public page {name}, {label} enrolments (req/s, p50)",
-                f"{rps:.0f} req/s, p50 {p50:.1f} ms",
+                f"{rps:.0f} req/s, p50 {p50:.1f} ms{failed}",
                 f"hello view {hello:.0f} req/s",
                 rps / hello,
                 "≥ 0.25× hello view",
-                rps / hello >= 0.25,
+                rps / hello >= 0.25 and not failed,
             )
         )
     return rows
@@ -235,11 +247,11 @@ def _scale_rows(small: dict, large: dict, labels: tuple[str, str]) -> list[dict]
         rows.append(
             _row(
                 f"{name} throughput at {labels[1]} vs {labels[0]} enrolments",
-                f"{b:.0f} req/s",
-                f"{a:.0f} req/s",
-                b / a,
+                f"{b:.0f} req/s{_failed(large[name])}",
+                f"{a:.0f} req/s{_failed(small[name])}",
+                b / a if a else None,
                 "≥ 0.9×",
-                b / a >= 0.9,
+                bool(a) and b / a >= 0.9 and not (_failed(small[name]) or _failed(large[name])),
             )
         )
     for name in ("catalogue", "session", "privacy"):
@@ -247,20 +259,14 @@ def _scale_rows(small: dict, large: dict, labels: tuple[str, str]) -> list[dict]
         rows.append(
             _row(
                 f"{name} p50 at {labels[1]} vs {labels[0]} enrolments",
-                f"{b:.2f} ms",
-                f"{a:.2f} ms",
-                b / a,
+                f"{b:.2f} ms{_failed(large[name])}",
+                f"{a:.2f} ms{_failed(small[name])}",
+                b / a if a else None,
                 "≤ 1.2×",
-                b / a <= 1.2,
+                bool(a) and b / a <= 1.2 and not (_failed(small[name]) or _failed(large[name])),
             )
         )
     return rows
-
-
-def _errors(label: str, figures: dict) -> None:
-    bad = {name: sum(run["bad"] for run in runs) for name, runs in figures.items()}
-    if any(bad.values()):
-        raise RuntimeError(f"{label}: responses that were not 2xx/3xx: {bad}")
 
 
 def rows(quick: bool = False) -> list[dict]:
@@ -272,7 +278,6 @@ def rows(quick: bool = False) -> list[dict]:
     with tempfile.TemporaryDirectory() as workdir:
         for label, enrolments in sizes:
             results[label] = _measure_size(label, enrolments, quick=quick, workdir=Path(workdir))
-            _errors(label, results[label])
     (small, a), (large, b) = [(results[label], label) for label, _ in sizes]
     return [*_size_rows(a, small), *_size_rows(b, large), *_scale_rows(small, large, (a, b))]
 

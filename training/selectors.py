@@ -60,17 +60,13 @@ def session_list_upcoming(*, today: datetime.date) -> QuerySet[Session]:
     return session_list_with_seats().filter(start_date__gt=today).order_by("start_date", "pk")
 
 
-def session_seats_taken(*, session_id: int, except_email: str | None = None) -> int:
+def session_seats_taken(*, session_id: int) -> int:
     """How many seats of this session are taken: by enrolments, and by registrations
-    awaiting confirmation (but the one of ``except_email``, which its new submission
-    replaces)."""
+    awaiting confirmation."""
     enrolled = Enrolment.objects.filter(
         session_id=session_id, status__in=Enrolment.SEAT_HOLDING
     ).count()
-    held = _pending_holds().filter(session_id=session_id)
-    if except_email is not None:
-        held = held.exclude(email=except_email)
-    return enrolled + held.count()
+    return enrolled + _pending_holds().filter(session_id=session_id).count()
 
 
 @dataclasses.dataclass(frozen=True)

@@ -141,3 +141,12 @@ def pending_for_clicks(url: str, *, prefix: str, count: int, sessions: list[int]
             " now(), now() + interval '2 days' FROM generate_series(1, %(count)s) n",
             {"sessions": sessions, "prefix": prefix, "count": count},
         )
+
+
+def registrations_stored(url: str, *, prefix: str) -> int:
+    """Registrations the benchmark's form stored (its addresses: prefix-<thread>x<n>@...)."""
+    with psycopg.connect(url) as db:
+        return db.execute(
+            "SELECT count(*) FROM trainees_pendingregistration WHERE email LIKE %s",
+            [f"{prefix}-%x%@example.org"],
+        ).fetchone()[0]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -118,6 +119,8 @@ class ClientContact(models.Model):
         verbose_name = _("client contact")
         verbose_name_plural = _("client contacts")
         ordering = ["surname", "first_name"]
+        # A person's rights request finds their contact records by address (email__lower).
+        indexes = [models.Index(Lower("email"), name="clientcontact_email_lower")]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.surname}"

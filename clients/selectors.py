@@ -6,7 +6,7 @@ from core.addresses import email_normalise
 
 def contacts_by_email(*, email: str):
     """The client contacts with this address, whatever its case."""
-    return ClientContact.objects.filter(email__iexact=email_normalise(email))
+    return ClientContact.objects.filter(email__lower=email_normalise(email))
 
 
 def contact_for_requests(*, organisation_id: int) -> ClientContact | None:

@@ -1,5 +1,9 @@
 """Reads on consent: a person's current choices, derived from their history."""
 
+import contextlib
+
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
@@ -31,6 +35,36 @@ def policy_version_current() -> PolicyVersion:
     """The privacy policy version in force: the latest published on or before today (a
     version dated in the future is announced, not yet in force)."""
     return PolicyVersion.objects.filter(published_on__lte=timezone.localdate()).latest()
+
+
+_IN_FORCE = "consent:policy-version:{day}"
+
+
+def policy_version_in_force() -> PolicyVersion:
+    """policy_version_current(), kept in the cache for the day (the privacy page reads
+    it on every visit); a version saved or deleted empties it (consent/apps.py)."""
+    key = _IN_FORCE.format(day=timezone.localdate().isoformat())
+    try:
+        version = cache.get(key)
+    except Exception:  # the cache is down: the database answers alone
+        return policy_version_current()
+    if version is None:
+        version = policy_version_current()
+        with contextlib.suppress(Exception):
+            cache.set(key, version, timeout=24 * 3600)
+    return version
+
+
+def policy_version_forget(**kwargs) -> None:
+    """A version was saved or deleted: the one in force is read again, from now and
+    from the commit on (a visit in between may have cached the one before)."""
+
+    def forget():
+        with contextlib.suppress(Exception):
+            cache.delete(_IN_FORCE.format(day=timezone.localdate().isoformat()))
+
+    forget()
+    transaction.on_commit(forget)
 
 
 def consent_history(*, email: str):

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from consent.forms import ChoiceForm, LinkRequestForm
 from consent.models import ConsentRecord
-from consent.selectors import CONSENT_BASED, MARKETING, policy_version_current, subject_purposes
+from consent.selectors import CONSENT_BASED, MARKETING, policy_version_in_force, subject_purposes
 from consent.self_service import consent_withdraw, self_service_link_send
 from consent.services import consent_give
 from consent.tokens import self_service_token_read, unsubscribe_token_read
@@ -26,7 +26,7 @@ def privacy_policy(request):
         request,
         "consent/privacy.html",
         {
-            "version": policy_version_current(),
+            "version": policy_version_in_force(),
             "retention_rules": RULES,
             "retention_self_expiring": self_expiring(),
         },

@@ -10,6 +10,9 @@ def cookie_consent(request):
     return {
         "cookie_banner": not current and not request.path.startswith("/admin/"),
         "cookie_allowed": set(choice.categories) if current else set(),
+        # What the cached panel fragment (panel_form.html) varies on.
+        "cookie_allowed_key": ",".join(sorted(choice.categories)) if current else "",
+        "cookie_registry_version": registry.version(),
         "cookie_registry": registry.cookies_by_category(),
         "cookie_asked": [c for c in registry.CATEGORIES if c.key in registry.OPTIONAL],
         "cookie_preferences_url": reverse("cookies:preferences"),

@@ -7,7 +7,8 @@ import hmac
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
 WINDOW_SECONDS = 3600
@@ -33,13 +34,26 @@ def throttle_allow(*, scope: str, ident: str, limit: int) -> bool:
     digest = hmac.new(settings.SECRET_KEY.encode(), ident.encode(), hashlib.sha256).hexdigest()
     key = f"throttle:{scope}:{digest[:32]}"
     try:
-        cache.add(key, 0, timeout=WINDOW_SECONDS)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=WINDOW_SECONDS)
-            count = 1
+        count = _count_one_more(key)
     except Exception as error:
         logger.warning("Throttle cache unavailable (%s): submission allowed.", type(error).__name__)
         return True
     return count <= limit
+
+
+def _count_one_more(key: str) -> int:
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # One round trip on the request's path, not three (add, exists, incr): the
+        # window starts with the first submission and the count is atomic.
+        key = backend.make_and_validate_key(key)
+        pipe = backend._cache.get_client(key, write=True).pipeline()
+        pipe.set(key, 0, ex=WINDOW_SECONDS, nx=True)
+        pipe.incr(key)
+        return pipe.execute()[1]
+    backend.add(key, 0, timeout=WINDOW_SECONDS)
+    try:
+        return backend.incr(key)
+    except ValueError:  # expired between add and incr
+        backend.set(key, 1, timeout=WINDOW_SECONDS)
+        return 1

@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -63,7 +64,12 @@ class LmsAccess(models.Model):
                 violation_error_message=_("This enrolment already has an access on this platform."),
             ),
         ]
-        indexes = [models.Index(fields=["state"])]
+        indexes = [
+            models.Index(fields=["state"]),
+            # Kept as the platform knows it; found by a person's rights request whatever
+            # its case (email__lower).
+            models.Index(Lower("email"), name="lmsaccess_email_lower"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.platform} · {self.login or self.email}"

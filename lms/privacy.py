@@ -17,7 +17,7 @@ class LmsAccessProvider(Provider):
     models = (LmsAccess,)
 
     def _accesses(self, email):
-        return list(LmsAccess.objects.filter(email__iexact=email_normalise(email)))
+        return list(LmsAccess.objects.filter(email__lower=email_normalise(email)))
 
     def _record(self, access):
         summary = f"{access.platform} · {access.course_code} · {access.get_state_display()}"
@@ -72,6 +72,6 @@ class LmsAccessProvider(Provider):
                 lms_access_close(access=access, now=now)
                 kept += 1
         erased = LmsAccess.objects.filter(
-            email__iexact=email_normalise(email), state__in=["to_grant", "revoked"]
+            email__lower=email_normalise(email), state__in=["to_grant", "revoked"]
         ).delete()[0]
         return {ERASE: erased, KEEP: kept}

@@ -145,10 +145,12 @@ def tasks_run_in_process():
 
 @pytest.fixture(autouse=True)
 def fresh_throttle_counters():
-    """Each test starts with no submission counted against its client address."""
-    from django.core.cache import cache
+    """Each test starts with no submission counted against its client address, and with
+    no cached data or template fragment left by another test's settings."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
 
 

@@ -8,7 +8,7 @@ from trainees.models import Trainee
 
 def trainee_by_email(*, email: str) -> Trainee | None:
     """The trainee with this address, whatever its case, or None."""
-    return Trainee.objects.filter(email__iexact=email_normalise(email)).first()
+    return Trainee.objects.filter(email__lower=email_normalise(email)).first()
 
 
 def trainees_in_daily_use(queryset=None):

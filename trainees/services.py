@@ -50,7 +50,7 @@ def trainee_from_registration(*, email: str, details: dict, language: str) -> Tr
     them from their own page, which the confirmation email links to): only empty
     fields are filled in from ``details``.
     """
-    trainee = Trainee.objects.filter(email__iexact=email).first()
+    trainee = Trainee.objects.filter(email__lower=email_normalise(email)).first()
     if trainee is None:
         trainee = Trainee(email=email)
         try:
@@ -61,7 +61,7 @@ def trainee_from_registration(*, email: str, details: dict, language: str) -> Tr
                 trainee.save()
             return trainee
         except IntegrityError:
-            trainee = Trainee.objects.get(email__iexact=email)
+            trainee = Trainee.objects.get(email__lower=email_normalise(email))
     _fill(trainee, details, language)
     trainee.save()
     return trainee

@@ -221,7 +221,7 @@ class TrainersProvider(Provider):
 
     def _trainers(self, email):
         return list(
-            Trainer.objects.filter(email__iexact=email_normalise(email)).prefetch_related(
+            Trainer.objects.filter(email__lower=email_normalise(email)).prefetch_related(
                 "sessions__course"
             )
         )

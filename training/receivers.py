@@ -1,9 +1,13 @@
-"""What training does when others report: the outbox on an enrolment's confirmation, and
-consent on a withdrawal that takes sensitive data with it."""
+"""What training does when others report: the outbox on an enrolment's confirmation,
+consent on a withdrawal that takes sensitive data with it, and the public catalogue's
+cache on any change of what it shows."""
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from core.signals import consent_withdrawn, email_failed, email_sent
+from training.catalogue import catalogue_changed
+from training.models import Course, Enrolment, PendingRegistration, Session
 from training.sensitive_needs import sensitive_needs_withdraw
 from training.services import CONFIRMATION_KIND, enrolment_confirmation_outcome
 
@@ -24,3 +28,16 @@ def sensitive_consent_withdrawn(sender, email: str, purpose: str, **kwargs) -> i
     if not (allergies or disability):
         return 0
     return sensitive_needs_withdraw(email=email, allergies=allergies, disability=disability)
+
+
+# Saves only for enrolments and held seats: a delete receiver would make Django fetch
+# every row a purge deletes, one by one, to send it; what a purge frees shows within
+# the cache's few seconds (training/catalogue.py).
+@receiver(post_save, sender=Course, dispatch_uid="catalogue_course_saved")
+@receiver(post_save, sender=Session, dispatch_uid="catalogue_session_saved")
+@receiver(post_delete, sender=Session, dispatch_uid="catalogue_session_deleted")
+@receiver(post_save, sender=Enrolment, dispatch_uid="catalogue_enrolment_saved")
+@receiver(post_save, sender=PendingRegistration, dispatch_uid="catalogue_hold_saved")
+def catalogue_stale(sender, **kwargs) -> None:
+    """What the public pages show changed: their cached data goes."""
+    catalogue_changed()

@@ -27,7 +27,7 @@ from core.purposes import Action, Channel, Purpose
 from trainees.services import trainee_from_registration
 from training.emails import registration_outcome_message
 from training.models import Enrolment, PendingRegistration, Session
-from training.selectors import session_is_open, session_seats_taken
+from training.selectors import session_is_open, session_seats_for_address
 from training.sensitive_needs import sensitive_needs_record, sensitive_needs_validate
 from training.services import EnrolmentRefused, enrolment_confirmation_queue, enrolment_create
 
@@ -159,37 +159,37 @@ def registration_submit(
 
 def _outcome_and_hold(*, session, email, details, language, now) -> tuple[str, str | None]:
     """What the submission comes to, holding a seat where it must; the token to email."""
-    enrolled = Enrolment.objects.filter(trainee__email__iexact=email, session=session).exclude(
-        status=Enrolment.Status.CANCELLED
-    )
-    seat_free = session_seats_taken(session_id=session.pk, except_email=email) < session.capacity
-    if enrolled.exists():
+    seats = session_seats_for_address(session_id=session.pk, email=email)
+    seat_free = seats.taken < session.capacity
+    hold = {"session": session, "email": email, "language": language, "now": now}
+    if seats.enrolled:
         outcome, token = Outcome.ALREADY_ENROLLED, None
         if seat_free:
             # The public seat count must drop as it would for an unknown address, or
             # it would tell whoever typed the address that its owner is enrolled. The
             # hold keeps nothing from the form, and its link is never sent.
-            _pending_save(session=session, email=email, details=None, language=language, now=now)
+            _pending_save(**hold, details=None, replaces=seats.held)
     elif not seat_free:
         outcome, token = Outcome.FULL, None
     else:
         outcome, token = (
             Outcome.AWAITING_CONFIRMATION,
-            _pending_save(
-                session=session, email=email, details=details, language=language, now=now
-            ),
+            _pending_save(**hold, details=details, replaces=seats.held),
         )
     return outcome, token
 
 
-def _pending_save(*, session, email, details: RegistrationDetails | None, language, now) -> str:
+def _pending_save(
+    *, session, email, details: RegistrationDetails | None, language, now, replaces: bool
+) -> str:
     """Hold a seat for this submission; returns the token for the emailed link.
 
-    A second submission of the same address replaces the first (and its link): the
+    A second submission of the same address ``replaces`` the first (and its link): the
     address holds one seat at most. Without ``details``, a hold and nothing else.
     """
     token = secrets.token_urlsafe(32)
-    PendingRegistration.objects.filter(session=session, email=email).delete()
+    if replaces:
+        PendingRegistration.objects.filter(session=session, email=email).delete()
     if details is None:
         PendingRegistration.objects.create(
             session=session,
@@ -217,7 +217,11 @@ def _pending_save(*, session, email, details: RegistrationDetails | None, langua
         created_at=now,
         expires_at=now + datetime.timedelta(hours=settings.REGISTRATION_CONFIRM_HOURS),
     )
-    pending.full_clean()
+    # The fields are checked here; what the database checks anyway is not asked of it
+    # again, one query each: the session (locked above), the address's one hold
+    # (replaced above), a random token's uniqueness, and the consent constraints
+    # (sensitive_needs_validate checked them first).
+    pending.full_clean(exclude=["session"], validate_unique=False, validate_constraints=False)
     pending.save()
     return token
 

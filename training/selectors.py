@@ -4,7 +4,18 @@ import dataclasses
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -19,23 +30,22 @@ def _pending_holds(*, now: datetime.datetime | None = None):
     return PendingRegistration.objects.filter(expires_at__gt=now or timezone.now())
 
 
+def _count_per_session(rows: QuerySet) -> Coalesce:
+    """A correlated COUNT over ``rows`` for each session: read from an index on
+    (session) for each session shown, not by joining every enrolment there is."""
+    counted = (
+        rows.filter(session=OuterRef("pk")).order_by().values("session").annotate(n=Count("pk"))
+    )
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+
+
 def session_list_with_seats() -> QuerySet[Session]:
     """Sessions annotated with ``seats_taken`` and ``seats_left``, in one query."""
-    enrolled = Count("enrolments", filter=Q(enrolments__status__in=Enrolment.SEAT_HOLDING))
-    # A subquery, not a second join: joining both would multiply the counts.
-    held = (
-        _pending_holds()
-        .filter(session=OuterRef("pk"))
-        .order_by()
-        .values("session")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    enrolled = _count_per_session(Enrolment.objects.filter(status__in=Enrolment.SEAT_HOLDING))
+    held = _count_per_session(_pending_holds())
     return (
         Session.objects.select_related("course")
-        .annotate(
-            seats_taken=enrolled + Coalesce(Subquery(held, output_field=IntegerField()), Value(0))
-        )
+        .annotate(seats_taken=enrolled + held)
         .annotate(seats_left=F("capacity") - F("seats_taken"))
     )
 
@@ -50,17 +60,44 @@ def session_list_upcoming(*, today: datetime.date) -> QuerySet[Session]:
     return session_list_with_seats().filter(start_date__gt=today).order_by("start_date", "pk")
 
 
-def session_seats_taken(*, session_id: int, except_email: str | None = None) -> int:
+def session_seats_taken(*, session_id: int) -> int:
     """How many seats of this session are taken: by enrolments, and by registrations
-    awaiting confirmation (but the one of ``except_email``, which its new submission
-    replaces)."""
+    awaiting confirmation."""
     enrolled = Enrolment.objects.filter(
         session_id=session_id, status__in=Enrolment.SEAT_HOLDING
     ).count()
-    held = _pending_holds().filter(session_id=session_id)
-    if except_email is not None:
-        held = held.exclude(email=except_email)
-    return enrolled + held.count()
+    return enrolled + _pending_holds().filter(session_id=session_id).count()
+
+
+@dataclasses.dataclass(frozen=True)
+class SeatsForAddress:
+    """What a submission of one address to one session needs to know."""
+
+    taken: int  # by enrolments and live holds, but this address's own hold
+    enrolled: bool  # the address holds a seat on it (any status but cancelled)
+    held: bool  # a submission of this address is on file, expired or not
+
+
+def session_seats_for_address(*, session_id: int, email: str) -> SeatsForAddress:
+    """The seats taken on this session and where this (normalised) address stands, in
+    one statement. Decisive only under the session's row lock (registration_submit)."""
+    email = email_normalise(email)
+    own = Enrolment.objects.filter(session=OuterRef("pk"), trainee__email__lower=email)
+    row = (
+        Session.objects.filter(pk=session_id)
+        .values(
+            enrolled_n=_count_per_session(
+                Enrolment.objects.filter(status__in=Enrolment.SEAT_HOLDING)
+            ),
+            held_n=_count_per_session(_pending_holds().exclude(email=email)),
+            enrolled=Exists(own.exclude(status=Enrolment.Status.CANCELLED)),
+            held=Exists(PendingRegistration.objects.filter(session=OuterRef("pk"), email=email)),
+        )
+        .get()
+    )
+    return SeatsForAddress(
+        taken=row["enrolled_n"] + row["held_n"], enrolled=row["enrolled"], held=row["held"]
+    )
 
 
 def enrolment_refusal(*, trainee_id: int | None, session: Session) -> str | None:
@@ -96,7 +133,7 @@ def trainees_not_for_offers(*, trainee_ids, today: datetime.date) -> set[int]:
 
 def sensitive_needs_held(*, email: str) -> dict[str, bool]:
     """Whether any allergy or disability data is held for this address."""
-    needs = SensitiveNeeds.objects.filter(enrolment__trainee__email__iexact=email_normalise(email))
+    needs = SensitiveNeeds.objects.filter(enrolment__trainee__email__lower=email_normalise(email))
     return {
         "allergies": needs.filter(food_allergies__isnull=False).exists(),
         "disability": needs.filter(disability_adaptations__isnull=False).exists(),

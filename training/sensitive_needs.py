@@ -132,7 +132,7 @@ def sensitive_needs_withdraw(*, email: str, allergies: bool, disability: bool) -
     Returns how many enrolments lost data.
     """
     needs = SensitiveNeeds.objects.select_for_update().filter(
-        enrolment__trainee__email__iexact=email_normalise(email)
+        enrolment__trainee__email__lower=email_normalise(email)
     )
     changed = 0
     for record in needs:

@@ -1,12 +1,19 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.throttle import client_address, throttle_allow
+from training.catalogue import (
+    catalogue_page,
+    catalogue_page_number,
+    catalogue_session,
+    catalogue_version,
+)
 from training.forms import RegistrationForm
 from training.models import Session
 from training.registration import (
@@ -15,28 +22,45 @@ from training.registration import (
     registration_pending_for,
     registration_submit,
 )
-from training.selectors import session_is_open, session_list_upcoming, session_list_with_seats
+from training.selectors import session_is_open
 
 
 def session_list(request):
     """The public catalogue: upcoming sessions with the seats they have left."""
-    sessions = session_list_upcoming(today=timezone.localdate())
-    page = Paginator(sessions, 20).get_page(request.GET.get("page"))
-    return render(request, "training/session_list.html", {"page": page})
+    today, number = timezone.localdate(), catalogue_page_number(request.GET.get("page"))
+    # The table is a cached fragment named by the catalogue's version: the sessions are
+    # read only when it has to be rendered again.
+    page = SimpleLazyObject(lambda: catalogue_page(today=today, number=number))
+    fragment = f"{catalogue_version()}:{today.isoformat()}:{number}"
+    return render(request, "training/session_list.html", {"page": page, "fragment": fragment})
 
 
 def session_detail(request, pk: int):
     """One session; registration is open until the day it starts."""
-    session = get_object_or_404(session_list_with_seats(), pk=pk)
-    is_open = session.start_date > timezone.localdate()
-    return render(request, "training/session_detail.html", {"session": session, "is_open": is_open})
+    session = catalogue_session(pk=pk)
+    if session is None:
+        raise Http404
+    today = timezone.localdate()
+    context = {
+        "session": session,
+        "is_open": session.start_date > today,
+        "fragment": f"{catalogue_version()}:{today.isoformat()}:{pk}",
+    }
+    return render(request, "training/session_detail.html", context)
 
 
 @never_cache  # sent back with its errors, the form holds what the person typed, needs too
 @require_http_methods(["GET", "POST"])
 def registration_form(request, pk: int):
     """The public registration form for one session still open for registration."""
-    session = get_object_or_404(session_list_with_seats(), pk=pk)
+    if request.method == "POST":
+        # The seats are counted again under the session's lock (registration_submit):
+        # a count here would be thrown away.
+        session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
+    else:
+        session = catalogue_session(pk=pk)
+        if session is None:
+            raise Http404
     if not session_is_open(session=session, today=timezone.localdate()):
         return render(
             request, "training/registration_closed.html", {"session": session}, status=410
@@ -61,6 +85,8 @@ def registration_form(request, pk: int):
             # The same page whatever became of it (awaiting confirmation, already
             # enrolled, full): the email, which only the address's owner reads, says it.
             return redirect("training:registration_submitted", pk=session.pk)
+    if request.method == "POST":  # shown again, with its seats left
+        session = catalogue_session(pk=pk) or session
     return render(request, "training/registration_form.html", {"session": session, "form": form})
 
 

@@ -25,7 +25,14 @@ CACHE_URL = _secret("CACHE_URL") or REDIS_URL
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     if CACHE_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Template fragments that depend on code, settings and language only (the privacy
+    # policy's text, the cookie panel): kept in each process, since a deploy restarts
+    # them all. Nothing about a visitor or the data goes here.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+    },
 }
 
 # Celery: Redis in production; without REDIS_URL tasks run in-process (first run only).

@@ -118,7 +118,11 @@ class Session(models.Model):
                 name="session_capacity_not_negative", condition=Q(capacity__gte=0)
             ),
         ]
-        indexes = [models.Index(fields=["end_date"])]
+        indexes = [
+            models.Index(fields=["end_date"]),
+            # The public catalogue: the sessions starting after today, soonest first.
+            models.Index(fields=["start_date"], name="session_start_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.course.code} · {self.start_date:%d/%m/%Y} · {self.location}"

@@ -140,6 +140,13 @@ class Enrolment(models.Model):
                 name="enrolment_confirmation_todo",
                 condition=models.Q(confirmation="pending"),
             ),
+            # Seats taken, counted per session from the index alone (the public pages,
+            # every registration): the status filter of SEAT_HOLDING is in the index.
+            models.Index(
+                fields=["session"],
+                name="enrolment_seat_holding",
+                condition=models.Q(status__in=["pending", "confirmed", "completed"]),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

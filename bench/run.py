@@ -29,7 +29,7 @@ ROOT = BENCH.parent
 README = BENCH / "README.md"
 START, END = "<!-- bench:table -->", "<!-- /bench:table -->"
 # The order of the table; a new module with rows() is run after these.
-ORDER = ["http", "pages", "nightly", "retention_purge", "dpo_subject", "soak"]
+ORDER = ["throughput", "pages", "nightly", "retention_purge", "dpo_subject", "soak"]
 MARK = "@@rows@@"
 
 

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 # One CSRF secret (the cookie) and its masked form (the form field), made by Django's own
-# functions in bench/http.py; every POST carries both, as a browser that loaded the form.
+# functions in bench/throughput.py; every POST carries both, as a browser that loaded the form.
 _POST = """
 local prefix, body, path = "%(prefix)s", "%(body)s", "%(path)s"
 local counter = 0

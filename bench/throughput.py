@@ -2,7 +2,7 @@
 the same gunicorn in the same run (issue 14).
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_web \\
-    BENCH_REDIS_URL=redis://127.0.0.1:6379/6 .venv/bin/python bench/http.py [--quick]
+    BENCH_REDIS_URL=redis://127.0.0.1:6379/6 .venv/bin/python bench/throughput.py [--quick]
 
 For each data size (10k and 1M enrolments) it builds a fresh database (bench_web_10k,
 bench_web_1m), starts gunicorn (2 sync workers, DEBUG off, persistent connections,
@@ -12,34 +12,22 @@ POSTs carry a valid CSRF pair; each registration a new address, each click a new
 """
 
 import os
+import secrets
+import socket
+import statistics
+import subprocess
 import sys
-import sysconfig
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
 
-# This file's name is the standard library's http package's. Run as a script, bench/
-# comes first on sys.path, where it would hide that package from everything imported
-# after it: bench/ leaves the path. Imported as `http` (bench/run.py puts bench/ first
-# on the path), this module stands in for the package: its submodules (http.client,
-# http.cookies) are found in the standard library, its names defined here.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
-sys.path.insert(0, os.path.dirname(_HERE))
-if __name__ == "http":
-    __path__ = [os.path.join(sysconfig.get_paths()["stdlib"], "http")]
-    with open(os.path.join(__path__[0], "__init__.py")) as _package:
-        exec(compile(_package.read(), _package.name, "exec"))  # noqa: S102 (HTTPStatus...)
-
-import secrets  # noqa: E402
-import socket  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-import urllib.request  # noqa: E402
-from pathlib import Path  # noqa: E402
+# Run as a script, bench/ is first on sys.path; the project's root must be there too.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.web import fixtures, wrk  # noqa: E402
 
-ROOT = Path(_HERE).parent
+ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = 3
 # The registration form as a person fills it in, allergies included (meals provided).
 _FORM = (

@@ -55,7 +55,7 @@ def test_an_employer_gets_the_agreement_and_the_disclosure_is_recorded(priced):
     assert "Acme" in pdf and "Alice Lambert" in pdf
     assert "1200.00" in pdf and "14" in pdf
     assert "11 75 00000 75" in pdf  # the organisation's activity number, from settings
-    assert f"{priced.start_date:%m/%d/%Y}" in pdf
+    assert f"{priced.start_date:%d/%m/%Y}" in pdf
     [disclosure] = disclosures_of(email="alice@example.org")
     assert (disclosure.recipient, disclosure.kind) == ("Acme", "client")
     assert disclosure.categories == "identity, training"

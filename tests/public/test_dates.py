@@ -39,3 +39,17 @@ def test_an_english_email_subject_carries_a_day_first_date():
 
     assert "14/12/2026" in subject
     assert "12/14/2026" not in subject
+
+
+def test_a_one_day_session_shows_one_date_and_durations_read_in_hours(client):
+    one_day = SessionFactory(start_date=DAY, end_date=DAY, course__duration_hours=7)
+    three_days = SessionFactory(
+        start_date=DAY, end_date=DAY + datetime.timedelta(days=2), course__duration_hours=21
+    )
+
+    one = client.get(f"/sessions/{one_day.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    three = client.get(f"/sessions/{three_days.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "<dd>14 décembre 2026</dd>" in one
+    assert "<dd>14 décembre 2026 – 16 décembre 2026</dd>" in three
+    assert "<dd>21 h</dd>" in three and "21,0" not in three and "heures" not in three

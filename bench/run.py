@@ -10,8 +10,9 @@ target and whether it is met. Each module runs in its own process (each sets Dja
 on its own database). The databases come from BENCH_DATABASE_URL (a PostgreSQL server;
 the modules drop and create their own databases on it) and BENCH_REDIS_URL.
 
-The table between the two markers in bench/README.md is replaced by this run's, with the
-machine and the date; the run exits non-zero if a target is missed or a module failed.
+The table between the two markers in bench/README.md gets this run's lines (with ONLY,
+the other modules' lines stay, each with the time it was taken), the machine and the
+date; the run exits non-zero if a target is missed or a module failed.
 """
 
 import argparse
@@ -92,32 +93,49 @@ def _cell(value) -> str:
     return "" if value in (None, "") else str(value).replace("|", "\\|")
 
 
-def table(results: list[tuple[str, list[dict]]], header: str) -> str:
-    lines = [
-        header,
-        "",
-        "| benchmark | figure | value | baseline (same run) | ratio | target | met |",
-        "| --- | --- | ---: | ---: | ---: | --- | :---: |",
-    ]
+HEAD = [
+    "| benchmark | figure | value | baseline (same run) | ratio | target | met |",
+    "| --- | --- | ---: | ---: | ---: | --- | :---: |",
+]
+
+
+def table_lines(results: list[tuple[str, list[dict]]], stamp: str) -> list[str]:
+    """One line per figure; the first cell names the module and when it ran."""
+    lines = []
     for name, rows in results:
         for row in rows:
             ratio = row.get("ratio")
             met = {True: "yes", False: "**no**", None: "—"}[row.get("met")]
             lines.append(
-                f"| {name} | {_cell(row.get('what'))} | {_cell(row.get('value'))} | "
+                f"| {name} ({stamp}) | {_cell(row.get('what'))} | {_cell(row.get('value'))} | "
                 f"{_cell(row.get('baseline'))} | {'' if ratio is None else f'{ratio:.2f}×'} | "
                 f"{_cell(row.get('target'))} | {met} |"
             )
-    return "\n".join(lines)
+    return lines
 
 
-def rewrite_readme(text: str) -> None:
+def _module_of(line: str) -> str:
+    return line.split("|")[1].strip().split(" ")[0]
+
+
+def rewrite_readme(lines: list[str], ran: set[str], header: str) -> str:
+    """Replace the lines of the modules that ran in bench/README.md's table (all of them
+    after a full run; the others' lines stay, with the time they were taken)."""
     readme = README.read_text()
     before, _, rest = readme.partition(START)
-    _, _, after = rest.partition(END)
+    old, _, after = rest.partition(END)
     if not rest:
-        before, after = readme.rstrip() + "\n\n", "\n"
+        before, old, after = readme.rstrip() + "\n\n", "", "\n"
+    kept = [
+        line
+        for line in old.splitlines()
+        if line.startswith("| ") and line not in HEAD and _module_of(line) not in ran
+    ]
+    by_module = {name: i for i, name in enumerate(ORDER)}
+    merged = sorted(kept + lines, key=lambda line: by_module.get(_module_of(line), 99))
+    text = "\n".join([header, "", *HEAD, *merged])
     README.write_text(f"{before}{START}\n{text}\n{END}{after}")
+    return text
 
 
 def main() -> int:
@@ -129,9 +147,11 @@ def main() -> int:
     os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
     os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
     header = (
-        f"Measured by `make bench{' QUICK=1' if args.quick else ''}` on "
-        f"{datetime.date.today().isoformat()}: {machine()}."
+        f"Last run: `make bench{' QUICK=1' if args.quick else ''}"
+        f"{' ONLY=' + repr(args.only) if args.only else ''}` on "
+        f"{datetime.datetime.now():%Y-%m-%d %H:%M}: {machine()}."
     )
+    stamp = f"{datetime.datetime.now():%Y-%m-%d %H:%M}{', quick' if args.quick else ''}"
     results, failed = [], False
     for name in modules(args.only.split()):
         print(f"== {name}", flush=True)
@@ -143,10 +163,10 @@ def main() -> int:
         print(f"   ({took:.0f} s)", flush=True)
         results.append((name, rows))
         failed |= any(row.get("met") is False for row in rows)
-    text = table(results, header)
-    print("\n" + text)
-    if not args.no_write and not args.only:
-        rewrite_readme(text)
+    lines = table_lines(results, stamp)
+    print("\n" + "\n".join([header, "", *HEAD, *lines]))
+    if not args.no_write:
+        rewrite_readme(lines, {name for name, _rows in results}, header)
     return 1 if failed else 0
 
 

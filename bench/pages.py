@@ -68,6 +68,16 @@ def _anchor():
         with transaction.atomic():  # all or nothing, should the run be stopped
             subject = TraineeFactory(email=pages.SUBJECT, first_name="Eve")
             pages._add_data(1, {"subject": subject})
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    # django-axes deletes attempts past their cool-off: one, fresh, for its pages.
+    if not AccessAttempt.objects.exists():
+        seen = {"user_agent": "Chromium", "ip_address": "127.0.0.1", "username": "x"}
+        seen |= {"http_accept": "text/html", "path_info": "/admin/login/"}
+        AccessAttempt.objects.create(
+            **seen, attempt_time=timezone.now(), get_data="", post_data="", failures_since_start=1
+        )
 
 
 def _client(username: str):

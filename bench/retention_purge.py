@@ -62,9 +62,10 @@ def child(rows: int, batch_size: int) -> None:
     from core.schedule import BY_NAME
 
     settings.RETENTION_BATCH_SIZE = batch_size
+    rule = BY_NAME["sensitive-needs"]
     start = time.perf_counter()
     # The nightly job's own way through the rule: due keys, batches, holds, the purge.
-    result = rule_apply(BY_NAME["sensitive-needs"], now=timezone.now())
+    result = rule_apply(rule, now=timezone.now())
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "affected": result.affected, "peak_mb": peak_mb}))
@@ -78,8 +79,8 @@ def fill(cursor, rows: int) -> None:
     now, today = timezone.now(), timezone.localdate()
     cipher = encrypt_text("Arachides et fruits à coque")
     cursor.execute(
-        "INSERT INTO training_course (code, title, description, duration_hours) "
-        "VALUES ('BENCH', 'Bench', '', 7) RETURNING id"
+        "INSERT INTO training_course (code, title, description, duration_hours, price, nature, "
+        "objectives) VALUES ('BENCH', 'Bench', '', 7, 0, 'training', '') RETURNING id"
     )
     course = cursor.fetchone()[0]
     for label, offset in (("ended", -10), ("future", 30)):

@@ -1,9 +1,9 @@
 """The sensitive-data purge against a single hand-written UPDATE, on PostgreSQL.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/retention_purge.py [--rows 100000]
 
-Creates (and afterwards drops) a database ``bench_retention``, fills it with ``--rows``
+Creates (and afterwards drops) a database ``bench_data_retention``, fills it with ``--rows``
 ended enrolments with sensitive needs and as many future ones, copies the needs table,
 then times, in the same run:
 
@@ -11,7 +11,7 @@ then times, in the same run:
 - the job: ``trainees.services.purge_sensitive_needs`` on the real table, run in a
   child process whose peak memory (max RSS) is measured.
 
-Target: the job within 1.5x the raw statement's time, and under 150 MB.
+Target: the job within 1.2x the raw statement's time (issue 14), and under 150 MB.
 """
 
 import argparse
@@ -26,11 +26,16 @@ from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB = "bench_retention"
+TARGET = 1.2  # issue 14 (issue 6 asked for 1.5)
+BENCH_DB = "bench_data_retention"
+
+
+def _server() -> str:
+    return os.environ.get("BENCH_DATABASE_URL") or os.environ["DATABASE_URL"]
 
 
 def _database_url(name: str) -> str:
-    url = urlparse(os.environ["DATABASE_URL"])
+    url = urlparse(_server())
     return urlunparse(url._replace(path=f"/{name}"))
 
 
@@ -50,12 +55,17 @@ def _setup_django(url: str) -> None:
 def child(rows: int, batch_size: int) -> None:
     """Run the purge job alone and report its time and peak memory."""
     _setup_django(_database_url(BENCH_DB))
+    from django.conf import settings
     from django.utils import timezone
 
-    from training.purges import purge_sensitive_needs
+    from core.purge import rule_apply
+    from core.schedule import BY_NAME
 
+    settings.RETENTION_BATCH_SIZE = batch_size
+    rule = BY_NAME["sensitive-needs"]
     start = time.perf_counter()
-    result = purge_sensitive_needs(now=timezone.now(), batch_size=batch_size)
+    # The nightly job's own way through the rule: due keys, batches, holds, the purge.
+    result = rule_apply(rule, now=timezone.now())
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "affected": result.affected, "peak_mb": peak_mb}))
@@ -69,8 +79,8 @@ def fill(cursor, rows: int) -> None:
     now, today = timezone.now(), timezone.localdate()
     cipher = encrypt_text("Arachides et fruits à coque")
     cursor.execute(
-        "INSERT INTO training_course (code, title, description, duration_hours) "
-        "VALUES ('BENCH', 'Bench', '', 7) RETURNING id"
+        "INSERT INTO training_course (code, title, description, duration_hours, price, nature, "
+        "objectives) VALUES ('BENCH', 'Bench', '', 7, 0, 'training', '') RETURNING id"
     )
     course = cursor.fetchone()[0]
     for label, offset in (("ended", -10), ("future", 30)):
@@ -133,6 +143,7 @@ def main() -> int:
         "--holds", type=int, default=0, help="people under a hold among those due (default 0)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
+    parser.add_argument("--json", action="store_true", help="end with the figures as JSON")
     args = parser.parse_args()
     if args.child:
         child(args.rows, args.batch_size)
@@ -140,7 +151,7 @@ def main() -> int:
 
     import psycopg
 
-    admin_url = os.environ["DATABASE_URL"]
+    admin_url = _database_url("postgres")
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
         admin.execute(f"CREATE DATABASE {BENCH_DB}")
@@ -231,10 +242,40 @@ def main() -> int:
     print(
         f"purge job ({args.batch_size}-row batches): {job['seconds']:8.3f} s  ({job['affected']:,} rows)"
     )
-    print(f"ratio job / raw:        {ratio:8.2f}x   (target <= 1.5x)")
+    print(f"ratio job / raw:        {ratio:8.2f}x   (target <= {TARGET}x)")
     print(f"median of runs' ratios: {paired:8.2f}x")
     print(f"job peak memory (RSS):  {job['peak_mb']:8.1f} MB (target < 150 MB)")
-    return 0 if ratio <= 1.5 and job["peak_mb"] < 150 else 1
+    if args.json:
+        figures = {"raw": raw_seconds, "job": job["seconds"], "ratio": ratio, "paired": paired}
+        print(json.dumps({**figures, "peak_mb": job["peak_mb"], "rows": args.rows}))
+    return 0 if ratio <= TARGET and job["peak_mb"] < 150 else 1
+
+
+def rows(quick: bool = False) -> list[dict]:
+    """The job against the raw UPDATE at 100,000 due rows (10,000 with ``quick``) and,
+    unless quick, at 1,000,000 (fewer runs: each takes a minute)."""
+    sizes = [(10_000, 3)] if quick else [(100_000, 7), (1_000_000, 3)]
+    out = []
+    for count, repeat in sizes:
+        command = [sys.executable, __file__, "--rows", str(count), "--repeat", str(repeat)]
+        done = subprocess.run(
+            [*command, "--json"], capture_output=True, text=True, cwd=ROOT, env=os.environ
+        )
+        if not done.stdout.strip():
+            raise RuntimeError(f"bench/retention_purge.py failed:\n{done.stderr[-3000:]}")
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        out.append(
+            {
+                "what": f"sensitive-data purge, {count:,} due rows (median of {repeat} runs; "
+                f"job peak {figures['peak_mb']:.0f} MB)",
+                "value": f"{figures['job']:.2f} s",
+                "baseline": f"{figures['raw']:.2f} s (one raw UPDATE)",
+                "ratio": round(figures["ratio"], 2),
+                "target": f"<= {TARGET}x the raw UPDATE",
+                "met": figures["ratio"] <= TARGET,
+            }
+        )
+    return out
 
 
 if __name__ == "__main__":

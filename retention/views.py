@@ -5,10 +5,8 @@ from django.views.decorators.cache import never_cache
 
 from core.holds import holds_active
 from core.schedule import RULES, self_expiring
+from retention.forecasts import HORIZON, forecast_current, forecast_table
 from retention.selectors import purge_log_latest
-from retention.services import retention_forecast
-
-FORECAST_DAYS = 90
 
 
 @never_cache  # held records and counts per person's data: back-office, never cached
@@ -16,10 +14,8 @@ FORECAST_DAYS = 90
 def overview(request):
     """The DPO's view of retention: the schedule, the last runs, what falls due soon."""
     now = timezone.now()
-    forecast = {
-        name: (due_now, due_later)
-        for name, due_now, due_later in retention_forecast(now=now, days=FORECAST_DAYS)
-    }
+    counted = forecast_current(now=now)
+    forecast = {name: (due_now, due_later) for name, due_now, due_later in forecast_table(counted)}
     return render(
         request,
         "retention/overview.html",
@@ -28,6 +24,7 @@ def overview(request):
             "self_expiring": self_expiring(),
             "runs": purge_log_latest(limit=40),
             "holds": holds_active(today=timezone.localdate(now)).count(),
-            "forecast_days": FORECAST_DAYS,
+            "forecast_days": HORIZON,
+            "forecast_at": counted.computed_at,
         },
     )

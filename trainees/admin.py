@@ -13,6 +13,8 @@ class TraineeAdmin(admin.ModelAdmin):
     list_filter = ["employer"]
     search_fields = ["surname", "first_name", "email"]
     autocomplete_fields = ["employer"]
+    # 100,000 trainees and more: one count per page (the paginator's), not two.
+    show_full_result_count = False
 
     def autocomplete_label(self, trainee):
         """Two trainees of the same name are told apart by their address."""

@@ -6,14 +6,14 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from core.periods import years_before
+from core.periods import day_start, years_before
 from trainees.models import Trainee
 
 
 def trainee_prospects_due(*, now: datetime.datetime):
     """Trainees who never attended anything, untouched for the prospecting period."""
     cutoff = years_before(timezone.localdate(now), settings.RETENTION["PROSPECTING_YEARS"])
-    return Trainee.objects.filter(enrolments__isnull=True, updated_at__date__lt=cutoff)
+    return Trainee.objects.filter(enrolments__isnull=True, updated_at__lt=day_start(cutoff))
 
 
 def purge_trainee_prospects(*, ids, now: datetime.datetime) -> int:

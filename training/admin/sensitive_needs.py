@@ -38,10 +38,13 @@ class ConsentFacts:
 
 class SessionFilter(admin.RelatedOnlyFieldListFilter):
     """The sessions that have needs on file, named with their course in one query (a
-    session's name reads its course: the default filter asks once per session)."""
+    session's name reads its course: the default filter asks once per session). Erased
+    needs are not on file: their sessions (tens of thousands after a few years) are not
+    offered."""
 
     def field_choices(self, field, request, model_admin):
-        having = model_admin.get_queryset(request).values(f"{self.field_path}__pk")
+        on_file = model_admin.get_queryset(request).filter(purged_at__isnull=True)
+        having = on_file.values(f"{self.field_path}__pk")
         sessions = Session.objects.filter(pk__in=having).select_related("course")
         ordering = self.field_admin_ordering(field, request, model_admin)
         if ordering:
@@ -60,6 +63,7 @@ class SensitiveNeedsAdmin(ConsentFacts, admin.ModelAdmin):
     search_fields = ["enrolment__trainee__surname", "enrolment__trainee__email"]
     autocomplete_fields = ["enrolment"]
     readonly_fields = ["allergies_consent_at", "disability_consent_at"]
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         # Adding here means choosing an enrolment, and an enrolment that already has needs

@@ -147,6 +147,33 @@ class Enrolment(models.Model):
                 name="enrolment_seat_holding",
                 condition=models.Q(status__in=["pending", "confirmed", "completed"]),
             ),
+            # The admin's lists at 1M enrolments, the managed and the archived: the newest
+            # first (the model's order, then the key, as the admin adds it) without
+            # sorting them all, nor reading the other list's rows on the way;
+            models.Index(
+                fields=["created_at", "id"],
+                name="enrolment_newest_managed",
+                condition=models.Q(archived_at__isnull=True),
+            ),
+            models.Index(
+                fields=["created_at", "id"],
+                name="enrolment_newest_archived",
+                condition=models.Q(archived_at__isnull=False),
+            ),
+            # and the trainees still managed, told from the archived-only ones by this
+            # small index (a tenth of the rows) rather than by reading every enrolment;
+            models.Index(
+                fields=["trainee"],
+                name="enrolment_managed",
+                condition=models.Q(archived_at__isnull=True),
+            ),
+            # the nightly archive (and its forecast) finds the ended sessions' managed
+            # enrolments without reading the archived nine tenths.
+            models.Index(
+                fields=["session"],
+                name="enrolment_managed_by_session",
+                condition=models.Q(archived_at__isnull=True),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

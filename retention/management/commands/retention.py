@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from core.schedule import BY_NAME
-from retention.services import RetentionBusy, retention_forecast, retention_run
+from retention.forecasts import retention_forecast
+from retention.services import RetentionBusy, retention_run
 
 BAR_WIDTH = 30
 

@@ -146,6 +146,18 @@ def main() -> int:
     args = parser.parse_args()
     os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
     os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
+    # Production settings with keys of their own, whatever .env (the demo's) says.
+    os.environ.update(
+        ENV_FILE="/nonexistent",
+        DEBUG="false",
+        SECURE_SSL_REDIRECT="false",
+        EMAIL_URL="dummymail://",
+        SITE_URL="http://127.0.0.1",
+    )
+    for key in ("SECRET_KEY", "CRYPTOGRAPHY_KEY", "SUPPRESSION_KEY"):
+        os.environ.setdefault(key, f"bench-{key.lower()}-0123456789abcdefghijklmnop")
+    os.environ.setdefault("DATABASE_URL", os.environ["BENCH_DATABASE_URL"])
+    os.environ.setdefault("REDIS_URL", os.environ["BENCH_REDIS_URL"])
     header = (
         f"Last run: `make bench{' QUICK=1' if args.quick else ''}"
         f"{' ONLY=' + repr(args.only) if args.only else ''}` on "

@@ -99,8 +99,9 @@ def retention_run_nightly(*, now: datetime.datetime, holder: str) -> dict[str, P
             logger.info("Retention: the run of %s is already done.", night)
             return None
         results = _rules_apply(RULES, now=now, dry_run=False, progress=None)
-        NightlyRun.objects.create(night=night, holder=holder, finished_at=timezone.now())
+        # The DPO's pages read the forecast; the night counts as done once it is stored.
         _forecast(now=timezone.now())
+        NightlyRun.objects.create(night=night, holder=holder, finished_at=timezone.now())
     finally:
         lease_release(name=LOCK, holder=holder)
     return results

@@ -1,5 +1,7 @@
 """Emails about enrolments, in the trainee's language, as text and HTML."""
 
+import datetime
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -23,6 +25,10 @@ def enrolment_confirmation_message(*, enrolment: Enrolment) -> EmailMultiAlterna
             "organisation": settings.ORGANISATION,
             "privacy_url": settings.SITE_URL + reverse("consent:privacy"),
             "manage_url": settings.SITE_URL + reverse("consent:manage", args=[token]),
+            # Only a person we knew before registering themself is told that the form
+            # changed nothing on file (the trainee is created with the enrolment otherwise).
+            "known_before": enrolment.source == Enrolment.Source.SELF
+            and trainee.created_at < enrolment.created_at - datetime.timedelta(minutes=1),
         }
         subject = render_to_string("emails/enrolment_confirmation_subject.txt", context)
         message = EmailMultiAlternatives(

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import formats, translation
 
-from tests.factories import EnrolmentFactory, SessionFactory
+from tests.factories import EnrolmentFactory, SessionFactory, TraineeFactory
 from training.emails import enrolment_confirmation_message
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +53,20 @@ def test_a_one_day_session_shows_one_date_and_durations_read_in_hours(client):
     assert "<dd>14 décembre 2026</dd>" in one
     assert "<dd>14 décembre 2026 – 16 décembre 2026</dd>" in three
     assert "<dd>21 h</dd>" in three and "21,0" not in three and "heures" not in three
+
+
+def test_only_a_person_we_already_knew_is_told_their_details_were_kept():
+    import time_machine
+    from django.utils import timezone
+
+    session = SessionFactory(start_date=DAY, end_date=DAY)
+    known = EnrolmentFactory(session=session, source="self")  # created just now, with it
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=400)):
+        returning = TraineeFactory()
+    again = EnrolmentFactory(session=session, source="self", trainee=returning)
+
+    new_text = enrolment_confirmation_message(enrolment=known).body
+    returning_text = enrolment_confirmation_message(enrolment=again).body
+
+    assert "already knew your email" not in new_text and "connaissions" not in new_text
+    assert "connaissions déjà votre adresse" in returning_text or "already knew" in returning_text

@@ -8,7 +8,11 @@ def cookie_consent(request):
     choice = getattr(request, "cookie_choice", None)
     current = choice is not None and choice.is_current
     return {
-        "cookie_banner": not current and not request.path.startswith("/admin/"),
+        # Not on the preferences page itself: it is the full form (the page without
+        # JavaScript), the banner above it would only repeat it.
+        "cookie_banner": not current
+        and not request.path.startswith("/admin/")
+        and request.path != reverse("cookies:preferences"),
         "cookie_allowed": set(choice.categories) if current else set(),
         # What the cached panel fragment (panel_form.html) varies on.
         "cookie_allowed_key": ",".join(sorted(choice.categories)) if current else "",

@@ -246,7 +246,8 @@ def test_no_page_breaks_the_content_security_policy(page: Page, live_server, ses
         lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
     )
 
-    for path in ("/", f"/sessions/{session.pk}/register/", "/privacy/", "/cookies/preferences/"):
+    # The preferences page is the form without a banner: the banner is clicked on "/".
+    for path in ("/cookies/preferences/", f"/sessions/{session.pk}/register/", "/privacy/", "/"):
         page.goto(live_server.url + path)
     page.locator("#cookie-banner").get_by_role("button", name="Tout accepter").click()
     page.reload()

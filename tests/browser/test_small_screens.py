@@ -41,3 +41,23 @@ def test_public_tables_fit_a_phone(browser, live_server, language):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"catalogue-375-{language}.png", full_page=True)
     context.close()
+
+
+def test_the_banner_buttons_centre_their_labels(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr")
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    for name in ("Tout accepter", "Personnaliser"):
+        button = (
+            page.locator("#cookie-banner")
+            .get_by_role("link", name=name)
+            .or_(page.locator("#cookie-banner").get_by_role("button", name=name))
+        )
+        box = button.bounding_box()
+        text = page.evaluate(
+            """(el) => { const r = document.createRange(); r.selectNodeContents(el);
+                         const b = r.getBoundingClientRect(); return b.top + b.height / 2; }""",
+            button.element_handle(),
+        )
+        assert abs(text - (box["y"] + box["height"] / 2)) < 3, name
+    context.close()

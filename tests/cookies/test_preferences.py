@@ -318,3 +318,11 @@ def test_the_dpo_reads_the_consent_log_and_nobody_edits_it(client, db):
     assert (
         client.get(reverse("admin:cookies_consentlog_delete", args=[entry.pk])).status_code == 403
     )
+
+
+def test_the_preferences_page_is_the_form_alone_and_unused_categories_say_so_once(client):
+    html = client.get(PREFERENCES, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert 'id="cookie-banner"' not in html  # the page is the full form (no JavaScript)
+    assert html.count("Not used on this site at the moment") == 2  # personalisation, ads
+    assert "The site sets no cookie of this kind at the moment." not in html

@@ -87,9 +87,16 @@ RULES = [
     Rule(
         name="training-records",
         data=_("Archived enrolments, and trainees with no other enrolment"),
-        # Keeping evidence until claims are time-barred is a legitimate interest (the
-        # defence of legal claims), not an obligation.
-        legal_basis=INTEREST,
+        # Two bases for one set of rows: what the agreements and contracts state (who was
+        # trained, on which session, funded by whom) is kept because the law requires it
+        # (Labour Code L.6353-1, and the State's control of training providers, L.6362-5);
+        # the rest of the archive (the address, how and when the person registered) to
+        # defend claims until they are time-barred (Civil Code art. 2224): a legitimate
+        # interest. Attendance sheets and certificates have their own rule below.
+        legal_basis=_(
+            "legal obligation (what the agreements and contracts state); legitimate interest "
+            "(the rest, to defend claims)"
+        ),
         trigger=_("end of the session"),
         period=lambda: _("%(years)d years") % {"years": _r("TRAINING_LIMITATION_YEARS")},
         action=DELETE,

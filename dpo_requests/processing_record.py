@@ -39,7 +39,7 @@ ACTIVITIES = [
             "Registrations, confirmations and legal training documents, attendance sheets, attendance and training certificates, attendance tracking, LMS access, quality monitoring"
         ),
         _(
-            "Contract (self-registration, Labour Code L.6313-1); the employer's legal obligation to train, as its processor (employer registration)"
+            "Contract (self-registration, Labour Code L.6313-1); the employer's legal obligation to train, as its processor (employer registration). Once archived: legal obligation for what the agreements and contracts state (Labour Code L.6353-1, L.6362-5), legitimate interest for the rest, to defend claims (Civil Code art. 2224)"
         ),
         _("Trainees"),
         _(

@@ -31,3 +31,18 @@ def test_the_banner_link_says_where_it_goes(client):
 
     assert ">En savoir plus sur les cookies</a>" in french
     assert ">Learn more about cookies</a>" in english
+
+
+def test_archived_training_records_state_both_their_legal_bases(client, admin_client):
+    from core.schedule import BY_NAME
+
+    basis = str(BY_NAME["training-records"].legal_basis)
+    privacy = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    record = admin_client.get(
+        "/backoffice/record-of-processing/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+    assert "legal obligation" in basis and "legitimate interest" in basis
+    assert "Obligation légale (articles L.6353-1 et L.6362-5 du code du travail)" in privacy
+    assert "Intérêt légitime (article 2224 du code civil)" in privacy
+    assert "Once archived: legal obligation for what the agreements and contracts state" in record

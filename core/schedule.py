@@ -87,12 +87,9 @@ RULES = [
     Rule(
         name="training-records",
         data=_("Archived enrolments, and trainees with no other enrolment"),
-        # Two bases for one set of rows: what the agreements and contracts state (who was
-        # trained, on which session, funded by whom) is kept because the law requires it
-        # (Labour Code L.6353-1, and the State's control of training providers, L.6362-5);
-        # the rest of the archive (the address, how and when the person registered) to
-        # defend claims until they are time-barred (Civil Code art. 2224): a legitimate
-        # interest. Attendance sheets and certificates have their own rule below.
+        # What agreements and contracts state is kept as the law requires (Labour Code
+        # L.6353-1, L.6362-5); the rest (address, how one registered) to defend claims
+        # (Civil Code 2224). Attendance sheets and certificates: their own rule below.
         legal_basis=_(
             "legal obligation (what the agreements and contracts state); legitimate interest "
             "(the rest, to defend claims)"

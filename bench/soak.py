@@ -108,6 +108,12 @@ def _staff_cookie(env: dict, username: str) -> str:
         "session.save()\n"
         "print(session.session_key)\n"
     )
+    return _shell(env, code)
+
+
+def _shell(env: dict, code: str) -> str:
+    """The last line ``code`` prints, run by ``manage.py shell`` on the soak's database
+    (the lines before it are the shell's own)."""
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=ROOT,
@@ -276,15 +282,7 @@ def soak(database_url: str, redis_url: str, seconds: float) -> dict:
         "open_ = Session.objects.filter(start_date__gt=timezone.localdate())\n"
         "print(' '.join(str(pk) for pk in open_.values_list('pk', flat=True)))\n"
     )
-    listing = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", sessions_code],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    sessions = [int(pk) for pk in listing.stdout.strip().splitlines()[-1].split()]
+    sessions = [int(pk) for pk in _shell(env, sessions_code).split()]
     gunicorn = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),

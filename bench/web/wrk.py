@@ -8,8 +8,8 @@ from pathlib import Path
 
 # One CSRF secret (the cookie) and its masked form (the form field), made by Django's own
 # functions in bench/throughput.py; every POST carries both, as a browser that loaded the form.
-_POST = """
-local prefix, body, path = "%(prefix)s", "%(body)s", "%(path)s"
+# What every POST script starts with: a counter per thread, the CSRF cookie.
+_PREAMBLE = """
 local counter = 0
 local threads = {}
 -- id: a global set in each thread's own Lua state by setup
@@ -22,34 +22,34 @@ function init(args)
   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
   wrk.headers["Cookie"] = "csrftoken=%(cookie)s"
 end
-function request()
+"""
+
+_POST = (
+    """
+local prefix, body, path = "%(prefix)s", "%(body)s", "%(path)s"
+"""
+    + _PREAMBLE
+    + """function request()
   counter = counter + 1
   local n = id .. "x" .. counter
   local p = path:gsub("{n}", n)
   return wrk.format(nil, p, nil, body:gsub("{n}", n))
 end
 """
+)
 
-_CLICKS = """
+_CLICKS = (
+    """
 local prefix, per_thread = "%(prefix)s", %(per_thread)s
-local counter = 0
-local threads = {}
--- id: a global set in each thread's own Lua state by setup
-function setup(thread)
-  thread:set("id", #threads)
-  table.insert(threads, thread)
-end
-function init(args)
-  wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-  wrk.headers["Cookie"] = "csrftoken=%(cookie)s"
-end
-function request()
+"""
+    + _PREAMBLE
+    + """function request()
   counter = counter + 1
   local token = prefix .. "-" .. (id * per_thread + counter)
   return wrk.format(nil, "/register/confirm/" .. token .. "/", nil, "%(body)s")
 end
 """
+)
 
 
 def post_script(path: Path, *, url_path: str, body: str, cookie: str) -> Path:

@@ -8,55 +8,12 @@ that applies it, both in the ``purges.py`` of the app that owns the data; the ke
 knows no app, and every app may read the table. core/purge.py::rule_apply runs a rule.
 """
 
-import dataclasses
-from collections.abc import Callable
-
 from django.conf import settings
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from core.rule import ARCHIVE, CONSENT, CONTRACT, DELETE, ERASE, INTEREST, LEGAL, Rule, _r
+from core.schedule_training import TRAINING_RULES
 from core.throttle import WINDOW_SECONDS
-
-DELETE, ANONYMISE, ARCHIVE, ERASE = _("delete"), _("anonymise"), _("archive"), _("erase the values")
-CONTRACT, LEGAL, INTEREST, CONSENT = (
-    _("contract"),
-    _("legal obligation"),
-    _("legitimate interest"),
-    _("consent"),
-)
-
-
-@dataclasses.dataclass(frozen=True)
-class Rule:
-    name: str
-    data: str
-    legal_basis: str
-    trigger: str
-    period: Callable[[], str]
-    action: str
-    policy: str
-    # ``due(*, now)`` -> the rows due at ``now``; ``purge(*, ids, now)`` -> rows changed.
-    due: str
-    purge: str
-    # Where each row's person's address is (one path or several), so that people under
-    # a restriction or a legal hold are kept; None: the rows name nobody who can be held.
-    email_path: str | tuple[str, ...] | None = None
-    # Run once before a real (not dry) run: ``before(*, now)``.
-    before: str | None = None
-    # Rows per transaction; None: settings.RETENTION_BATCH_SIZE.
-    batch_size: int | None = None
-
-    def due_at(self, now):
-        """What is due at ``now`` (a queryset of the owning app's model)."""
-        return import_string(self.due)(now=now)
-
-    def purge_batch(self, ids, now) -> int:
-        return import_string(self.purge)(ids=ids, now=now)
-
-
-def _r(key):
-    return settings.RETENTION[key]
-
 
 RULES = [
     Rule(
@@ -299,79 +256,7 @@ RULES += [
         email_path="email",
     ),
 ]
-RULES += [
-    Rule(
-        name="attendance-evidence",
-        data=_("Attendance sheets (signatures per half-day) and certificates"),
-        # Proof that the training took place, which the State's control of training
-        # providers and the funders may ask for, and which L.6353-1 requires delivering.
-        legal_basis=LEGAL,
-        trigger=_("end of the session"),
-        period=lambda: _("%(years)d years") % {"years": _r("ATTENDANCE_EVIDENCE_YEARS")},
-        action=DELETE,
-        policy=_("§6: archived until the statutory limitation periods expire, then deleted."),
-        due="attendance.purges.attendance_evidence_due",
-        purge="attendance.purges.purge_attendance_evidence",
-        email_path="enrolment__trainee__email",
-    ),
-    Rule(
-        name="survey-invitations",
-        data=_("Who was asked to answer a satisfaction survey, and whether they did"),
-        legal_basis=LEGAL,
-        trigger=_("the invitation"),
-        period=lambda: _("%(days)d days") % {"days": max(settings.SURVEY_LINK_DAYS, 7)},
-        action=DELETE,
-        policy=_(
-            "§6: we record that you answered a survey only to not ask again, until its link expires."
-        ),
-        due="surveys.purges.survey_invitations_due",
-        purge="surveys.purges.purge_survey_invitations",
-        email_path="enrolment__trainee__email",
-    ),
-    Rule(
-        name="survey-answers",
-        data=_("Satisfaction survey answers (anonymous; a comment may name someone)"),
-        legal_basis=LEGAL,
-        trigger=_("end of the session"),
-        period=lambda: _("%(years)d years") % {"years": _r("SURVEY_ANSWERS_YEARS")},
-        action=DELETE,
-        policy=_(
-            "§6: quality monitoring (Labour Code L.6353-9): anonymous answers are kept for one certification cycle."
-        ),
-        due="surveys.purges.survey_answers_due",
-        purge="surveys.purges.purge_survey_answers",
-    ),
-    Rule(
-        name="trainers",
-        data=_("Trainers (name, email, employee or subcontractor)"),
-        # Evidence of who trained whom, for quality audits (Qualiopi) and claims.
-        legal_basis=INTEREST,
-        trigger=_("the end of the trainer's last session"),
-        period=lambda: _("%(years)d years") % {"years": _r("TRAINING_LIMITATION_YEARS")},
-        action=DELETE,
-        policy=_(
-            "§6: training data is kept while the training is managed, then for the "
-            "limitation period."
-        ),
-        due="training.purges.trainers_due",
-        purge="training.purges.purge_trainers",
-        email_path="email",
-    ),
-]
-RULES += [
-    Rule(
-        name="lms-access-records",
-        data=_("Online learning platform accounts (login, dates granted and revoked)"),
-        legal_basis=CONTRACT,
-        trigger=_("the access is revoked"),
-        period=lambda: _("%(days)d days") % {"days": settings.LMS_RECORDS_KEEP_DAYS},
-        action=DELETE,
-        policy=_("§6: training data is kept no longer than needed to manage the training."),
-        due="lms.purges.lms_records_due",
-        purge="lms.purges.purge_lms_records",
-        email_path="email",
-    ),
-]
+RULES += TRAINING_RULES
 BY_NAME = {rule.name: rule for rule in RULES}
 
 

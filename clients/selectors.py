@@ -1,6 +1,11 @@
 """Reads on client organisations and contacts."""
 
-from clients.models import ClientContact
+import dataclasses
+import datetime
+
+from django.conf import settings
+
+from clients.models import ClientContact, Organisation
 from core.addresses import email_normalise
 
 
@@ -27,3 +32,44 @@ def contact_by_id(*, contact_id: int) -> ClientContact:
 def contact_emails():
     """Every client contact's address, as a subquery."""
     return ClientContact.objects.values("email")
+
+
+def organisation_by_id(*, organisation_id: int) -> Organisation | None:
+    """One client organisation, or None."""
+    return Organisation.objects.filter(pk=organisation_id).first()
+
+
+@dataclasses.dataclass(frozen=True)
+class ProcessorDataEnd:
+    """What happens to the data we hold as this client's processor (its employees), by
+    its processing agreement: ``deleted_from`` is the first day it is due (None: not yet
+    known), ``awaiting_return`` that staff still have to send it and mark it returned."""
+
+    instruction: str
+    services_ended_on: datetime.date | None
+    deleted_from: datetime.date | None
+    awaiting_return: bool
+
+
+def processor_data_end(*, organisation: Organisation) -> ProcessorDataEnd:
+    """When the data held for this client as its processor goes (GDPR Art. 28(3)(g)).
+
+    The services end with the commercial relationship (``relationship_ended_on``); the
+    retention rule "processor-data" (training/purges.py) also waits for the end of the
+    client's last session if that is later. No instruction recorded: nothing of this
+    applies, our own schedule does.
+    """
+    ended = organisation.relationship_ended_on
+    instruction = organisation.end_of_services_instruction
+    if ended is None or not instruction:
+        return ProcessorDataEnd(instruction, ended, None, False)
+    retention = settings.RETENTION
+    day = datetime.timedelta(days=1)
+    if instruction == Organisation.EndInstruction.DELETE:
+        grace = datetime.timedelta(days=retention["PROCESSOR_END_GRACE_DAYS"])
+        return ProcessorDataEnd(instruction, ended, ended + grace + day, False)
+    returned = organisation.processor_data_returned_on
+    if returned is not None and returned >= ended:
+        return ProcessorDataEnd(instruction, ended, returned + day, False)
+    at_the_latest = ended + datetime.timedelta(days=retention["PROCESSOR_RETURN_MAX_DAYS"]) + day
+    return ProcessorDataEnd(instruction, ended, at_the_latest, True)

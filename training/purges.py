@@ -5,7 +5,8 @@ the rest (the people's address path for holds, batches, the log)."""
 import datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from core.periods import years_before
@@ -101,3 +102,75 @@ def purge_trainers(*, ids, now: datetime.datetime) -> int:
     certificates name them, and quality audits (Qualiopi, indicators 21-22: the trainers'
     competences) ask who trained whom. Then it is deleted; the sessions keep no trainer."""
     return Trainer.objects.filter(pk__any_of=ids).delete()[0]
+
+
+# What the law does not require us to keep of an enrolment made by a client: one
+# cancelled before anything was signed or issued for it. The others are the training
+# agreement's facts (Labour Code L.6353-1, L.6362-5), kept as the law requires, with
+# their attendance sheets and certificates (rule "attendance-evidence"). The relations
+# are the attendance app's, named here only as lookups.
+_NOT_EVIDENCE = (
+    Q(status=Enrolment.Status.CANCELLED)
+    & ~Q(attendance_lines__isnull=False)
+    & ~Q(certificate__isnull=False)
+)
+
+
+def processor_data_due(*, now: datetime.datetime):
+    """Enrolments made by clients whose services ended, once the client's instruction is
+    due (clients.selectors.processor_data_end says the same to staff), that still hold
+    more than the law requires: not archived yet, or not evidence at all.
+
+    The services end with the relationship (``relationship_ended_on``), or with the
+    client's last session if that ended later. "Delete": past the grace period.
+    "Return": the day after staff mark it returned (after that end), or past the
+    longest wait. No instruction recorded: the rule leaves the client's data to the
+    rest of the schedule.
+    """
+    today = timezone.localdate(now)
+    retention = settings.RETENTION
+    grace = today - datetime.timedelta(days=retention["PROCESSOR_END_GRACE_DAYS"])
+    longest = today - datetime.timedelta(days=retention["PROCESSOR_RETURN_MAX_DAYS"])
+    last_session = (
+        Enrolment.objects.filter(client=OuterRef("client_id"))
+        .exclude(status=Enrolment.Status.CANCELLED)
+        .order_by("-session__end_date")
+        .values("session__end_date")[:1]
+    )
+    ended = F("client__relationship_ended_on")
+    return (
+        Enrolment.objects.filter(
+            source=Enrolment.Source.EMPLOYER, client__relationship_ended_on__isnull=False
+        )
+        .alias(services_end=Greatest(ended, Coalesce(Subquery(last_session), ended)))
+        .filter(
+            Q(client__end_of_services_instruction="delete", services_end__lt=grace)
+            | Q(
+                client__end_of_services_instruction="return",
+                client__processor_data_returned_on__gte=F("services_end"),
+                client__processor_data_returned_on__lt=today,
+            )
+            | Q(client__end_of_services_instruction="return", services_end__lt=longest)
+        )
+        .filter(Q(archived_at__isnull=True) | _NOT_EVIDENCE)
+    )
+
+
+def purge_processor_data(*, ids, now: datetime.datetime) -> int:
+    """Policy §1, GDPR Art. 28(3)(g): at the end of the services, the data we hold as a
+    client's processor is deleted (after its return, if the client asked for it), except
+    what the law requires us to keep, which we then keep as controller. Enrolments that
+    are not evidence go; the others move to the restricted archive; their trainees keep
+    only their identity once nothing else is managed for them, and go if nothing is left.
+    A trainee who registered themself, or is still trained for another client, keeps
+    what that needs; consent proofs and rights requests are kept by their own rules."""
+    trainee_ids = list(
+        Enrolment.objects.filter(pk__any_of=ids).values_list("trainee_id", flat=True)
+    )
+    deleted = Enrolment.objects.filter(Q(pk__any_of=ids) & _NOT_EVIDENCE).delete()[1]
+    archived = Enrolment.objects.filter(pk__any_of=ids, archived_at__isnull=True).update(
+        archived_at=now, updated_at=now
+    )
+    trainees_archive(trainee_ids=trainee_ids, now=now)
+    trainees_without_enrolments_delete(trainee_ids=trainee_ids)
+    return deleted.get("training.Enrolment", 0) + archived

@@ -164,7 +164,8 @@ def processor_data_text(organisation: Organisation) -> str:
     end = processor_data_end(organisation=organisation)
     if not end.instruction:
         return str(AGREEMENT_MISSING)
-    instruction = Organisation.EndInstruction(end.instruction).label
+    label = str(Organisation.EndInstruction(end.instruction).label)
+    instruction = label[:1].lower() + label[1:]
     if end.services_ended_on is None:
         return str(_("When the services end: %(instruction)s.") % {"instruction": instruction})
     dates = {

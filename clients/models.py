@@ -75,7 +75,7 @@ class Organisation(models.Model):
         help_text=_("The agreement's number, or the contract and clause that hold it."),
     )
     end_of_services_instruction = models.CharField(
-        _("at the end of the services, the employees' data is to be"),
+        _("instruction at the end of the services"),
         max_length=10,
         choices=EndInstruction.choices,
         blank=True,

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organisation',
             name='end_of_services_instruction',
-            field=models.CharField(blank=True, choices=[('return', 'Return to the client, then delete'), ('delete', 'Delete')], help_text='As the agreement says. Data the law requires us to keep (attendance sheets, certificates, what the training agreements state) is kept in any case.', max_length=10, verbose_name="at the end of the services, the employees' data is to be"),
+            field=models.CharField(blank=True, choices=[('return', 'Return to the client, then delete'), ('delete', 'Delete')], help_text='As the agreement says. Data the law requires us to keep (attendance sheets, certificates, what the training agreements state) is kept in any case.', max_length=10, verbose_name='instruction at the end of the services'),
         ),
         migrations.AddField(
             model_name='organisation',

@@ -312,3 +312,33 @@ def _policy_version():
         number="test", defaults={"published_on": datetime.date(2026, 4, 14)}
     )
     return version.pk
+
+
+@pytest.mark.policy("Y3")
+def test_the_rule_is_published_on_the_privacy_page_the_record_and_the_notice(client):
+    from html import unescape
+
+    from dpo_requests.processing_record import processing_record_rows
+    from training.emails import processor_notice_message
+
+    english = unescape(client.get(reverse("consent:privacy")).content.decode())
+    french = unescape(
+        client.get(reverse("consent:privacy"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    )
+
+    assert "Data of trainees registered by their employer (we hold it as its processor)" in english
+    assert "30 days; if the employer asked for it back, until it is returned (90 days at most)" in (
+        english
+    )
+    assert "the end of the services to the employer" in english
+    assert "Données des stagiaires inscrits par leur employeur" in french
+    assert "30 jours ; si l'employeur en a demandé la restitution, jusqu'à celle-ci" in french
+    assert "la fin des prestations pour l'employeur" in french
+    [training] = [row for row in processing_record_rows() if row["activity"].key == "training"]
+    assert RULE in {rule.name for rule in training["retention"]}
+    employee = TraineeFactory(language="fr")
+    enrolment = EnrolmentFactory(
+        trainee=employee, source="employer", client=OrganisationFactory(name="Acme")
+    )
+    notice = processor_notice_message(enrolment=enrolment).body
+    assert "la fin des prestations pour l'employeur" in notice

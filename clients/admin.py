@@ -39,13 +39,7 @@ class ClientContactInline(admin.StackedInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "registration_number",
-        "relationship",
-        "relationship_ended_on",
-        "end_of_services_instruction",
-    ]
+    list_display = ["name", "registration_number", "relationship", "relationship_ended_on"]
     list_filter = ["relationship", "informs_its_employees", "end_of_services_instruction"]
     search_fields = ["name", "registration_number"]
     readonly_fields = [

@@ -52,24 +52,35 @@ class ProcessorDataEnd:
 
 
 def processor_data_end(*, organisation: Organisation) -> ProcessorDataEnd:
-    """When the data held for this client as its processor goes (GDPR Art. 28(3)(g)).
-
-    The services end with the commercial relationship (``relationship_ended_on``); the
-    retention rule "processor-data" (training/purges.py) also waits for the end of the
-    client's last session if that is later. No instruction recorded: nothing of this
-    applies, our own schedule does.
-    """
+    """When the data held for this client as its processor goes (GDPR Art. 28(3)(g)), as
+    staff are told: the services end with the commercial relationship
+    (``relationship_ended_on``); the rule "processor-data" (training/purges.py) also
+    waits for the end of the client's last session if that is later. No instruction
+    recorded: nothing of this applies, our own schedule does."""
     ended = organisation.relationship_ended_on
     instruction = organisation.end_of_services_instruction
     if ended is None or not instruction:
         return ProcessorDataEnd(instruction, ended, None, False)
-    retention = settings.RETENTION
-    day = datetime.timedelta(days=1)
+    deleted_from, awaiting = processor_data_deleted_from(
+        instruction=instruction,
+        services_ended_on=ended,
+        returned_on=organisation.processor_data_returned_on,
+    )
+    return ProcessorDataEnd(instruction, ended, deleted_from, awaiting)
+
+
+def processor_data_deleted_from(
+    *, instruction: str, services_ended_on: datetime.date, returned_on: datetime.date | None
+) -> tuple[datetime.date, bool]:
+    """The first day a client's employees' data is due for deletion after its services
+    ended, and whether its return is still awaited. "Delete": after the grace period.
+    "Return": the day after staff marked it returned (after the end), or after the
+    longest wait if they never do."""
+    retention, day = settings.RETENTION, datetime.timedelta(days=1)
     if instruction == Organisation.EndInstruction.DELETE:
         grace = datetime.timedelta(days=retention["PROCESSOR_END_GRACE_DAYS"])
-        return ProcessorDataEnd(instruction, ended, ended + grace + day, False)
-    returned = organisation.processor_data_returned_on
-    if returned is not None and returned >= ended:
-        return ProcessorDataEnd(instruction, ended, returned + day, False)
-    at_the_latest = ended + datetime.timedelta(days=retention["PROCESSOR_RETURN_MAX_DAYS"]) + day
-    return ProcessorDataEnd(instruction, ended, at_the_latest, True)
+        return services_ended_on + grace + day, False
+    if returned_on is not None and returned_on >= services_ended_on:
+        return returned_on + day, False
+    longest = datetime.timedelta(days=retention["PROCESSOR_RETURN_MAX_DAYS"])
+    return services_ended_on + longest + day, True

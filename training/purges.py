@@ -5,10 +5,10 @@ the rest (the people's address path for holds, batches, the log)."""
 import datetime
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from clients.selectors import processor_data_deleted_from
 from core.periods import years_before
 from trainees.services import trainees_archive, trainees_without_enrolments_delete
 from training.models import Enrolment, PendingRegistration, SensitiveNeeds, Session, Trainer
@@ -118,42 +118,47 @@ _NOT_EVIDENCE = (
 
 def processor_data_due(*, now: datetime.datetime):
     """Enrolments made by clients whose services ended, once the client's instruction is
-    due (clients.selectors.processor_data_end says the same to staff), that still hold
-    more than the law requires: not archived yet, or not evidence at all.
+    due (clients.selectors.processor_data_deleted_from), that still hold more than the
+    law requires: not archived yet, or not evidence at all.
 
     The services end with the relationship (``relationship_ended_on``), or with the
-    client's last session if that ended later. "Delete": past the grace period.
-    "Return": the day after staff mark it returned (after that end), or past the
-    longest wait. No instruction recorded: the rule leaves the client's data to the
-    rest of the schedule.
+    client's last session if that ended later. No instruction recorded: the rule leaves
+    the client's data to the rest of the schedule.
     """
-    today = timezone.localdate(now)
-    retention = settings.RETENTION
-    grace = today - datetime.timedelta(days=retention["PROCESSOR_END_GRACE_DAYS"])
-    longest = today - datetime.timedelta(days=retention["PROCESSOR_RETURN_MAX_DAYS"])
-    last_session = (
-        Enrolment.objects.filter(client=OuterRef("client_id"))
-        .exclude(status=Enrolment.Status.CANCELLED)
-        .order_by("-session__end_date")
-        .values("session__end_date")[:1]
-    )
-    ended = F("client__relationship_ended_on")
-    return (
+    pending = (
         Enrolment.objects.filter(
             source=Enrolment.Source.EMPLOYER, client__relationship_ended_on__isnull=False
         )
-        .alias(services_end=Greatest(ended, Coalesce(Subquery(last_session), ended)))
-        .filter(
-            Q(client__end_of_services_instruction="delete", services_end__lt=grace)
-            | Q(
-                client__end_of_services_instruction="return",
-                client__processor_data_returned_on__gte=F("services_end"),
-                client__processor_data_returned_on__lt=today,
-            )
-            | Q(client__end_of_services_instruction="return", services_end__lt=longest)
-        )
+        .exclude(client__end_of_services_instruction="")
         .filter(Q(archived_at__isnull=True) | _NOT_EVIDENCE)
     )
+    # Per client with something pending (a few), the end of its last session: one pass.
+    clients = (
+        Enrolment.objects.filter(client_id__in=pending.values("client_id"))
+        .values("client_id")
+        .annotate(last=Max("session__end_date", filter=~Q(status=Enrolment.Status.CANCELLED)))
+        .values_list(
+            "client_id",
+            "last",
+            "client__relationship_ended_on",
+            "client__end_of_services_instruction",
+            "client__processor_data_returned_on",
+        )
+    )
+    today = timezone.localdate(now)
+    due = [
+        client_id
+        for client_id, last, ended, instruction, returned in clients
+        if processor_data_deleted_from(
+            instruction=instruction,
+            services_ended_on=max(ended, last or ended),
+            returned_on=returned,
+        )[0]
+        <= today
+    ]
+    # No client due: a condition no row meets (an empty IN list makes no SQL for the cursor
+    # the purge reads).
+    return pending.filter(client_id__in=due) if due else pending.filter(pk__isnull=True)
 
 
 def purge_processor_data(*, ids, now: datetime.datetime) -> int:

@@ -143,9 +143,7 @@ def test_an_instruction_without_the_agreements_date_is_refused_with_a_message(cl
 
 @pytest.mark.policy("R2")
 @pytest.mark.policy("G3")
-def test_at_the_end_of_the_services_processor_only_data_goes_and_what_we_keep_stays(
-    require_postgres,
-):
+def test_at_the_end_of_the_services_processor_only_data_goes_and_what_we_keep_stays():
     acme = ended_client("delete")
     session = past_session()
     # Anna, trained for Acme: what the law requires stays, her other details go.
@@ -196,7 +194,7 @@ def test_at_the_end_of_the_services_processor_only_data_goes_and_what_we_keep_st
     assert run() == 0  # done once
 
 
-def test_a_session_after_the_recorded_end_delays_the_deletion(require_postgres):
+def test_a_session_after_the_recorded_end_delays_the_deletion():
     acme = ended_client("delete", ended_days_ago=40)
     cancelled(TraineeFactory(), acme, past_session(60))
     attended(TraineeFactory(), acme, past_session(20))  # the services really ended here
@@ -207,7 +205,7 @@ def test_a_session_after_the_recorded_end_delays_the_deletion(require_postgres):
 
 @pytest.mark.policy("R2")
 def test_returned_data_holds_the_clients_employees_only_and_goes_once_marked_returned(
-    client, alice, require_postgres
+    client, alice
 ):
     acme = ended_client("return", ended_days_ago=5, name="Acme")
     session = past_session(10)
@@ -259,9 +257,7 @@ def test_returned_data_holds_the_clients_employees_only_and_goes_once_marked_ret
     assert trained.archived_at is not None
 
 
-def test_data_never_marked_returned_goes_at_the_latest_after_the_longest_wait(
-    require_postgres,
-):
+def test_data_never_marked_returned_goes_at_the_latest_after_the_longest_wait():
     acme = ended_client("return", ended_days_ago=90)
     place = cancelled(TraineeFactory(), acme, past_session(100))
 

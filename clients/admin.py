@@ -69,11 +69,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     def has_return_data_permission(self, request, obj=None):
         return request.user.has_perm(PROCESSOR_DATA_RETURN)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if request.method == "GET" and obj is not None and _agreement_missing(obj):
             messages.warning(request, AGREEMENT_MISSING)
-        return super().change_view(request, object_id, form_url, extra_context)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.action(
         description=_("Mark the employees' data as returned to the client"),

@@ -89,8 +89,8 @@ def test_the_agreement_is_recorded_and_shown_on_the_clients_page(client, alice):
     client.force_login(alice)
     url = reverse("admin:clients_organisation_change", args=[acme.pk])
 
-    page = client.get(url).content.decode()
-    assert "No processing agreement is recorded for this client" in page
+    warnings = [str(m) for m in client.get(url).context["messages"] if m.level_tag == "warning"]
+    assert any("No processing agreement is recorded for this client" in w for w in warnings)
 
     form = {
         "name": "Acme",

@@ -1,9 +1,11 @@
-"""The trainee's pages: signing a half-day on their own phone, downloading certificates."""
+"""The trainee's pages: signing a half-day on their own phone, downloading certificates;
+and, for staff, the export of a client's employees' data."""
 
 from django import forms
 from django.conf import settings
+from django.contrib import admin
 from django.core import signing
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from attendance.certificates import certificate_from_token
+from attendance.client_return import client_return_write
 from attendance.documents import certificate_pdf
 from attendance.models import AttendanceSheet, Certificate
 from attendance.services import (
@@ -21,6 +24,8 @@ from attendance.services import (
     sheet_sign_with_link,
     sheets_ensure,
 )
+from clients.selectors import organisation_by_id
+from core.permissions import PROCESSOR_DATA_RETURN
 from core.throttle import client_address, throttle_allow
 from training.selectors import enrolment_with_trainee
 from training.signing_codes import enrolment_from_signing_token
@@ -118,3 +123,25 @@ def certificate_download(request, token):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_http_methods(["GET"])
+def _client_data_export(request, pk):
+    """A client's employees, sessions and attendance as CSV, to return to it at the end
+    of its services (staff holding the permission; linked from the client's admin page)."""
+    if not request.user.has_perm(PROCESSOR_DATA_RETURN):
+        raise PermissionDenied
+    organisation = organisation_by_id(organisation_id=pk)
+    if organisation is None:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="client-{pk}-employees-data.csv"'
+    response["Cache-Control"] = "private, no-store"
+    client_return_write(
+        organisation=organisation, out=response, actor=request.user, now=timezone.now()
+    )
+    return response
+
+
+# Behind the admin's sign-in (staff only; the second factor as on every /admin/ page).
+client_data_export = admin.site.admin_view(_client_data_export)

@@ -16,6 +16,11 @@ class Organisation(models.Model):
         ACTIVE = "active", _("Active client")
         ENDED = "ended", _("Relationship ended")
 
+    class EndInstruction(models.TextChoices):
+        # GDPR Art. 28(3)(g): the client chooses, in the processing agreement.
+        RETURN = "return", _("Return to the client, then delete")
+        DELETE = "delete", _("Delete")
+
     name = models.CharField(_("company name"), max_length=200)
     registration_number = models.CharField(
         _("registration number"),
@@ -57,6 +62,32 @@ class Organisation(models.Model):
     informs_its_employees_since = models.DateTimeField(
         _("since"), null=True, blank=True, editable=False
     )
+    # The processing agreement (GDPR Art. 28(3)) under which we hold the data of the
+    # employees this client registers; its instruction applies at the end of the services
+    # (training/purges.py, rule "processor-data"). None recorded: our own schedule applies.
+    processing_agreement_signed_on = models.DateField(
+        _("processing agreement signed on"), null=True, blank=True
+    )
+    processing_agreement_reference = models.CharField(
+        _("processing agreement reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("The agreement's number, or the contract and clause that hold it."),
+    )
+    end_of_services_instruction = models.CharField(
+        _("instruction at the end of the services"),
+        max_length=10,
+        choices=EndInstruction.choices,
+        blank=True,
+        help_text=_(
+            "As the agreement says. Data the law requires us to keep (attendance sheets, "
+            "certificates, what the training agreements state) is kept in any case."
+        ),
+    )
+    # Staff mark it once the export was sent to the client; the deletion follows.
+    processor_data_returned_on = models.DateField(
+        _("employees' data returned on"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -73,6 +104,28 @@ class Organisation(models.Model):
                     "An ended relationship needs its end date, and only an ended one has it."
                 ),
             ),
+            models.CheckConstraint(
+                name="organisation_agreement_dated_with_instruction",
+                condition=(
+                    Q(processing_agreement_signed_on__isnull=True)
+                    & Q(end_of_services_instruction="")
+                    & Q(processing_agreement_reference="")
+                )
+                | (
+                    Q(processing_agreement_signed_on__isnull=False)
+                    & ~Q(end_of_services_instruction="")
+                ),
+                violation_error_message=_(
+                    "A processing agreement is recorded with the date it was signed and its "
+                    "instruction for the end of the services."
+                ),
+            ),
+        ]
+        permissions = [
+            (
+                "return_data_organisation",
+                _("Can export a client's employees' data and mark it returned"),
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,10 @@
 """Writes on client organisations and their contacts."""
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clients.models import ClientContact, Organisation
 from core.address_changes import address_change_by_staff_record
@@ -62,4 +65,26 @@ def organisation_save(*, organisation: Organisation, changed: set[str], actor=No
             obj=organisation,
             note="yes" if organisation.informs_its_employees else "no",
         )
+    return organisation
+
+
+class ReturnRefused(Exception):
+    """Why the data cannot be marked returned (a message for staff)."""
+
+
+def processor_data_returned_mark(
+    *, organisation: Organisation, actor, today: datetime.date
+) -> Organisation:
+    """Staff sent the client its employees' data (GDPR Art. 28(3)(g)): dated and audited;
+    the retention schedule deletes it from the next day."""
+    if organisation.end_of_services_instruction != Organisation.EndInstruction.RETURN:
+        raise ReturnRefused(_("%(name)s did not ask for its data back.") % {"name": organisation})
+    if organisation.relationship_ended_on is None:
+        raise ReturnRefused(
+            _("The services to %(name)s have not ended: record the end of the relationship first.")
+            % {"name": organisation}
+        )
+    organisation.processor_data_returned_on = today
+    organisation.save(update_fields=["processor_data_returned_on", "updated_at"])
+    audit_record(actor=actor, action="processor_data_returned", obj=organisation)
     return organisation

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from attendance.views import client_data_export
 from core.admin_autocomplete import autocomplete_view
 
 admin.site.site_header = _("Training registrations")
@@ -16,6 +17,13 @@ handler500 = "config.views.server_error"
 urlpatterns = [
     # Before the admin: its catch-all would answer these paths first.
     path("admin/second-factor/", include("staff_auth.urls")),
+    # A client's employees' data to return to it (GDPR Art. 28(3)(g)), linked from the
+    # client's admin page: training and attendance data, which the clients app cannot read.
+    path(
+        "admin/clients/organisation/<int:pk>/employees-data/",
+        client_data_export,
+        name="client_data_export",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("training.urls")),

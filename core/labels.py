@@ -28,6 +28,8 @@ AUDIT_ACTIONS = {
     "identity_confirmed": _("Identity confirmed"),
     "logistics_list_viewed": _("Logistics list viewed"),
     "objection_executed": _("Objection carried out"),
+    "processor_data_exported": _("Client's employees' data exported, to return it"),
+    "processor_data_returned": _("Client's employees' data marked as returned"),
     "recipients_told": _("Recipients told of the change"),
     "records_viewed": _("A person's records viewed"),
     "rectification_done": _("Rectification done"),

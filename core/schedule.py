@@ -60,6 +60,37 @@ RULES = [
         email_path="trainee__email",
     ),
     Rule(
+        name="processor-data",
+        data=_(
+            "Data of trainees registered by their employer (we hold it as its processor), "
+            "except the training evidence the law requires"
+        ),
+        # The employer's legal obligation to train its staff, on whose instructions we act
+        # (Art. 28); what the law requires us to keep after the end we keep as controller,
+        # under the two rules above and "attendance-evidence".
+        legal_basis=_("legal obligation (the employer's, on whose behalf we act)"),
+        trigger=_("the end of the services to the employer"),
+        period=lambda: (
+            _(
+                "%(days)d days; if the employer asked for it back, until it is returned "
+                "(%(longest)d days at most)"
+            )
+            % {
+                "days": _r("PROCESSOR_END_GRACE_DAYS"),
+                "longest": _r("PROCESSOR_RETURN_MAX_DAYS"),
+            }
+        ),
+        action=DELETE,
+        policy=_(
+            "§1: as processor we act on the client's instructions: at the end of the "
+            "services its data is returned to it or deleted, as it chose (GDPR Art. "
+            "28(3)(g)), except what the law requires us to keep."
+        ),
+        due="training.purges.processor_data_due",
+        purge="training.purges.purge_processor_data",
+        email_path="trainee__email",
+    ),
+    Rule(
         name="prospect-contacts",
         data=_("Contacts of former clients and of prospects"),
         legal_basis=INTEREST,

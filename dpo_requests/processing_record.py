@@ -51,6 +51,7 @@ ACTIVITIES = [
             "unconfirmed-registrations",
             "training-archive",
             "training-records",
+            "processor-data",
             "survey-invitations",
             "survey-answers",
         ),

@@ -36,6 +36,9 @@ GROUPS = {
         },
         # Survey results (anonymous answers, shown from 5 answers), for quality monitoring.
         "surveys": {"surveyanswer": ("view",)},
+        # A client's employees' data: exported and marked returned at the end of its
+        # services (GDPR Art. 28(3)(g)).
+        "clients": {**TRAINING_DATA["clients"], "organisation": (*ALL, "return_data")},
     },
     # Arranges meals and adapted training: the only group that sees sensitive needs.
     "Accès données sensibles (logistique)": {
@@ -50,7 +53,11 @@ GROUPS = {
     # Answers data-subject requests: reads everything, including sensitive needs and the
     # restricted archive, and runs the retention schedule's back-office.
     "DPO": {
-        "clients": {"organisation": ("view",), "clientcontact": ("view", "change")},
+        # It may export a client's employees' data and mark it returned, as training staff do.
+        "clients": {
+            "organisation": ("view", "return_data"),
+            "clientcontact": ("view", "change"),
+        },
         "trainees": {"trainee": ("view", "change")},
         "training": {
             "sensitiveneeds": ("view", "delete"),

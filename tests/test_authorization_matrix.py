@@ -110,6 +110,9 @@ PAGES = {
     "surveys:course_results": ONLY({FORMATION, DPO, SUPERUSER}),
     # A session's logistics list (allergy and disability needs): the sensitive-data permission.
     "admin:training_session_logistics": SENSITIVE_READERS,
+    # A client's employees' data, to return to it at the end of its services (Art. 28(3)(g)):
+    # the staff who manage clients and the DPO, never marketing.
+    "client_data_export": ONLY({FORMATION, DPO, SUPERUSER}),
     # An address under /admin/ that is no page.
     "admin:<catch-all>": NOBODY,
 }
@@ -421,6 +424,7 @@ def _urls(name: str, site) -> list[tuple[str, str]]:
         "surveys:session_results": {"pk": session_pk},
         "surveys:course_results": {"pk": enrolment.session.course_id},
         "admin:training_session_logistics": {"session_id": session_pk},
+        "client_data_export": {"pk": _object_id("clients.organisation")},
         "backoffice:request": {"pk": _object_id("dpo_requests.request")},
         "backoffice:act": {"pk": _object_id("dpo_requests.request")},
         "attendance:sign": {"token": "forged"},

@@ -54,7 +54,13 @@ def processor_notice_message(*, enrolment: Enrolment) -> EmailMultiAlternatives:
             "session": enrolment.session,
             "retention": [
                 BY_NAME[name]
-                for name in ("sensitive-needs", "training-archive", "training-records")
+                # What happens to it at the end of the employer's services, too.
+                for name in (
+                    "sensitive-needs",
+                    "training-archive",
+                    "processor-data",
+                    "training-records",
+                )
             ],
             "organisation": settings.ORGANISATION,
             "privacy_url": settings.SITE_URL + reverse("consent:privacy"),

@@ -5,9 +5,10 @@ the rest (the people's address path for holds, batches, the log)."""
 import datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from clients.selectors import processor_data_deleted_from
 from core.periods import years_before
 from trainees.services import trainees_archive, trainees_without_enrolments_delete
 from training.models import Enrolment, PendingRegistration, SensitiveNeeds, Session, Trainer
@@ -101,3 +102,80 @@ def purge_trainers(*, ids, now: datetime.datetime) -> int:
     certificates name them, and quality audits (Qualiopi, indicators 21-22: the trainers'
     competences) ask who trained whom. Then it is deleted; the sessions keep no trainer."""
     return Trainer.objects.filter(pk__any_of=ids).delete()[0]
+
+
+# What the law does not require us to keep of an enrolment made by a client: one
+# cancelled before anything was signed or issued for it. The others are the training
+# agreement's facts (Labour Code L.6353-1, L.6362-5), kept as the law requires, with
+# their attendance sheets and certificates (rule "attendance-evidence"). The relations
+# are the attendance app's, named here only as lookups.
+_NOT_EVIDENCE = (
+    Q(status=Enrolment.Status.CANCELLED)
+    & ~Q(attendance_lines__isnull=False)
+    & ~Q(certificate__isnull=False)
+)
+
+
+def processor_data_due(*, now: datetime.datetime):
+    """Enrolments made by clients whose services ended, once the client's instruction is
+    due (clients.selectors.processor_data_deleted_from), that still hold more than the
+    law requires: not archived yet, or not evidence at all.
+
+    The services end with the relationship (``relationship_ended_on``), or with the
+    client's last session if that ended later. No instruction recorded: the rule leaves
+    the client's data to the rest of the schedule.
+    """
+    pending = (
+        Enrolment.objects.filter(
+            source=Enrolment.Source.EMPLOYER, client__relationship_ended_on__isnull=False
+        )
+        .exclude(client__end_of_services_instruction="")
+        .filter(Q(archived_at__isnull=True) | _NOT_EVIDENCE)
+    )
+    # Per client with something pending (a few), the end of its last session: one pass.
+    clients = (
+        Enrolment.objects.filter(client_id__in=pending.values("client_id"))
+        .values("client_id")
+        .annotate(last=Max("session__end_date", filter=~Q(status=Enrolment.Status.CANCELLED)))
+        .values_list(
+            "client_id",
+            "last",
+            "client__relationship_ended_on",
+            "client__end_of_services_instruction",
+            "client__processor_data_returned_on",
+        )
+    )
+    today = timezone.localdate(now)
+    due = [
+        client_id
+        for client_id, last, ended, instruction, returned in clients
+        if processor_data_deleted_from(
+            instruction=instruction,
+            services_ended_on=max(ended, last or ended),
+            returned_on=returned,
+        )[0]
+        <= today
+    ]
+    # No client due: a condition no row meets (an empty IN list makes no SQL for the cursor
+    # the purge reads).
+    return pending.filter(client_id__in=due) if due else pending.filter(pk__isnull=True)
+
+
+def purge_processor_data(*, ids, now: datetime.datetime) -> int:
+    """Policy §1, GDPR Art. 28(3)(g): at the end of the services, the data we hold as a
+    client's processor is deleted (after its return, if the client asked for it), except
+    what the law requires us to keep, which we then keep as controller. Enrolments that
+    are not evidence go; the others move to the restricted archive; their trainees keep
+    only their identity once nothing else is managed for them, and go if nothing is left.
+    A trainee who registered themself, or is still trained for another client, keeps
+    what that needs; consent proofs and rights requests are kept by their own rules."""
+    trainee_ids = list(
+        Enrolment.objects.filter(pk__any_of=ids).values_list("trainee_id", flat=True)
+    )
+    deleted = Enrolment.objects.filter(Q(pk__any_of=ids) & _NOT_EVIDENCE).delete()[1]
+    archived = Enrolment.objects.filter(pk__any_of=ids, archived_at__isnull=True).update(
+        archived_at=now, updated_at=now
+    )
+    trainees_archive(trainee_ids=trainee_ids, now=now)
+    trainees_without_enrolments_delete(trainee_ids=trainee_ids)
+    return deleted.get("training.Enrolment", 0) + archived

@@ -227,3 +227,18 @@ def session_logistics_needs(*, session_id: int) -> list[SensitiveNeeds]:
         .select_related("enrolment__trainee")
         .order_by("enrolment__trainee__surname", "enrolment__trainee__first_name")
     )
+
+
+def client_enrolments(*, client_id: int) -> QuerySet[Enrolment]:
+    """The enrolments this client made (we hold them as its processor), with trainee,
+    session and course, and ``trainee_elsewhere``: whether the trainee is on file for
+    anyone else too (registered themself, or by another client)."""
+    elsewhere = Enrolment.objects.filter(trainee=OuterRef("trainee_id")).exclude(
+        client_id=client_id
+    )
+    return (
+        Enrolment.objects.filter(source=Enrolment.Source.EMPLOYER, client_id=client_id)
+        .select_related("trainee", "session__course")
+        .annotate(trainee_elsewhere=Exists(elsewhere))
+        .order_by("trainee__surname", "trainee__first_name", "session__start_date", "pk")
+    )

@@ -36,6 +36,14 @@ RETENTION = {
     # Statutory limitation: 5 years for contractual actions (Code civil art. 2224, Code
     # de commerce art. L.110-4): the evidence is kept to defend claims until then.
     "TRAINING_LIMITATION_YEARS": env.int("RETENTION_TRAINING_LIMITATION_YEARS", default=5),
+    # Data held as a client's processor (its employees), at the end of its services (GDPR
+    # Art. 28(3)(g)): deleted this many days after, if the client asked for deletion. A
+    # month lets the last invoices, certificates and corrections be done, or the client
+    # come back, with no new data collected meanwhile.
+    "PROCESSOR_END_GRACE_DAYS": env.int("RETENTION_PROCESSOR_END_GRACE_DAYS", default=30),
+    # If it asked for its return: deleted once staff mark it returned, and at the latest
+    # this many days after the end (the data would otherwise wait for a click forever).
+    "PROCESSOR_RETURN_MAX_DAYS": env.int("RETENTION_PROCESSOR_RETURN_MAX_DAYS", default=90),
     # Prospecting: at most 3 years after the end of the commercial relationship.
     "PROSPECTING_YEARS": env.int("RETENTION_PROSPECTING_YEARS", default=3),
     # Proof of cookie choices: as long as the choice itself (§9: 6 months at most); the
@@ -80,6 +88,11 @@ if RETENTION["ATTENDANCE_EVIDENCE_YEARS"] > RETENTION["TRAINING_LIMITATION_YEARS
     raise ImproperlyConfigured(
         "Attendance sheets and certificates name enrolments, which go at the training "
         "limitation period: RETENTION_ATTENDANCE_EVIDENCE_YEARS cannot be longer."
+    )
+if RETENTION["PROCESSOR_RETURN_MAX_DAYS"] < RETENTION["PROCESSOR_END_GRACE_DAYS"]:
+    raise ImproperlyConfigured(
+        "Data to return to a client cannot be deleted before the grace period ends: "
+        "RETENTION_PROCESSOR_RETURN_MAX_DAYS must be at least RETENTION_PROCESSOR_END_GRACE_DAYS."
     )
 # The retention jobs run daily at this local time, in batches of this many rows.
 RETENTION_RUN_AT = env.str("RETENTION_RUN_AT", default="02:30")

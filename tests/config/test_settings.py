@@ -150,6 +150,17 @@ def test_retention_periods_outside_the_policy_stop_the_app(variable, value, mess
     assert message in result.stderr
 
 
+def test_data_to_return_to_a_client_cannot_wait_less_than_the_grace_period():
+    result = _start(
+        DEBUG="true",
+        RETENTION_PROCESSOR_END_GRACE_DAYS="30",
+        RETENTION_PROCESSOR_RETURN_MAX_DAYS="10",
+    )
+
+    assert result.returncode != 0
+    assert "RETENTION_PROCESSOR_RETURN_MAX_DAYS must be at least" in result.stderr
+
+
 DATABASE_PROBE = (
     "import django; django.setup(); from django.conf import settings; "
     "d = settings.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"

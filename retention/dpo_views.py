@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from kombu.exceptions import OperationalError
 
 from core.audit import audit_record
 from core.schedule import BY_NAME, RULES
@@ -47,7 +48,7 @@ def _queue(run: ManualRun) -> bool:
 
     try:
         run_retention_now.delay(run.pk)
-    except Exception as error:
+    except (OperationalError, OSError) as error:  # the broker is down
         logger.warning("Retention run %s not queued (%s).", run.pk, type(error).__name__)
         run.delete()
         return False
@@ -82,7 +83,9 @@ def run(request):
     queued = manual_run_request(actor=request.user, now=now)
     audit_record(actor=request.user, action="retention_run_asked", obj=queued)
     if not _queue(queued):
-        messages.error(request, _("Nothing was run: the worker cannot be reached. Try again later."))
+        messages.error(
+            request, _("Nothing was run: the worker cannot be reached. Try again later.")
+        )
         return _run_page(request, status=503)
     return redirect("retention:run_status", pk=queued.pk)
 

@@ -25,7 +25,9 @@ def run_retention(self) -> dict:
     return {name: result.affected for name, result in results.items()}
 
 
-@shared_task(bind=True, acks_late=True, soft_time_limit=2 * 3600 + 40 * 60)
+@shared_task(
+    bind=True, acks_late=True, soft_time_limit=2 * 3600 + 40 * 60, time_limit=2 * 3600 + 50 * 60
+)
 def run_retention_now(self, run_id: int) -> None:
     """The DPO's "run now" from the back-office: the same run as the nightly one, under
     the same lease (refused while another run holds it); counts kept on the request."""

@@ -170,13 +170,20 @@ def keys_filter(ids: Sequence) -> Q:
     return Q(pk__in=ids)
 
 
+def rule_held_q(rule, *, today) -> Q | None:
+    """The condition that picks, among a rule's rows, those of people held; None if the
+    rule names nobody who can be held."""
+    paths = _paths(rule.email_path)
+    return _held_q(paths, today=today) if paths else None
+
+
 def rule_due(rule, *, now):
     """What a rule would change at ``now``: its due rows, less those of people held."""
     today = timezone.localdate(now)
-    paths = _paths(rule.email_path)
+    held_q = rule_held_q(rule, today=today)
     due = rule.due_at(now)
-    if paths and holds_active(today=today).exists():
-        return due.exclude(_held_q(paths, today=today))
+    if held_q is not None and holds_active(today=today).exists():
+        return due.exclude(held_q)
     return due
 
 

@@ -59,12 +59,22 @@ def batch_approve(*, batch: PendingDeletion, actor, now: datetime.datetime) -> N
     batch.save(update_fields=["approved_at", "approved_by"])
 
 
-def _ready(rule_name: str, now: datetime.datetime):
+def _ready_all(now: datetime.datetime):
     """The batches that may go now: approved, or waiting longer than allowed."""
     cutoff = now - datetime.timedelta(days=settings.RETENTION_APPROVAL_DAYS)
-    return PendingDeletion.objects.filter(
-        Q(approved_at__isnull=False) | Q(since__lte=cutoff), rule=rule_name
-    )
+    return PendingDeletion.objects.filter(Q(approved_at__isnull=False) | Q(since__lte=cutoff))
+
+
+def _ready(rule_name: str, now: datetime.datetime):
+    return _ready_all(now).filter(rule=rule_name)
+
+
+def ready_keys(*, now: datetime.datetime) -> dict[str, list]:
+    """Per rule that waits for approval: the keys a run at ``now`` would delete."""
+    keys = {name: [] for name in rules_waiting()}
+    for name, batch_keys in _ready_all(now).filter(rule__in=list(keys)).values_list("rule", "keys"):
+        keys[name].extend(batch_keys)
+    return keys
 
 
 def rule_apply_approved(rule, *, now, dry_run: bool = False, progress=None) -> PurgeResult:

@@ -261,3 +261,28 @@ def test_only_the_dpo_runs_the_schedule_or_approves(client, alice):
     assert client.get(reverse("retention:pending", args=[batch.pk])).status_code == 403
     assert OutboxEmail.objects.filter(pk=email.pk).exists() and not JobLock.objects.exists()
     assert RuleSetting.objects.get().approval_required
+
+
+def test_the_dry_run_in_one_query_counts_as_the_run_does(dpo):
+    from retention.forecasts import dry_run_counts
+
+    waits("outbox")
+    for n in range(3):
+        sent_email(f"p{n}@example.org")
+    retention_run(now=timezone.now())
+    PendingDeletion.objects.update(since=timezone.now() - datetime.timedelta(days=8))
+    sent_email("new@example.org")
+    sent_email("held@example.org", days=90)
+    hold_place(
+        email="held@example.org", kind=Hold.Kind.choices[0][0], reason="x", now=timezone.now()
+    )
+    now = timezone.now()
+
+    counted = dry_run_counts(now=now)
+
+    assert counted == retention_run(now=now, dry_run=True)
+    assert (counted["outbox"].affected, counted["outbox"].held, counted["outbox"].pending) == (
+        3,
+        1,
+        1,
+    )

@@ -116,6 +116,12 @@ def pending_refresh(rule, *, now: datetime.datetime) -> int:
     return len(due)
 
 
+def pending_clear(rule) -> None:
+    """A rule that no longer waits (set back to automatic) has deleted what was due:
+    its batches are gone."""
+    PendingDeletion.objects.filter(rule=rule.name).delete()
+
+
 def pending_batches():
     """Every batch waiting, oldest first, with the date it goes without approval."""
     days = datetime.timedelta(days=settings.RETENTION_APPROVAL_DAYS)

@@ -21,7 +21,7 @@ from core.schedule import BY_NAME, RULES
 from retention import approvals
 from retention.forecasts import dry_run_counts
 from retention.models import JobLock, ManualRun, PendingDeletion
-from retention.services import LOCK, manual_run_request, retention_run
+from retention.services import LEASE, LOCK, manual_run_request, retention_run
 
 logger = logging.getLogger(__name__)
 PERMISSION = "retention.change_rulesetting"
@@ -40,7 +40,10 @@ def _busy(now) -> bool:
     """A run holds the lease (the nightly one, or one asked for), or one is queued."""
     return (
         JobLock.objects.filter(name=LOCK, expires_at__gt=now).exists()
-        or ManualRun.objects.filter(state=ManualRun.State.QUEUED).exists()
+        # A run queued longer than a lease lasts was lost (the broker's): it blocks nothing.
+        or ManualRun.objects.filter(
+            state=ManualRun.State.QUEUED, requested_at__gt=now - LEASE
+        ).exists()
     )
 
 

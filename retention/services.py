@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.purge import PurgeResult, rule_apply
 from core.schedule import BY_NAME, RULES
-from retention.approvals import rule_apply_approved, rules_waiting
+from retention.approvals import pending_clear, rule_apply_approved, rules_waiting
 from retention.forecasts import forecast_store
 from retention.models import JobLock, ManualRun, NightlyRun, PurgeLog
 
@@ -132,6 +132,8 @@ def _rules_apply(selected, *, now, dry_run, progress) -> dict[str, PurgeResult]:
             continue
         results[rule.name] = result
         if not dry_run:
+            if rule.name not in waiting:
+                pending_clear(rule)
             _log(rule.name, started, clock, result, PurgeLog.Outcome.DONE)
     return results
 

@@ -204,7 +204,11 @@ def test_turned_off_the_rule_deletes_automatically_again(http):
     set_approval(http, "outbox", required="off")
     retention_run(now=timezone.now())
 
-    assert not OutboxEmail.objects.exists()
+    assert not OutboxEmail.objects.exists() and not PendingDeletion.objects.exists()
+    assert (
+        "No deletion is waiting"
+        in http.get(reverse("backoffice:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
 
 
 @pytest.mark.policy("S5")

@@ -21,9 +21,13 @@ from core.holds import held_emails, holds_active
 class PurgeResult:
     affected: int
     held: int = 0
+    # Due, but waiting for the DPO's approval (rules set so in retention/).
+    pending: int = 0
 
     def __add__(self, other: "PurgeResult") -> "PurgeResult":
-        return PurgeResult(self.affected + other.affected, self.held + other.held)
+        return PurgeResult(
+            self.affected + other.affected, self.held + other.held, self.pending + other.pending
+        )
 
 
 def in_batches(
@@ -123,10 +127,8 @@ def purge(
     the run. With no hold in force at the start (the usual case), the due rows are read
     without the join to people's addresses that the exclusion needs.
     """
-    paths = (email_path,) if isinstance(email_path, str) else tuple(email_path or ())
-    held_q = Q()
-    for path in paths:
-        held_q |= Q(**{f"{path}__in": held_emails(today=today)})
+    paths = _paths(email_path)
+    held_q = _held_q(paths, today=today)
 
     def holds_now() -> set[int]:
         return set(holds_active(today=today).values_list("pk", flat=True)) if paths else set()
@@ -149,14 +151,58 @@ def purge(
     return PurgeResult(affected, due.filter(held_q).count() if holds_now() else 0)
 
 
-def rule_apply(rule, *, now, dry_run: bool = False, progress=None) -> PurgeResult:
+def _paths(email_path) -> tuple[str, ...]:
+    return (email_path,) if isinstance(email_path, str) else tuple(email_path or ())
+
+
+def _held_q(paths: Sequence[str], *, today) -> Q:
+    held_q = Q()
+    for path in paths:
+        held_q |= Q(**{f"{path}__in": held_emails(today=today)})
+    return held_q
+
+
+def keys_filter(ids: Sequence) -> Q:
+    """The rows of these primary keys: one array parameter for integer keys (pk__any_of),
+    a plain IN for text ones (login sessions)."""
+    if ids and all(isinstance(pk, int) for pk in ids):
+        return Q(pk__any_of=ids)
+    return Q(pk__in=ids)
+
+
+def rule_held_q(rule, *, today) -> Q | None:
+    """The condition that picks, among a rule's rows, those of people held; None if the
+    rule names nobody who can be held."""
+    paths = _paths(rule.email_path)
+    return _held_q(paths, today=today) if paths else None
+
+
+def rule_due(rule, *, now):
+    """What a rule would change at ``now``: its due rows, less those of people held."""
+    today = timezone.localdate(now)
+    held_q = rule_held_q(rule, today=today)
+    due = rule.due_at(now)
+    if held_q is not None and holds_active(today=today).exists():
+        return due.exclude(held_q)
+    return due
+
+
+def rule_apply(
+    rule, *, now, dry_run: bool = False, progress=None, only: Sequence | None = None
+) -> PurgeResult:
     """Apply one rule of the schedule (core/schedule.py) at ``now``: what its ``due``
     selector finds, batch by batch, through its ``purge`` service, sparing people held
-    (found through its ``email_path``). The plumbing every rule shares, written once."""
+    (found through its ``email_path``). The plumbing every rule shares, written once.
+
+    ``only``: the primary keys the run may touch (those the DPO approved, say), among
+    the due ones; None: every due row."""
     if rule.before and not dry_run:
         import_string(rule.before)(now=now)
+    due = rule.due_at(now)
+    if only is not None:
+        due = due.filter(keys_filter(only))
     return purge(
-        rule.due_at(now),
+        due,
         lambda ids: rule.purge_batch(ids, now),
         today=timezone.localdate(now),
         email_path=rule.email_path,

@@ -7,8 +7,12 @@ from collections.abc import Sequence
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from core.holds import holds_active
+from core.purge import PurgeResult, keys_filter, rule_held_q
 from core.schedule import RULES
+from retention import approvals
 from retention.models import Forecast
 
 WEEKS = 12
@@ -78,3 +82,39 @@ def forecast_table(forecast: Forecast, *, days: int = HORIZON) -> list[tuple[str
     # jsonb keeps its keys in its own order: the schedule's comes from RULES.
     due = {rule.name: forecast.counts[rule.name] for rule in RULES}
     return [(name, per_day[0], per_day[column]) for name, per_day in due.items()]
+
+
+def dry_run_counts(*, now: datetime.datetime) -> dict[str, PurgeResult]:
+    """What a run at ``now`` would do, per rule, counted in one query (the dry run the
+    DPO sees before running the schedule): the rows it would change, those held, and,
+    for a rule that waits for approval, those that would wait. Changes nothing."""
+    today = timezone.localdate(now)
+    holds = holds_active(today=today).exists()
+    ready = approvals.ready_keys(now=now)
+    querysets, slots = [], {}
+    for rule in RULES:
+        due = rule.due_at(now)
+        held_q = rule_held_q(rule, today=today) if holds else None
+        todo = due if held_q is None else due.exclude(held_q)
+        parts = {"due": todo, "held": None if held_q is None else due.filter(held_q)}
+        if rule.name in ready:
+            keys = ready[rule.name]
+            parts["going"] = todo.filter(keys_filter(keys)) if keys else None
+        for part, queryset in parts.items():
+            if queryset is not None:
+                slots[(rule.name, part)] = len(querysets)
+                querysets.append(queryset)
+    counts = _count_each(querysets)
+
+    def count(name, part):
+        return counts[slots[(name, part)]] if (name, part) in slots else 0
+
+    results = {}
+    for rule in RULES:
+        due, held = count(rule.name, "due"), count(rule.name, "held")
+        if rule.name in ready:
+            going = count(rule.name, "going")
+            results[rule.name] = PurgeResult(going, held, due - going)
+        else:
+            results[rule.name] = PurgeResult(due, held)
+    return results

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from core.purge import PurgeResult, rule_apply
 from core.schedule import BY_NAME, RULES
+from retention.approvals import pending_clear, rule_apply_approved, rules_waiting
 from retention.forecasts import forecast_store
-from retention.models import JobLock, NightlyRun, PurgeLog
+from retention.models import JobLock, ManualRun, NightlyRun, PurgeLog
 
 logger = logging.getLogger(__name__)
 LOCK = "retention"
@@ -109,10 +110,13 @@ def retention_run_nightly(*, now: datetime.datetime, holder: str) -> dict[str, P
 
 def _rules_apply(selected, *, now, dry_run, progress) -> dict[str, PurgeResult]:
     results = {}
+    # The rules the DPO set to wait for approval (retention/approvals.py).
+    waiting = rules_waiting()
     for rule in selected:
         started, clock = timezone.now(), time.monotonic()
+        apply = rule_apply_approved if rule.name in waiting else rule_apply
         try:
-            result = rule_apply(
+            result = apply(
                 rule,
                 now=now,
                 dry_run=dry_run,
@@ -128,6 +132,8 @@ def _rules_apply(selected, *, now, dry_run, progress) -> dict[str, PurgeResult]:
             continue
         results[rule.name] = result
         if not dry_run:
+            if rule.name not in waiting:
+                pending_clear(rule)
             _log(rule.name, started, clock, result, PurgeLog.Outcome.DONE)
     return results
 
@@ -139,6 +145,7 @@ def _log(rule, started, clock, result, outcome, error=None):
         duration_ms=int((time.monotonic() - clock) * 1000),
         affected=result.affected,
         held=result.held,
+        pending=result.pending,
         outcome=outcome,
         error=type(error).__name__ if error else "",
     )
@@ -153,3 +160,29 @@ def _forecast(*, now):
         raise
     except Exception as error:
         logger.error("Retention forecast failed (%s).", type(error).__name__)
+
+
+def manual_run_request(*, actor, now: datetime.datetime, rules: list[str] | None = None):
+    """Queue a run of the schedule (every rule, or those named) asked for by the DPO;
+    the worker's task runs it (retention/tasks.py), under the nightly run's lease."""
+    return ManualRun.objects.create(requested_at=now, requested_by=actor, rules=rules or [])
+
+
+def manual_run_perform(*, run_id: int, holder: str) -> None:
+    """Run what the DPO asked for, through retention_run; the counts per rule, or that
+    another run held the lease, are kept on the request."""
+    run = ManualRun.objects.get(pk=run_id)
+    if run.state != ManualRun.State.QUEUED:
+        return  # delivered twice
+    try:
+        results = retention_run(now=timezone.now(), rules=run.rules or None, holder=holder)
+    except RetentionBusy:
+        run.state = ManualRun.State.BUSY
+    else:
+        run.state = ManualRun.State.DONE
+        run.counts = {
+            name: {"affected": r.affected, "held": r.held, "pending": r.pending}
+            for name, r in results.items()
+        }
+    run.finished_at = timezone.now()
+    run.save(update_fields=["state", "counts", "finished_at"])

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from retention.services import RetentionBusy, retention_run_nightly
+from retention.services import RetentionBusy, manual_run_perform, retention_run_nightly
 
 
 @shared_task(
@@ -23,3 +23,12 @@ def run_retention(self) -> dict:
     if results is None:  # beat started twice, or the task delivered twice
         return {"skipped": "tonight's run is done"}
     return {name: result.affected for name, result in results.items()}
+
+
+@shared_task(
+    bind=True, acks_late=True, soft_time_limit=2 * 3600 + 40 * 60, time_limit=2 * 3600 + 50 * 60
+)
+def run_retention_now(self, run_id: int) -> None:
+    """The DPO's "run now" from the back-office: the same run as the nightly one, under
+    the same lease (refused while another run holds it); counts kept on the request."""
+    manual_run_perform(run_id=run_id, holder=self.request.id or f"manual-{run_id}")

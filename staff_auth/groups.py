@@ -67,7 +67,7 @@ GROUPS = {
             "archivedenrolment": ("view",),
             "trainer": ("view",),
         },
-        "retention": {"purgelog": ("view",)},
+        "retention": {"purgelog": ("view",), "rulesetting": ("view", "change")},
         "attendance": {"attendancesheet": ("view",), "certificate": ("view",)},
         "surveys": {"surveyanswer": ("view",)},
         "lms": {"lmsaccess": ("view",)},

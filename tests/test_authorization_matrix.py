@@ -64,6 +64,13 @@ PAGES = {
     "dpo_requests:verify": EVERYONE,
     "dpo_requests:download": NOBODY,
     "retention:overview": ONLY({DPO, SUPERUSER}),
+    # Run the schedule now, and the deletions that wait for approval: the DPO's.
+    "retention:run": ONLY({DPO, SUPERUSER}),
+    "retention:run_status": ONLY({DPO, SUPERUSER}),
+    "retention:approvals": ONLY({DPO, SUPERUSER}),
+    "retention:approval_set": ONLY({DPO, SUPERUSER}),
+    "retention:pending": ONLY({DPO, SUPERUSER}),
+    "retention:approve": ONLY({DPO, SUPERUSER}),
     "backoffice:dashboard": ONLY({DPO, SUPERUSER}),
     "backoffice:queue": ONLY({DPO, SUPERUSER}),
     "backoffice:request": ONLY({DPO, SUPERUSER}),
@@ -316,9 +323,11 @@ def _one_of_each(enrolment) -> None:
     from core.disclosures import disclosure_record
     from core.models import Hold
     from dpo_requests.models import Breach, Recipient, Request
-    from retention.models import PurgeLog
+    from retention.models import ManualRun, PendingDeletion, PurgeLog
 
     now = timezone.now()
+    ManualRun.objects.create(requested_at=now)
+    PendingDeletion.objects.create(rule="outbox", since=now, keys=[], count=0)
     email = enrolment.trainee.email
     Campaign.objects.create(
         name="Spring", purpose=Campaign.PURPOSES[0][0], subject_fr="Offre", body_fr="Texte"
@@ -404,6 +413,13 @@ def _object_id(label: str) -> str:
     return str(obj.pk)
 
 
+def _first_pk(label: str) -> int:
+    """A record of a model the admin does not list."""
+    from django.apps import apps
+
+    return apps.get_model(label).objects.order_by("pk").values_list("pk", flat=True).first()
+
+
 def _urls(name: str, site) -> list[tuple[str, str]]:
     """(method, url) pairs that open the pattern with real objects and valid tokens."""
     enrolment = site["enrolment"]
@@ -427,6 +443,9 @@ def _urls(name: str, site) -> list[tuple[str, str]]:
         "client_data_export": {"pk": _object_id("clients.organisation")},
         "backoffice:request": {"pk": _object_id("dpo_requests.request")},
         "backoffice:act": {"pk": _object_id("dpo_requests.request")},
+        "retention:run_status": {"pk": _first_pk("retention.manualrun")},
+        "retention:pending": {"pk": _first_pk("retention.pendingdeletion")},
+        "retention:approve": {"pk": _first_pk("retention.pendingdeletion")},
         "attendance:sign": {"token": "forged"},
         "attendance:sign_me": {"token": "forged"},
         "attendance:certificate": {"token": "forged"},
@@ -436,6 +455,7 @@ def _urls(name: str, site) -> list[tuple[str, str]]:
         "admin:attendance_attendancesheet_pdf": {"pk": _object_id("attendance.attendancesheet")},
     }
     posts = {"backoffice:act", "cookies:audience", "set_language", "admin:logout"}
+    posts |= {"retention:approval_set", "retention:approve"}
     method = "post" if name in posts else "get"
     if name == "admin:<catch-all>":
         return [("get", "/admin/no-such-page/")]

@@ -276,6 +276,8 @@ def _backoffice_pages() -> list[tuple[str, str]]:
         ("register csv", reverse("backoffice:processing_record") + "?format=csv"),
         ("queue, all done", reverse("backoffice:queue") + "?status=done"),
         ("retention", reverse("retention:overview")),
+        ("retention: run now (dry run)", reverse("retention:run")),
+        ("retention: approvals", reverse("retention:approvals")),
         ("survey results", reverse("surveys:results")),
         ("survey of a session", reverse("surveys:session_results", args=[_first_surveyed()])),
         (

@@ -98,6 +98,9 @@ if RETENTION["PROCESSOR_RETURN_MAX_DAYS"] < RETENTION["PROCESSOR_END_GRACE_DAYS"
 RETENTION_RUN_AT = env.str("RETENTION_RUN_AT", default="02:30")
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=5000)
 RETENTION_BATCH_PAUSE = env.float("RETENTION_BATCH_PAUSE", default=0.0)
+# Rules the DPO set to wait for approval: what is due and still unapproved after this
+# many days is deleted anyway by the nightly run (retention/approvals.py).
+RETENTION_APPROVAL_DAYS = env.int("RETENTION_APPROVAL_DAYS", default=7)
 
 # Every app that stores personal data, through its privacy provider (dpo_requests).
 # Erasure follows this order: enrolments go before the trainee they point to.

@@ -307,7 +307,7 @@ def _staff_changes_an_address(world):
 
 def _requeue_exports(world):
     """Beat's requeue-exports job, once the broker is back."""
-    from dpo_requests.services import exports_requeue
+    from dpo_requests.archives import exports_requeue
 
     exports_requeue(
         now=timezone.now() + datetime.timedelta(minutes=15), grace=datetime.timedelta(minutes=10)

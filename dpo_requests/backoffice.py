@@ -249,7 +249,10 @@ def act(request, pk: int):
         # Nothing was done: the page again, with why, and a 400 (never a 500).
         messages.error(request, " ".join(error.messages))
         return _request_page(request, dsr, status=400)
-    messages.success(request, _DONE.get(action, _("Done. The person is told by email.")))
+    reviewed = action in _DONE and settings.DSR_EXPORT_REVIEW  # else the link goes as built
+    messages.success(
+        request, _DONE[action] if reviewed else _("Done. The person is told by email.")
+    )
     return redirect("backoffice:request", pk=dsr.pk)
 
 

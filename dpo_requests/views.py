@@ -70,7 +70,7 @@ def download(request, token: str):
     # An archive works only once the DPO checked it and sent its link (archives.py).
     if dsr is None or dsr.export_sent_at is None or not dsr.export_file:
         return render(request, "dpo_requests/link_invalid.html", status=404)
-    if dsr.export_expires_at < timezone.now():
+    if dsr.export_expires_at < timezone.now():  # the file goes with the next night's run
         return render(request, "dpo_requests/link_invalid.html", status=404)
     path = export_file_path(name=dsr.export_file)
     if path is None:

@@ -143,6 +143,16 @@ def export_send(*, request: Request, actor, now, note: str = "") -> Request:
     return request
 
 
+def export_unsent_discard(*, request: Request) -> None:
+    """A request answered otherwise (refused, forwarded to the client) keeps no archive
+    that nobody will send: its file goes once the answer is recorded (the caller saves)."""
+    name = request.export_file
+    if not name or request.export_sent_at is not None:
+        return
+    request.export_file, request.export_expires_at = "", None
+    transaction.on_commit(lambda: exports_of_request_remove(request_id=request.pk, previous=name))
+
+
 def export_for_review(*, request: Request, actor) -> Path | None:
     """The archive as the person will receive it, for the DPO to check; each download
     is audited (who, when, which request), or None when there is no archive."""

@@ -13,7 +13,7 @@ from core.audit import audit_record
 from core.disclosures import recipients_to_tell, recipients_told_record
 from core.periods import months_after
 from core.providers import KEEP, providers
-from dpo_requests.archives import export_send, request_export_start
+from dpo_requests.archives import export_send, export_unsent_discard, request_export_start
 from dpo_requests.exports import exports_delete
 from dpo_requests.models import Request
 from dpo_requests.selectors import erasure_plan
@@ -119,6 +119,7 @@ def request_forward(*, request: Request, actor, client_id: int, now) -> Request:
     if contact is None:
         raise ValidationError(_("This client has no contact to forward the request to."))
     request.status, request.forwarded_to = Status.WAITING_CLIENT, contact.organisation.name
+    export_unsent_discard(request=request)
     request.save()
     audit_record(actor=actor, action="request_forwarded", obj=request, note=f"client #{client_id}")
     email_on_commit(request, "forwarded_client", contact_id=contact.pk)
@@ -132,6 +133,7 @@ def request_refuse(*, request: Request, actor, reason: str, now) -> Request:
     refuse_unless(request, *OPEN)
     if not reason.strip():
         raise ValidationError(_("A refusal needs its reason."))
+    export_unsent_discard(request=request)
     close(
         request,
         actor=actor,

@@ -15,6 +15,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.models import Organisation
 from consent.tokens import email_token_make
 from core.models import AuditEntry, OutboxEmail
 from dpo_requests.emails import DOWNLOAD_USE
@@ -151,11 +152,13 @@ def test_sending_twice_or_with_no_archive_is_refused_in_the_dpos_language(
 
 
 def test_only_an_access_or_portability_request_in_progress_has_a_link_to_send(
-    client, dpo, paul_asks
+    client, dpo, paul_asks, settings
 ):
     erasure = submit_and_verify(client, kind="erasure", email="paul@example.org")
     client.force_login(dpo)
     refused = act(client, paul_asks, "refuse", reason="Manifestly unfounded")
+    # Refused, its archive (unsent) has no reason to stay on disk.
+    assert not any((settings.PRIVATE_FILES_ROOT / "exports").iterdir())
 
     for dsr in (erasure, paul_asks):
         answer = act(client, dsr, "send")
@@ -243,3 +246,15 @@ def test_the_review_reads_in_french(client, paul_asks):
     assert "Télécharger l'archive (le fichier même que la personne recevra)" in page
     assert "Envoyer le lien à la personne" in page
     assert "Préparer de nouveau l'archive (après une correction)" in page
+
+
+def test_a_request_forwarded_to_the_client_keeps_no_unsent_archive(client, paul_asks, settings):
+    acme = Organisation.objects.get(name="Acme Industrie")
+
+    act(client, paul_asks, "forward", client=acme.pk)
+
+    paul_asks.refresh_from_db()
+    assert paul_asks.status == Request.Status.WAITING_CLIENT and paul_asks.export_file == ""
+    assert not any((settings.PRIVATE_FILES_ROOT / "exports").iterdir())
+    assert act(client, paul_asks, "send").status_code == 400
+    assert not OutboxEmail.objects.filter(kind="dsr.export_ready").exists()

@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_run_on_commit")]
 
 
 @pytest.fixture
-def paul_asks(client, dpo, employee, require_postgres):
+def paul_asks(client, dpo, employee):
     """Paul asked for his data (nothing about his health on file); Dana built the archive."""
     dsr = submit_and_verify(client, kind="access", email="paul@example.org")
     client.force_login(dpo)

@@ -20,7 +20,7 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-def test_a_link_sent_before_the_review_step_still_counts_as_sent(require_postgres):
+def test_a_link_sent_before_the_review_step_still_counts_as_sent():
     try:
         old = _migrate(BEFORE)
         Request = old.get_model("dpo_requests", "Request")

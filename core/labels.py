@@ -21,6 +21,8 @@ AUDIT_ACTIONS = {
     "export_built": _("Access archive built"),
     "export_downloaded": _("Access archive downloaded"),
     "export_requested": _("Access archive asked for"),
+    "export_reviewed": _("Access archive downloaded by the DPO to check it"),
+    "export_sent": _("Access archive's link sent to the person"),
     "export_withheld": _("Access archive withheld"),
     "forwarded_request_closed": _("Forwarded request closed"),
     "hold_lifted": _("Legal hold lifted"),

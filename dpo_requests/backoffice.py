@@ -10,11 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -23,9 +24,10 @@ from core.audit import audit_actions, audit_entries, audit_record
 from core.disclosures import Kind, recipients_to_tell
 from core.providers import providers
 from dpo_requests import services
+from dpo_requests.archives import export_for_review, export_review_state
 from dpo_requests.charts import Chart, stacked_bars
 from dpo_requests.emails import TO_PERSON, request_message
-from dpo_requests.forms import ExtendForm, ForwardForm, NoteForm, ReasonForm
+from dpo_requests.forms import ExtendForm, ForwardForm, NoteForm, ReasonForm, SendForm
 from dpo_requests.models import Request
 from dpo_requests.processing_record import SECURITY, processing_record_rows
 from dpo_requests.selectors import (
@@ -46,6 +48,13 @@ from retention.selectors import purge_log_latest
 
 DPO = "dpo_requests.handle_request"
 QUEUE_PAGE = 100
+# What an action that tells nobody yet says once done.
+_DONE = {
+    "export": gettext_lazy(
+        "The archive is being built. It appears on this page for you to check: the person "
+        "gets its link only when you send it."
+    )
+}
 
 
 def dpo_only(view):
@@ -130,7 +139,11 @@ def queue(request):
 
 @dpo_only
 def detail(request, pk: int):
-    dsr = get_object_or_404(Request, pk=pk)
+    return _request_page(request, get_object_or_404(Request, pk=pk))
+
+
+def _request_page(request, dsr: Request, *, status: int = 200):
+    """The request's page (again, with the error, after a refused action)."""
     audit_record(actor=request.user, action="records_viewed", obj=dsr)
     today = timezone.localdate()
     records = subject_records(email=dsr.email)
@@ -169,12 +182,25 @@ def detail(request, pk: int):
                 "restrict": ReasonForm(),
                 "rectified": NoteForm(),
                 "close": NoteForm(),
+                "send": SendForm(),
                 "forward": ForwardForm(clients=clients) if clients else None,
             },
             "is_open": dsr.status in services.ACTIONABLE,
             "waiting_client": dsr.status == Request.Status.WAITING_CLIENT,
+            "archive": export_review_state(request=dsr) if exporting else None,
         },
+        status=status,
     )
+
+
+@dpo_only
+def archive(request, pk: int):
+    """The archive as the person will get it, for the DPO to check before sending it."""
+    dsr = get_object_or_404(Request, pk=pk)
+    path = export_for_review(request=dsr, actor=request.user)  # audited
+    if path is None:
+        return render(request, "backoffice/archive_gone.html", {"dsr": dsr}, status=404)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"request-{dsr.pk}.zip")
 
 
 def _act_fields(post, *, dsr: Request, action: str) -> dict:
@@ -192,6 +218,11 @@ def _act_fields(post, *, dsr: Request, action: str) -> dict:
         return {"client_id": form.cleaned_data["client"]}
     if action == "export":
         return {"identity_checked": post.get("identity_checked") == "on"}
+    if action == "send":
+        form = SendForm(post)
+        if not form.is_valid():
+            raise ValidationError(_("A note for the person is at most 1,000 characters."))
+        return {"note": form.cleaned_data["note"]}
     if action == "erase" and post.get("confirm_email", "").strip().lower() != dsr.email.lower():
         # Erasure cannot be undone: the DPO types the address, as pretix's shredder asks
         # for the event's name, so that a misplaced click erases nothing.
@@ -215,9 +246,13 @@ def act(request, pk: int):
         fields = _act_fields(request.POST, dsr=dsr, action=action)
         services.request_act(request=dsr, actor=actor, action=action, now=now, **fields)
     except ValidationError as error:
+        # Nothing was done: the page again, with why, and a 400 (never a 500).
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Done. The person is told by email."))
+        return _request_page(request, dsr, status=400)
+    reviewed = action in _DONE and settings.DSR_EXPORT_REVIEW  # else the link goes as built
+    messages.success(
+        request, _DONE[action] if reviewed else _("Done. The person is told by email.")
+    )
     return redirect("backoffice:request", pk=dsr.pk)
 
 

@@ -1,7 +1,7 @@
 """The archive that answers an access or portability request: the person's data as JSON
 (portable) and a readable summary in their language, with what an access answer must
 also say (Art. 15(1)), written as a zip to the private files folder. The request's steps
-(asking for it, closing the request, the email) are in dpo_requests/services.py."""
+(asking for it, the DPO's review, sending the link) are in dpo_requests/archives.py."""
 
 import json
 import os
@@ -29,6 +29,12 @@ def exports_folder() -> Path:
     for made in (settings.PRIVATE_FILES_ROOT, folder):
         os.chmod(made, 0o700)  # mkdir's mode yields to the umask, and skips existing ones
     return folder
+
+
+def export_file_path(*, name: str) -> Path | None:
+    """Where a recorded archive is, or None once it is gone (deleted at its period's end)."""
+    path = _exports_path() / name if name else None
+    return path if path is not None and path.is_file() else None
 
 
 def export_remove(*, name: str) -> None:

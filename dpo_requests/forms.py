@@ -59,6 +59,15 @@ class NoteForm(forms.Form):
     )
 
 
+class SendForm(forms.Form):
+    note = forms.CharField(
+        label=_("A note for the person, in their language (optional, added to the email)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class ForwardForm(forms.Form):
     client = forms.TypedChoiceField(label=_("Client (controller)"), coerce=int, choices=())
 

@@ -51,6 +51,10 @@ class Request(models.Model):
     # Set when the DPO asks for the archive, cleared once it is built: a request still
     # waiting after a while (the broker was down) is built by the beat job.
     export_requested_at = models.DateTimeField(_("archive asked for on"), null=True, blank=True)
+    # The DPO reviews each archive before the person gets its link (DSR_EXPORT_REVIEW):
+    # built, it waits; the link works only once sent.
+    export_built_at = models.DateTimeField(_("archive built on"), null=True, blank=True)
+    export_sent_at = models.DateTimeField(_("archive link sent on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("data-subject request")
@@ -61,6 +65,11 @@ class Request(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_kind_display()}"
+
+    @property
+    def export_awaits_review(self) -> bool:
+        """An archive is built and the DPO has not sent its link yet."""
+        return bool(self.export_file) and self.export_sent_at is None
 
 
 class Recipient(models.Model):

@@ -4,12 +4,9 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.utils import timezone
 
+from dpo_requests.archives import export_build, exports_requeue
 from dpo_requests.reminders import requests_due_soon_remind
-from dpo_requests.services import (
-    export_build,
-    exports_requeue,
-    request_email_queue,
-)
+from dpo_requests.services import request_email_queue
 
 RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": 30, "max_retries": 8}
 

@@ -12,6 +12,7 @@ from consent.tokens import email_token_read
 from core.audit import audit_record
 from core.throttle import client_address, throttle_allow
 from dpo_requests.emails import DOWNLOAD_USE, VERIFY_USE
+from dpo_requests.exports import export_file_path
 from dpo_requests.forms import RequestForm
 from dpo_requests.models import Request
 from dpo_requests.services import request_submit, request_verify
@@ -66,10 +67,13 @@ def download(request, token: str):
     """The person's archive, through the link emailed to them, while it lasts."""
     found = _read(token, use=DOWNLOAD_USE, seconds=settings.DSR_EXPORT_DAYS * 24 * 3600)
     dsr = Request.objects.filter(pk=found[0], email=found[1]).first() if found else None
-    if dsr is None or not dsr.export_file or dsr.export_expires_at < timezone.now():
+    # An archive works only once the DPO checked it and sent its link (archives.py).
+    if dsr is None or dsr.export_sent_at is None or not dsr.export_file:
         return render(request, "dpo_requests/link_invalid.html", status=404)
-    path = settings.PRIVATE_FILES_ROOT / "exports" / dsr.export_file
-    if not path.is_file():
+    if dsr.export_expires_at < timezone.now():  # the file goes with the next night's run
+        return render(request, "dpo_requests/link_invalid.html", status=404)
+    path = export_file_path(name=dsr.export_file)
+    if path is None:
         raise Http404
     audit_record(actor=None, action="export_downloaded", obj=dsr)
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"my-data-{dsr.pk}.zip")

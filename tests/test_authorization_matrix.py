@@ -75,6 +75,8 @@ PAGES = {
     "backoffice:queue": ONLY({DPO, SUPERUSER}),
     "backoffice:request": ONLY({DPO, SUPERUSER}),
     "backoffice:act": ONLY({DPO, SUPERUSER}),
+    # The access archive, downloaded by the DPO to check it before its link is sent.
+    "backoffice:archive": ONLY({DPO, SUPERUSER}),
     "backoffice:audit": ONLY({DPO, SUPERUSER}),
     "backoffice:processing_record": ONLY({DPO, SUPERUSER}),
     "backoffice:emails": ONLY({DPO, SUPERUSER}),
@@ -291,9 +293,10 @@ def _safe_expected(name):
 
 
 @pytest.fixture
-def site(db):
+def site(db, settings, tmp_path):
     """The demo organisation, with one of each record, and a trainee whose allergy and
     disability needs are on file."""
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
     call_command("seed_demo", force=True, verbosity=0)
     enrolment = Enrolment.objects.filter(session__meals_provided=True).first()
     SensitiveNeeds.objects.filter(enrolment=enrolment).delete()
@@ -341,6 +344,9 @@ def _one_of_each(enrolment) -> None:
         outcome=PurgeLog.Outcome.choices[0][0],
     )
     Hold.objects.create(email=email, kind=Hold.Kind.choices[0][0], reason="Litige", created_at=now)
+    from dpo_requests.exports import exports_folder
+
+    (exports_folder() / "matrix.zip").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip
     Request.objects.create(
         kind=Request.Kind.ACCESS,
         email=email,
@@ -349,6 +355,8 @@ def _one_of_each(enrolment) -> None:
         received_at=now,
         verified_at=now,
         status=Request.Status.choices[1][0],
+        export_file="matrix.zip",  # built, waiting for the DPO's review
+        export_expires_at=now,
     )
     audit_record(actor=None, action="matrix", obj=enrolment)
     disclosure_record(
@@ -446,6 +454,7 @@ def _urls(name: str, site) -> list[tuple[str, str]]:
         "retention:run_status": {"pk": _first_pk("retention.manualrun")},
         "retention:pending": {"pk": _first_pk("retention.pendingdeletion")},
         "retention:approve": {"pk": _first_pk("retention.pendingdeletion")},
+        "backoffice:archive": {"pk": _object_id("dpo_requests.request")},
         "attendance:sign": {"token": "forged"},
         "attendance:sign_me": {"token": "forged"},
         "attendance:certificate": {"token": "forged"},

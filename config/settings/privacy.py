@@ -128,6 +128,9 @@ PRIVACY_PROVIDERS = [
 DSR_DUE_SOON_DAYS = env.int("DSR_DUE_SOON_DAYS", default=7)
 DSR_EXPORT_DAYS = env.int("DSR_EXPORT_DAYS", default=30)
 DSR_VERIFY_LINK_HOURS = env.int("DSR_VERIFY_LINK_HOURS", default=72)
+# An access or portability archive waits for the DPO to download and check it, and to
+# send its link: a wrong file sent is a breach. False sends the link as soon as it is built.
+DSR_EXPORT_REVIEW = env.bool("DSR_EXPORT_REVIEW", default=True)
 
 # Staff changes of an address within this many days are shown on a request's page: the
 # address may be in someone else's hands (the previous one is told; see README).

@@ -111,8 +111,9 @@ DECLARED = {
         "rights_request",
         "dpo_extends",
         "dpo_exports",
+        "dpo_sends_archive",
     ],
-    "dpo_requests/services.py:request_export_start.queue:delay": ["dpo_exports"],
+    "dpo_requests/archives.py:request_export_start.queue:delay": ["dpo_exports"],
     "dpo_requests/emails.py:due_soon_message:EmailMessage": ["dpo_reminder"],
     "documents/emails.py:convocation_message:EmailMultiAlternatives": [
         "staff_confirm",
@@ -308,12 +309,24 @@ def _staff_changes_an_address(world):
 
 
 def _requeue_exports(world):
-    """Beat's requeue-exports job, once the broker is back."""
-    from dpo_requests.services import exports_requeue
+    """Beat's requeue-exports job, once the broker is back; the DPO checks the archive
+    and sends its link."""
+    from dpo_requests.archives import exports_requeue
 
     exports_requeue(
         now=timezone.now() + datetime.timedelta(minutes=15), grace=datetime.timedelta(minutes=10)
     )
+    assert not OutboxEmail.objects.filter(kind="dsr.export_ready").exists()  # not before
+    _dpo_acts("send")(world)
+
+
+def _archive_built(world):
+    """The DPO asked for Eve's archive and a worker built it: it waits for review."""
+    from dpo_requests.archives import export_build
+
+    dsr = _open_request()
+    Request.objects.filter(pk=dsr.pk).update(export_requested_at=timezone.now())
+    export_build(request_id=dsr.pk, now=timezone.now())
 
 
 def _staff_confirm(world):
@@ -411,6 +424,10 @@ STORIES = {
     # With the broker down the archive cannot be built: beat's requeue-exports builds it.
     "dpo_exports": Story(
         _dpo_acts("export"), "dsr.export_ready", "eve@example.org", _requeue_exports
+    ),
+    # The DPO checked the archive and sends its link while a service is down.
+    "dpo_sends_archive": Story(
+        _dpo_acts("send"), "dsr.export_ready", "eve@example.org", before=_archive_built
     ),
     "dpo_reminder": Story(_remind_the_dpo, "dsr.due_soon", "dpo@example.org"),
     "staff_changes_address": Story(

@@ -90,6 +90,8 @@ def test_an_export_with_health_data_goes_once_the_dpo_confirmed_identity(client,
     client.force_login(dpo)
 
     act(client, dsr, "export", identity_checked="on")
+    assert not _export_links()  # the DPO checks the archive first
+    act(client, dsr, "send")
 
     [link] = _export_links()
     assert link.to == ["eve@example.org"]
@@ -124,6 +126,7 @@ def test_an_export_without_health_data_needs_no_identity_check(client, dpo, empl
     client.force_login(dpo)
 
     act(client, dsr, "export")
+    act(client, dsr, "send")
 
     assert len(_export_links()) == 1
     assert not AuditEntry.objects.filter(action="identity_confirmed").exists()
@@ -191,7 +194,7 @@ def test_the_notice_has_a_french_version(client, alice, eve):
 
 
 def test_health_data_that_arrives_before_the_worker_builds_is_withheld(client, dpo, eve):
-    from dpo_requests.services import export_build
+    from dpo_requests.archives import export_build
 
     dsr = submit_and_verify(client, kind="access", email="eve@example.org")
 

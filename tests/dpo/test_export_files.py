@@ -7,10 +7,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from dpo_requests.archives import export_build
 from dpo_requests.exports import exports_delete, exports_folder
 from dpo_requests.models import Request
 from dpo_requests.purges import purge_request_exports
-from dpo_requests.services import export_build
 
 pytestmark = pytest.mark.django_db
 

@@ -47,10 +47,11 @@ def _private_routes() -> list[str]:
 
 @pytest.fixture
 def answered(client, dpo, eve, settings):
-    """Eve asked for her data and the DPO built the archive."""
+    """Eve asked for her data; the DPO built the archive, checked it, sent its link."""
     dsr = submit_and_verify(client, kind="access", email="eve@example.org")
     client.force_login(dpo)
     act(client, dsr, "export", identity_checked="on")
+    act(client, dsr, "send")
     dsr.refresh_from_db()
     return dsr
 
@@ -64,6 +65,7 @@ def _sample_urls(dsr: Request, session_id: int) -> dict[str, list[str]]:
         "backoffice/requests/": [reverse("backoffice:queue")],
         "backoffice/requests/<int:pk>/": [reverse("backoffice:request", args=[dsr.pk])],
         "backoffice/requests/<int:pk>/act/": [reverse("backoffice:act", args=[dsr.pk])],
+        "backoffice/requests/<int:pk>/archive/": [reverse("backoffice:archive", args=[dsr.pk])],
         "backoffice/audit/": [
             reverse("backoffice:audit"),
             reverse("backoffice:audit") + "?format=csv",

@@ -78,6 +78,7 @@ def test_access_and_portability_give_a_json_file_and_a_summary_in_the_persons_la
     client.force_login(dpo)
 
     act(client, dsr, "export", identity_checked="on")
+    act(client, dsr, "send")  # once the DPO checked it (tests/dpo/test_archive_review.py)
 
     dsr.refresh_from_db()
     assert dsr.status == Request.Status.DONE

@@ -159,6 +159,7 @@ def test_an_access_answer_says_what_we_do_with_the_data(client, dpo, employee):
     dsr = submit_and_verify(client, kind="access", email="paul@example.org")
     client.force_login(dpo)
     act(client, dsr, "export")
+    act(client, dsr, "send")
     link = re.search(
         r"http://testserver(/privacy/requests/download/\S+)", mail.outbox[-1].body
     ).group(1)

@@ -150,14 +150,17 @@ def test_an_archive_killed_before_it_is_recorded_is_never_offered_and_is_built_a
         received_at=timezone.now(),
         export_requested_at=timezone.now(),
     )
-    workers.start()
+    # The link leaves with the build, unreviewed (DSR_EXPORT_REVIEW): a killed build
+    # could offer a file it never recorded, or send the link twice.
+    unreviewed = {"DSR_EXPORT_REVIEW": "false"}
+    workers.start(**unreviewed)
     # The build writes the archive, then records it: the audit log's table is held.
     with held(
         lambda: connection.cursor().execute("LOCK TABLE dpo_requests_auditentry IN EXCLUSIVE MODE")
     ):
         task_send(redis_url, "dpo_requests.tasks.build_export", request.pk, queue=queue)
         wait_for(someone_waits_for_a_lock, what="the build to record its archive")
-        workers.kill_and_restart()
+        workers.kill_and_restart(**unreviewed)
         request.refresh_from_db()
         assert request.export_file == "" and request.status == "open"  # nothing offered
         assert not smtp_sink.received

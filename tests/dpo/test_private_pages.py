@@ -10,10 +10,12 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from consent.tokens import email_token_make, self_service_token_make
 from dpo_requests.emails import DOWNLOAD_USE
 from dpo_requests.models import Request
+from retention.models import ManualRun, PendingDeletion
 from tests.dpo.conftest import act, submit_and_verify
 
 pytestmark = [
@@ -60,6 +62,9 @@ def _sample_urls(dsr: Request, session_id: int) -> dict[str, list[str]]:
     """One or more concrete URLs for each private route (an unknown route fails)."""
     download = email_token_make(email=f"{dsr.pk}:{dsr.email}", use=DOWNLOAD_USE)
     manage = self_service_token_make(email=dsr.email)
+    now = timezone.now()
+    run = ManualRun.objects.create(requested_at=now)
+    waiting = PendingDeletion.objects.create(rule="outbox", since=now, keys=[], count=0)
     return {
         "backoffice/": [reverse("backoffice:dashboard")],
         "backoffice/requests/": [reverse("backoffice:queue")],
@@ -76,6 +81,16 @@ def _sample_urls(dsr: Request, session_id: int) -> dict[str, list[str]]:
         ],
         "backoffice/emails/": [reverse("backoffice:emails")],
         "backoffice/retention/": [reverse("retention:overview")],
+        "backoffice/retention/run/": [reverse("retention:run")],
+        "backoffice/retention/run/<int:pk>/": [reverse("retention:run_status", args=[run.pk])],
+        "backoffice/retention/approvals/": [reverse("retention:approvals")],
+        "backoffice/retention/approvals/rule/": [reverse("retention:approval_set")],
+        "backoffice/retention/approvals/<int:pk>/": [
+            reverse("retention:pending", args=[waiting.pk])
+        ],
+        "backoffice/retention/approvals/<int:pk>/approve/": [
+            reverse("retention:approve", args=[waiting.pk])
+        ],
         "my-data/new-link/": [reverse("consent:request")],
         "my-data/<str:token>/": [reverse("consent:manage", args=[manage])],
         "privacy/requests/download/<str:token>/": [

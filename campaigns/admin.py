@@ -100,11 +100,11 @@ class CampaignAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("recipients"))
     def recipient_count(self, campaign):
-        return getattr(campaign, "_recipients", None)
+        return getattr(campaign, "_recipients", 0)  # 0 on the add page, not "None"
 
     @admin.display(description=_("still to send"))
     def pending(self, campaign):
-        return getattr(campaign, "_pending", None)
+        return getattr(campaign, "_pending", 0)
 
     def has_send_permission(self, request):
         return request.user.has_perm("campaigns.send_campaign")

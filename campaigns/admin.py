@@ -11,12 +11,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, CampaignRecipient
+from campaigns.selectors import recipients_reachable
 from campaigns.services import campaign_address, campaign_start
 from clients.models import ClientContact
-from consent.models import ConsentRecord
+from consent.selectors import CONTACT, TRAINEE, purposes_for
 from trainees.models import Trainee
 
-Purpose = ConsentRecord.Purpose
+# Who each purpose reaches (consent/selectors.py, BASIS), in the words staff read.
+WHO_IT_REACHES = _(
+    "Who it reaches: our offers of similar training, trainees who did not object; our "
+    "offers (client contacts), contacts who did not object; offers from our French "
+    "subsidiaries, trainees who agreed and client contacts who did not object (offers "
+    "related to their job only); the newsletter, people who subscribed. Anyone else added "
+    "is skipped when the campaign is sent."
+)
 
 
 class CampaignRecipientInline(admin.TabularInline):
@@ -63,6 +71,10 @@ class CampaignAdmin(admin.ModelAdmin):
     inlines = [CampaignRecipientInline]
     actions = ["send"]
 
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["help_texts"] = {"purpose": WHO_IT_REACHES}
+        return super().get_form(request, obj, **kwargs)
+
     def get_queryset(self, request):
         return (
             super()
@@ -88,11 +100,11 @@ class CampaignAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("recipients"))
     def recipient_count(self, campaign):
-        return getattr(campaign, "_recipients", None)
+        return getattr(campaign, "_recipients", 0)  # 0 on the add page, not "None"
 
     @admin.display(description=_("still to send"))
     def pending(self, campaign):
-        return getattr(campaign, "_pending", None)
+        return getattr(campaign, "_pending", 0)
 
     def has_send_permission(self, request):
         return request.user.has_perm("campaigns.send_campaign")
@@ -125,11 +137,22 @@ def address_campaign_action(purposes, relation: str):
         form.fields["campaign"].queryset = drafts
         if form.is_valid():
             campaign = form.cleaned_data["campaign"]
-            added = campaign_address(campaign=campaign, **{relation: list(queryset)})
+            people = list(queryset)
+            added = campaign_address(campaign=campaign, **{relation: people})
+            field = {"trainees": "trainee", "contacts": "contact"}[relation]
+            chosen = campaign.recipients.filter(**{f"{field}__in": people})
+            reachable = recipients_reachable(
+                chosen.select_related("trainee", "contact"),
+                purpose=campaign.purpose,
+                today=timezone.localdate(),
+            )
             modeladmin.message_user(
                 request,
-                _("%(added)d people added to “%(campaign)s”. Send it from its page.")
-                % {"added": added, "campaign": campaign},
+                _(
+                    "%(added)d people added to “%(campaign)s”; of those selected, %(reachable)d "
+                    "may receive it now, the others will be skipped. Send it from its page."
+                )
+                % {"added": added, "campaign": campaign, "reachable": len(reachable)},
                 messages.SUCCESS,
             )
             return redirect(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
@@ -143,6 +166,7 @@ def address_campaign_action(purposes, relation: str):
                 "action": "address_campaign",
                 "opts": modeladmin.model._meta,
                 "title": _("Add to an offer campaign"),
+                "who_it_reaches": WHO_IT_REACHES,
             },
         )
 
@@ -151,9 +175,10 @@ def address_campaign_action(purposes, relation: str):
 
 # The people lists belong to apps below this one: the action joins them from here
 # (their admins are registered first: INSTALLED_APPS lists those apps before this one).
+# Each list offers the drafts whose purpose may ever reach its kind of person.
 for model, purposes, relation in (
-    (Trainee, [Purpose.TRAINEE_OFFERS, Purpose.NEWSLETTER], "trainees"),
-    (ClientContact, [Purpose.CLIENT_PROSPECTING, Purpose.NEWSLETTER], "contacts"),
+    (Trainee, purposes_for(TRAINEE), "trainees"),
+    (ClientContact, purposes_for(CONTACT), "contacts"),
 ):
     people_admin = admin.site._registry[model]
     people_admin.actions = [*people_admin.actions, address_campaign_action(purposes, relation)]

@@ -9,10 +9,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignRecipient
+from campaigns.selectors import recipients_reachable
 from consent.emails import marketing_message
-from consent.selectors import communication_allowed_among
+from consent.selectors import CONTACT, TRAINEE
 from core.outbox import email_enqueue
-from training.selectors import trainees_not_for_offers
 
 logger = logging.getLogger(__name__)
 # How the outbox labels a campaign's emails (campaigns/receivers.py reads it back).
@@ -80,23 +80,17 @@ def campaign_send(*, campaign_id: int, batch_size: int = 100) -> tuple[int, int]
     )
     sent = skipped = 0
     while batch := list(pending.select_related("trainee", "contact").order_by("pk")[:batch_size]):
-        allowed = communication_allowed_among(
-            emails=[(r.trainee or r.contact).email for r in batch], purpose=campaign.purpose
-        )
-        # Trainees whose data we hold only as an employer's processor, or whose last
-        # training is older than the prospecting period, receive no offers.
-        excluded = trainees_not_for_offers(
-            trainee_ids=[r.trainee_id for r in batch if r.trainee_id], today=timezone.localdate()
+        reachable = recipients_reachable(
+            batch, purpose=campaign.purpose, today=timezone.localdate()
         )
         for recipient in batch:
             with transaction.atomic():
                 # Another worker may have taken it meanwhile: skip what is locked or done.
                 if not pending.select_for_update(skip_locked=True).filter(pk=recipient.pk).exists():
                     continue
-                person = recipient.trainee or recipient.contact
-                if person.email.lower() in allowed and recipient.trainee_id not in excluded:
+                if recipient.pk in reachable:
                     recipient.outbox_email = email_enqueue(
-                        message=_message(campaign, person), kind=CAMPAIGN_EMAIL_KIND
+                        message=_message(campaign, recipient), kind=CAMPAIGN_EMAIL_KIND
                     )
                     recipient.status = CampaignRecipient.Status.SENT
                     sent += 1
@@ -131,7 +125,8 @@ def campaign_progress_update(*, campaign_id: int) -> None:
     Campaign.objects.filter(pk=campaign_id).update(**counts)
 
 
-def _message(campaign: Campaign, person):
+def _message(campaign: Campaign, recipient: CampaignRecipient):
+    person = recipient.trainee or recipient.contact
     english = person.language == "en" and campaign.subject_en and campaign.body_en
     return marketing_message(
         email=person.email,
@@ -141,4 +136,5 @@ def _message(campaign: Campaign, person):
         purpose=campaign.purpose,
         subject=campaign.subject_en if english else campaign.subject_fr,
         body=campaign.body_en if english else campaign.body_fr,
+        kind=TRAINEE if recipient.trainee_id else CONTACT,
     )

@@ -31,7 +31,8 @@ class StaffChoiceForm(forms.ModelForm):
             Purpose.ALLERGY_DATA: {Action.WITHDRAWN},
             Purpose.DISABILITY_DATA: {Action.WITHDRAWN},
             Purpose.NEWSLETTER: {Action.GIVEN, Action.WITHDRAWN},
-            Purpose.SUBSIDIARY_OFFERS: {Action.GIVEN, Action.WITHDRAWN},
+            # A trainee withdraws a consent; a client contact objects (consent/selectors.py).
+            Purpose.SUBSIDIARY_OFFERS: {Action.GIVEN, Action.WITHDRAWN, Action.OBJECTED},
             Purpose.TRAINEE_OFFERS: {Action.GIVEN, Action.OBJECTED},
             Purpose.CLIENT_PROSPECTING: {Action.GIVEN, Action.OBJECTED},
         }

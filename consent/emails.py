@@ -10,8 +10,43 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
+from consent.models import ConsentRecord
+from consent.selectors import CONTACT, TRAINEE
 from consent.tokens import self_service_token_make, unsubscribe_token_make
+
+Purpose = ConsentRecord.Purpose
+# Why this person receives this email, said in its footer: the purpose's basis for their
+# kind (consent/selectors.py, BASIS). Anything else falls back to the general sentence.
+REASONS = {
+    (Purpose.TRAINEE_OFFERS, TRAINEE): _(
+        "You receive this offer from %(name)s, about training similar to yours, because you "
+        "trained with us and did not object."
+    ),
+    (Purpose.CLIENT_PROSPECTING, CONTACT): _(
+        "You receive this offer from %(name)s at your professional address because of our "
+        "business relationship."
+    ),
+    (Purpose.SUBSIDIARY_OFFERS, TRAINEE): _(
+        "You receive this offer from a French subsidiary of %(name)s because you agreed to "
+        "receive their offers."
+    ),
+    (Purpose.SUBSIDIARY_OFFERS, CONTACT): _(
+        "You receive this offer related to your job, from a French subsidiary of %(name)s, at "
+        "your professional address because of our business relationship."
+    ),
+    (Purpose.NEWSLETTER, TRAINEE): _(
+        "You receive this newsletter from %(name)s because you subscribed to it."
+    ),
+    (Purpose.NEWSLETTER, CONTACT): _(
+        "You receive this newsletter from %(name)s because you subscribed to it."
+    ),
+}
+GENERAL_REASON = _(
+    "You receive this email from %(name)s because of your training or business relationship "
+    "with us."
+)
 
 
 def _links(email: str, purpose: str | None = None) -> dict:
@@ -27,11 +62,19 @@ def _links(email: str, purpose: str | None = None) -> dict:
 
 
 def marketing_message(
-    *, email: str, language: str, purpose: str, subject: str, body: str
+    *, email: str, language: str, purpose: str, subject: str, body: str, kind: str = ""
 ) -> EmailMultiAlternatives:
-    """An offer or newsletter for one recipient, with its one-click unsubscribe."""
+    """An offer or newsletter for one recipient (``kind``: a trainee or a client contact),
+    with why they receive it and its one-click unsubscribe."""
     with translation.override(language):
-        context = {"body": body, "organisation": settings.ORGANISATION, **_links(email, purpose)}
+        name = settings.ORGANISATION["name"]
+        reason = REASONS.get((purpose, kind), GENERAL_REASON) % {"name": name}
+        context = {
+            "body": body,
+            "reason": reason,
+            "organisation": settings.ORGANISATION,
+            **_links(email, purpose),
+        }
         message = EmailMultiAlternatives(
             subject=subject,
             body=render_to_string("emails/marketing.txt", context),

@@ -1,6 +1,7 @@
 """Reads on consent: a person's current choices, derived from their history."""
 
 import contextlib
+import dataclasses
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -21,13 +22,51 @@ MARKETING = {
     Purpose.SUBSIDIARY_OFFERS,
     Purpose.NEWSLETTER,
 }
-# No processing until the person said yes (the others run unless the person objected).
-CONSENT_BASED = {
-    Purpose.ALLERGY_DATA,
-    Purpose.DISABILITY_DATA,
-    Purpose.SUBSIDIARY_OFFERS,
-    Purpose.NEWSLETTER,
+# The kinds of person a purpose may concern, and the two bases: nothing until the person
+# said yes (consent), or allowed unless the person said no (objection).
+TRAINEE, CONTACT = "trainee", "contact"
+CONSENT, OBJECTION = "consent", "objection"
+# Who may be written to for each purpose, and on which basis: the one place campaigns,
+# the person's page and withdrawals read. A kind missing from a purpose's row is never
+# written to for it (no prospecting of trainees, no trainee offers to client contacts).
+BASIS = {
+    Purpose.ALLERGY_DATA: {TRAINEE: CONSENT},
+    Purpose.DISABILITY_DATA: {TRAINEE: CONSENT},
+    # Individuals: without prior consent only our own similar services may be offered,
+    # with an objection possible at collection and in every email (CPCE L.34-5).
+    Purpose.TRAINEE_OFFERS: {TRAINEE: OBJECTION},
+    # Professional addresses, about the person's job (B2B): unless they object.
+    Purpose.CLIENT_PROSPECTING: {CONTACT: OBJECTION},
+    # Another company's offers: an individual's prior consent (the existing-customer
+    # exception covers only our own offers); for a contact's professional address, offers
+    # related to their job, an objection suffices.
+    Purpose.SUBSIDIARY_OFFERS: {TRAINEE: CONSENT, CONTACT: OBJECTION},
+    Purpose.NEWSLETTER: {TRAINEE: CONSENT, CONTACT: CONSENT},
 }
+
+
+def purposes_for(kind: str) -> list[str]:
+    """The communication purposes that may ever reach this kind of person."""
+    return [
+        purpose for purpose in Purpose.values if purpose in MARKETING and kind in BASIS[purpose]
+    ]
+
+
+def purpose_basis(*, purpose: str, kinds) -> str:
+    """The basis a purpose rests on for a person of these kinds (trainee, contact, both
+    or neither). An address known as a client contact's is professional: where a kind
+    allows writing unless the person objects, that applies; known as neither, the
+    strictest basis does."""
+    bases = {BASIS[purpose][kind] for kind in kinds if kind in BASIS[purpose]}
+    if OBJECTION in bases:
+        return OBJECTION
+    return CONSENT if bases or CONSENT in BASIS[purpose].values() else OBJECTION
+
+
+def person_kinds(*, email: str) -> set[str]:
+    """Whether this address is a trainee's, a client contact's, both or neither."""
+    kinds = {TRAINEE} if trainee_by_email(email=email) is not None else set()
+    return kinds | ({CONTACT} if contacts_by_email(email=email).exists() else set())
 
 
 def policy_version_current() -> PolicyVersion:
@@ -85,10 +124,10 @@ def is_suppressed(*, email: str, purpose: str) -> bool:
     return Suppression.objects.filter(address_hash=address_hash(email), purpose=purpose).exists()
 
 
-def _allowed(action: str | None, purpose: str) -> bool:
-    if purpose in CONSENT_BASED:
+def _allowed(action: str | None, basis: str | None) -> bool:
+    if basis == CONSENT:
         return action == Action.GIVEN
-    return action not in (Action.OBJECTED, Action.WITHDRAWN)
+    return basis == OBJECTION and action not in (Action.OBJECTED, Action.WITHDRAWN)
 
 
 def _restricted(emails) -> set[str]:
@@ -101,17 +140,31 @@ def _restricted(emails) -> set[str]:
     )
 
 
-def communication_allowed(*, email: str, purpose: str) -> bool:
-    """May we use this address for this purpose now?"""
-    if purpose in MARKETING and (
-        is_suppressed(email=email, purpose=purpose) or _restricted([email])
-    ):
-        return False
-    return _allowed(consent_state(email=email).get(purpose), purpose)
+def _blocked(*, email: str, purpose: str) -> bool:
+    """Suppressed or restricted (Art. 18): no email of this purpose, whatever the choice."""
+    return purpose in MARKETING and (
+        is_suppressed(email=email, purpose=purpose) or bool(_restricted([email]))
+    )
 
 
-def communication_allowed_among(*, emails: list[str], purpose: str) -> set[str]:
-    """The addresses, among these, that may receive this purpose's emails (two queries)."""
+def communication_allowed(*, email: str, purpose: str, kind: str | None = None) -> bool:
+    """May we use this address for this purpose now? ``kind``: as a trainee's or a client
+    contact's address; by default, as whatever the address is on file as."""
+    if kind is None:
+        basis = purpose_basis(purpose=purpose, kinds=person_kinds(email=email))
+    else:
+        basis = BASIS[purpose].get(kind)
+    return not _blocked(email=email, purpose=purpose) and _allowed(
+        consent_state(email=email).get(purpose), basis
+    )
+
+
+def communication_allowed_among(*, emails: list[str], purpose: str, kind: str) -> set[str]:
+    """The addresses, among these people of one kind (trainees or client contacts), that
+    may receive this purpose's emails (three queries at most)."""
+    basis = BASIS[purpose].get(kind)
+    if basis is None or not emails:
+        return set()
     normalised = {email_normalise(email): address_hash(email) for email in emails}
     suppressed = set(
         Suppression.objects.filter(
@@ -130,24 +183,44 @@ def communication_allowed_among(*, emails: list[str], purpose: str) -> set[str]:
         for email, hashed in normalised.items()
         if hashed not in suppressed
         and email not in restricted
-        and _allowed(latest.get(email), purpose)
+        and _allowed(latest.get(email), basis)
     }
 
 
-def subject_purposes(*, email: str) -> list[tuple[str, str, bool]]:
-    """The purposes that concern this person, with their label and whether each applies
-    now, for the person's own page."""
+@dataclasses.dataclass(frozen=True)
+class SubjectPurpose:
+    """One line of the person's own page: a purpose, its basis for them, and whether it
+    applies now."""
+
+    key: str
+    label: str
+    basis: str
+    allowed: bool
+
+
+def subject_purposes(*, email: str) -> list[SubjectPurpose]:
+    """Every purpose that concerns this person or that they chose about, for their own
+    page, each with the basis it rests on for them."""
     state = consent_state(email=email)
     # What the person chose before, what the data we hold about them calls for (each
     # provider says), and the newsletter, open to anyone.
-    concerned = {Purpose.NEWSLETTER, *state} - {Purpose.SUBSIDIARY_OFFERS}
+    concerned = {Purpose.NEWSLETTER, *state}
     for provider in providers():
         concerned |= provider.purposes(email=email)
-    return [
-        (purpose, label, communication_allowed(email=email, purpose=purpose))
-        for purpose, label in Purpose.choices
-        if purpose in concerned
-    ]
+    if concerned & {Purpose.TRAINEE_OFFERS, Purpose.CLIENT_PROSPECTING}:
+        # Whoever may receive our offers may also agree to (or, at a professional
+        # address, object to) our subsidiaries'.
+        concerned.add(Purpose.SUBSIDIARY_OFFERS)
+    kinds = person_kinds(email=email)
+    lines = []
+    for purpose, label in Purpose.choices:
+        if purpose in concerned:
+            basis = purpose_basis(purpose=purpose, kinds=kinds)
+            allowed = not _blocked(email=email, purpose=purpose) and _allowed(
+                state.get(purpose), basis
+            )
+            lines.append(SubjectPurpose(purpose, label, basis, allowed))
+    return lines
 
 
 def person_language(*, email: str, default: str) -> str:

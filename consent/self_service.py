@@ -9,11 +9,13 @@ from django.db import transaction
 from consent.emails import self_service_link_message
 from consent.models import ConsentRecord
 from consent.selectors import (
-    CONSENT_BASED,
+    CONSENT,
     MARKETING,
     address_on_file,
     consent_state,
+    person_kinds,
     person_language,
+    purpose_basis,
 )
 from consent.services import consent_record, suppression_add
 from consent.tokens import self_service_token_read
@@ -35,7 +37,8 @@ def consent_withdraw(
     """
     # The data that rested on the consent is its owners' (sensitive needs: training/).
     deleted = consent_withdrawn_announce(email=email, purpose=purpose)
-    action = Action.WITHDRAWN if purpose in CONSENT_BASED else Action.OBJECTED
+    basis = purpose_basis(purpose=purpose, kinds=person_kinds(email=email))
+    action = Action.WITHDRAWN if basis == CONSENT else Action.OBJECTED
     if consent_state(email=email).get(purpose) != action:
         consent_record(
             email=email, purpose=purpose, action=action, channel=channel, at=now, note=note
@@ -49,7 +52,8 @@ def consent_withdraw(
 def object_to_marketing(
     *, email: str, now: datetime.datetime, channel: str = ConsentRecord.Channel.STAFF
 ) -> None:
-    """An objection (Art. 21) covers every offer, prospecting and newsletter email."""
+    """An objection (Art. 21) covers every offer, prospecting and newsletter email: ours,
+    our subsidiaries' (a consent to them is withdrawn) and the newsletter."""
     for purpose in sorted(MARKETING):
         consent_withdraw(email=email, purpose=purpose, channel=channel, now=now)
 

@@ -3,20 +3,53 @@ from django.core import signing
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from consent.forms import ChoiceForm, LinkRequestForm
 from consent.models import ConsentRecord
-from consent.selectors import CONSENT_BASED, MARKETING, policy_version_in_force, subject_purposes
-from consent.self_service import consent_withdraw, self_service_link_send
+from consent.selectors import (
+    CONSENT,
+    MARKETING,
+    OBJECTION,
+    policy_version_in_force,
+    subject_purposes,
+)
+from consent.self_service import consent_withdraw, object_to_marketing, self_service_link_send
 from consent.services import consent_give
 from consent.tokens import self_service_token_read, unsubscribe_token_read
 from core.schedule import RULES, self_expiring
 from core.throttle import client_address, throttle_allow
 
-Channel = ConsentRecord.Channel
+Channel, Purpose = ConsentRecord.Channel, ConsentRecord.Purpose
+# What each choice covers, in the words of the person's page, for the basis it rests on
+# for them (consent/selectors.py, BASIS).
+COVERS = {
+    (Purpose.ALLERGY_DATA, CONSENT): _(
+        "Used only to arrange your meals during the training; deleted when it ends."
+    ),
+    (Purpose.DISABILITY_DATA, CONSENT): _(
+        "Used only to adapt the training to your situation; deleted when it ends."
+    ),
+    (Purpose.TRAINEE_OFFERS, OBJECTION): _(
+        "Emails from us about training courses similar to yours, unless you object. "
+        "Our subsidiaries' offers are a separate choice."
+    ),
+    (Purpose.CLIENT_PROSPECTING, OBJECTION): _(
+        "Our offers sent to your professional address, and your data in our market studies "
+        "and statistics, unless you object."
+    ),
+    (Purpose.SUBSIDIARY_OFFERS, CONSENT): _(
+        "Offers from the other companies of our group in France, by email: only if you agree."
+    ),
+    (Purpose.SUBSIDIARY_OFFERS, OBJECTION): _(
+        "Offers related to your job from the other companies of our group in France, sent to "
+        "your professional address, unless you object."
+    ),
+    (Purpose.NEWSLETTER, CONSENT): _("Our news and events, by email: only if you agree."),
+}
 
 
 def privacy_policy(request):
@@ -37,6 +70,29 @@ def _link_invalid(request, status=400):
     return render(request, "consent/link_invalid.html", {"form": LinkRequestForm()}, status=status)
 
 
+def _change(request, email: str):
+    """One button of the person's page: withdraw (or object), give, or object to all."""
+    form = ChoiceForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Invalid choice.")
+    purpose, action = form.cleaned_data["purpose"], form.cleaned_data["action"]
+    now = timezone.now()
+    if action == "object_all":
+        object_to_marketing(email=email, now=now, channel=Channel.SELF_SERVICE)
+        return redirect(f"{request.path}?done=objected_all")
+    if action == "withdraw":
+        deleted = consent_withdraw(
+            email=email, purpose=purpose, channel=Channel.SELF_SERVICE, now=now
+        )
+        done = "deleted" if deleted else "withdrawn"
+    elif purpose in MARKETING:
+        consent_give(email=email, purpose=purpose, channel=Channel.SELF_SERVICE, now=now)
+        done = "given"
+    else:
+        return HttpResponseBadRequest("This consent is given with the data itself.")
+    return redirect(f"{request.path}?done={done}&purpose={purpose}")
+
+
 @never_cache  # a person's consents: a shared computer's cache must not keep them
 @require_http_methods(["GET", "POST"])
 def manage(request, token: str):
@@ -46,36 +102,27 @@ def manage(request, token: str):
     except signing.BadSignature:
         return _link_invalid(request)
     if request.method == "POST":
-        form = ChoiceForm(request.POST)
-        if not form.is_valid():
-            return HttpResponseBadRequest("Invalid choice.")
-        purpose, action = form.cleaned_data["purpose"], form.cleaned_data["action"]
-        now = timezone.now()
-        if action == "withdraw":
-            deleted = consent_withdraw(
-                email=email, purpose=purpose, channel=Channel.SELF_SERVICE, now=now
-            )
-            done = "deleted" if deleted else "withdrawn"
-        elif purpose in MARKETING:
-            consent_give(email=email, purpose=purpose, channel=Channel.SELF_SERVICE, now=now)
-            done = "given"
-        else:
-            return HttpResponseBadRequest("This consent is given with the data itself.")
-        return redirect(f"{request.path}?done={done}&purpose={purpose}")
+        return _change(request, email)
     purposes = [
         {
-            "key": purpose,
-            "label": label,
-            "allowed": allowed,
-            "consent_based": purpose in CONSENT_BASED,
-            "can_give": purpose in MARKETING,
+            "key": line.key,
+            "label": line.label,
+            "covers": COVERS.get((line.key, line.basis), ""),
+            "allowed": line.allowed,
+            "consent_based": line.basis == CONSENT,
+            "can_give": line.key in MARKETING,
         }
-        for purpose, label, allowed in subject_purposes(email=email)
+        for line in subject_purposes(email=email)
     ]
     return render(
         request,
         "consent/manage.html",
-        {"purposes": purposes, "done": request.GET.get("done"), "request_url": "consent:request"},
+        {
+            "purposes": purposes,
+            "any_marketing": any(p["allowed"] and p["can_give"] for p in purposes),
+            "done": request.GET.get("done"),
+            "request_url": "consent:request",
+        },
     )
 
 

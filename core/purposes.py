@@ -9,20 +9,16 @@ from django.utils.translation import gettext_lazy as _
 class Purpose(models.TextChoices):
     ALLERGY_DATA = "allergy_data", _("Food allergy data (meal arrangements)")
     DISABILITY_DATA = "disability_data", _("Disability data (training adaptations)")
-    # Objection-based (legitimate interest): allowed unless the person objected.
-    TRAINEE_OFFERS = (
-        "trainee_offers",
-        _("Offers to trainees from us and our French subsidiaries"),
-    )
+    # Offers and newsletters: whether one needs prior consent or only the absence of an
+    # objection depends on who receives it (consent/selectors.py, BASIS): the labels say
+    # what each covers, the same for everyone.
+    TRAINEE_OFFERS = "trainee_offers", _("Our offers of similar training")
     CLIENT_PROSPECTING = (
         "client_prospecting",
-        _("Prospecting, studies and statistics (client contacts)"),
+        _("Our offers, market studies and statistics (client contacts)"),
     )
-    # Consent-based: not allowed until the person agreed. Offers from other companies
-    # of the group need prior consent (CPCE L.34-5: the soft opt-in covers only our
-    # own, similar services).
     SUBSIDIARY_OFFERS = "subsidiary_offers", _("Offers from our French subsidiaries")
-    NEWSLETTER = "newsletter", _("Newsletter")
+    NEWSLETTER = "newsletter", _("Newsletter (our news and events)")
 
 
 class Action(models.TextChoices):

@@ -258,18 +258,24 @@ class RegistrationForm(AccessibleForm):
         ),
         required=False,
     )
+    # Our own offers of similar training: unless the person objects, here or later (CPCE
+    # L.34-5); our subsidiaries': only with a consent of its own, unticked by default.
     no_offers = forms.BooleanField(
-        label=_("I do not want to receive offers."),
+        label=_("I do not want to receive your offers of similar training."),
         required=False,
         help_text=_(
-            "We may send offers and information about our own training courses to your "
-            "email. You can also object later, from any email we send."
+            "We may send offers and information about training courses similar to this one to "
+            "your email. You can also object later, from any email we send or from the page "
+            "about your data."
         ),
     )
     subsidiary_offers = forms.BooleanField(
         label=_("I agree that our French subsidiaries send me their offers by email."),
         required=False,
-        help_text=_("Only if you tick this box. You can withdraw this consent at any time."),
+        help_text=_(
+            "Only if you tick this box. You can withdraw this consent at any time, from any of "
+            "their emails or from the page about your data."
+        ),
     )
 
     def __init__(self, *args, meals_provided: bool, **kwargs):

@@ -13,6 +13,7 @@ from tests.factories import ClientContactFactory, TraineeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 P, A, C = ConsentRecord.Purpose, ConsentRecord.Action, ConsentRecord.Channel
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 @pytest.fixture
@@ -214,3 +215,112 @@ def test_a_subject_with_a_line_break_is_refused(offer):
     offer.subject_fr = "Offre\r\nBcc: everyone@example.org"
     with pytest.raises(ValidationError):
         offer.full_clean()
+
+
+@pytest.fixture
+def subsidiary_offer(db):
+    return Campaign.objects.create(
+        name="Filiale",
+        purpose=P.SUBSIDIARY_OFFERS,
+        subject_fr="L'offre de notre filiale",
+        body_fr="Texte.",
+    )
+
+
+def said(email, purpose, *actions):
+    for action in actions:
+        consent_record(
+            email=email, purpose=purpose, action=action, channel=C.SELF_SERVICE, at=timezone.now()
+        )
+
+
+@pytest.mark.policy("P3")
+@pytest.mark.policy("P2")
+def test_a_subsidiary_offer_reaches_consenting_trainees_and_non_objecting_contacts_only(
+    subsidiary_offer,
+):
+    """Kim agreed; Lou never answered; Max agreed then withdrew. Nina, a client contact,
+    said nothing; Omar, a client contact, objected."""
+    kim, lou, max_ = (TraineeFactory(email=f"{n}@example.org") for n in ("kim", "lou", "max"))
+    said(kim.email, P.SUBSIDIARY_OFFERS, A.GIVEN)
+    said(max_.email, P.SUBSIDIARY_OFFERS, A.GIVEN, A.WITHDRAWN)
+    nina, omar = ClientContactFactory(email="nina@client.example"), ClientContactFactory()
+    said(omar.email, P.SUBSIDIARY_OFFERS, A.OBJECTED)
+    campaign_address(campaign=subsidiary_offer, trainees=[kim, lou, max_], contacts=[nina, omar])
+
+    assert campaign_send(campaign_id=subsidiary_offer.pk) == (2, 3)
+
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert sorted(by_address) == ["kim@example.org", "nina@client.example"]
+    # The footer says why each receives it.
+    assert "parce que vous avez accepté de recevoir leurs offres" in by_address[kim.email].body
+    assert "en lien avec votre fonction" in by_address[nina.email].body
+
+
+@pytest.mark.policy("P3")
+@pytest.mark.policy("P5")
+def test_our_offers_never_reach_a_trainee_who_objected_nor_a_client_contact(offer, cast):
+    dora, eve, _fay, _gus = cast
+    contact = ClientContactFactory()
+    campaign_address(campaign=offer, trainees=[dora, eve], contacts=[contact])
+
+    assert campaign_send(campaign_id=offer.pk) == (1, 2)
+
+    assert [m.to for m in mail.outbox] == [[dora.email]]
+    assert "ne vous y êtes pas opposé" in mail.outbox[0].body
+
+
+@pytest.mark.policy("P2")
+def test_prospecting_of_client_contacts_never_reaches_a_trainee(db):
+    prospecting = Campaign.objects.create(
+        name="Clients", purpose=P.CLIENT_PROSPECTING, subject_fr="Offre", body_fr="Texte"
+    )
+    campaign_address(
+        campaign=prospecting, trainees=[TraineeFactory()], contacts=[ClientContactFactory()]
+    )
+
+    assert campaign_send(campaign_id=prospecting.pk) == (1, 1)
+
+
+@pytest.mark.policy("P3")
+def test_staff_can_address_a_subsidiary_offer_from_both_lists_and_are_told_who_it_reaches(
+    client, subsidiary_offer
+):
+    from django.contrib.auth.models import Group, User
+
+    marketing = User.objects.create_user("mia", password="x", is_staff=True)
+    marketing.groups.set(Group.objects.filter(name="Marketing"))
+    client.force_login(marketing)
+    kim, lou = TraineeFactory(), TraineeFactory()
+    said(kim.email, P.SUBSIDIARY_OFFERS, A.GIVEN)
+    nina = ClientContactFactory()
+    trainees = reverse("admin:trainees_trainee_changelist")
+    contacts = reverse("admin:clients_clientcontact_changelist")
+
+    picker = client.post(
+        trainees, {"action": "address_campaign", "_selected_action": [kim.pk, lou.pk]}, **EN
+    )
+    added = client.post(
+        trainees,
+        {
+            "action": "address_campaign",
+            "_selected_action": [kim.pk, lou.pk],
+            "campaign": subsidiary_offer.pk,
+        },
+        follow=True,
+        **EN,
+    )
+    client.post(
+        contacts,
+        {
+            "action": "address_campaign",
+            "_selected_action": [nina.pk],
+            "campaign": subsidiary_offer.pk,
+        },
+    )
+
+    assert list(picker.context["form"].fields["campaign"].queryset) == [subsidiary_offer]
+    assert "trainees who agreed and client contacts who did not object" in picker.content.decode()
+    assert "of those selected, 1 may receive it now" in added.content.decode()
+    assert subsidiary_offer.recipients.count() == 3
+    assert campaign_send(campaign_id=subsidiary_offer.pk) == (2, 1)

@@ -42,11 +42,17 @@ def page_url(email="alice@example.org"):
 def test_the_page_shows_each_purpose_of_the_person_and_its_state(client, trainee_with_needs):
     html = client.get(page_url(), **EN).content.decode()
 
-    for label in ("Food allergy data", "Disability data", "Offers to trainees", "Newsletter"):
+    for label in (
+        "Food allergy data",
+        "Disability data",
+        "Our offers of similar training",
+        "Offers from our French subsidiaries",
+        "Newsletter",
+    ):
         assert label in html
-    assert "Prospecting" not in html  # not a client contact
+    assert "market studies" not in html  # not a client contact
     assert html.count("Withdraw my consent") == 2  # allergies and disability
-    assert "I agree" in html  # the newsletter, not agreed yet
+    assert html.count("I agree") == 2  # subsidiaries' offers and the newsletter, not agreed yet
 
 
 @pytest.mark.policy("S6")

@@ -192,13 +192,13 @@ def test_the_trainee_can_object_to_offers_right_on_the_form(register, confirm, s
 
 
 @pytest.mark.policy("P3")
-def test_the_form_says_offers_come_from_us_and_our_french_subsidiaries(client, session):
+def test_the_form_asks_apart_about_our_offers_and_our_french_subsidiaries(client, session):
     html = client.get(
         reverse("training:registration_form", args=[session.pk]), **EN
     ).content.decode()
 
-    assert "offers and information about our own training courses" in html
-    assert "I do not want to receive offers." in html
+    assert "offers and information about training courses similar to this one" in html
+    assert "I do not want to receive your offers of similar training." in html
     assert "I agree that our French subsidiaries send me their offers by email." in html
 
 

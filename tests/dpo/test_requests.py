@@ -96,6 +96,28 @@ def test_access_and_portability_give_a_json_file_and_a_summary_in_the_persons_la
     assert AuditEntry.objects.filter(action="export_downloaded").exists()
 
 
+@pytest.mark.policy("G1")
+def test_access_gives_every_value_of_the_trainee_record(eve):
+    from dpo_requests.selectors import subject_export
+
+    Trainee.objects.filter(pk=eve.pk).update(
+        occupation="Comptable", diplomas_and_skills="BTS CG", notes="Prefers mornings"
+    )
+    eve.refresh_from_db()
+
+    exported = subject_export(email="eve@example.org")["trainee"]
+
+    for field in Trainee._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        value = getattr(eve, field.name)
+        if field.is_relation:
+            value = value.name if value else ""  # the employer, by name
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        assert exported.get(field.name) == value, field.name
+
+
 @pytest.mark.policy("G3")
 def test_erasure_erases_what_no_law_keeps_and_says_what_was_kept_and_why(client, dpo, eve):
     dsr = submit_and_verify(client, kind="erasure", email="eve@example.org")

@@ -37,6 +37,27 @@ def test_it_shows_the_controller_and_dpo_from_settings(client, settings):
         assert fact in html
 
 
+@pytest.mark.policy("G8")
+@pytest.mark.parametrize(
+    "language, complaint",
+    [
+        ("fr", "introduire une réclamation auprès de l'autorité de contrôle"),
+        ("en", "lodge a complaint with the supervisory authority"),
+    ],
+)
+def test_the_rights_section_says_where_to_complain_in_both_languages(
+    client, settings, language, complaint
+):
+    settings.ORGANISATION = {**settings.ORGANISATION, "supervisory_authority": "CNIL (cnil.fr)"}
+
+    html = client.get(reverse("consent:privacy"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    rights = html[html.index('id="rights"') : html.index('id="cookies"')]
+    assert complaint in rights
+    assert "CNIL (cnil.fr)" in rights
+    assert settings.ORGANISATION["dpo_email"] in rights
+
+
 def test_it_covers_every_part_of_the_policy_with_a_version_and_date(client):
     html = client.get(reverse("consent:privacy"), **EN).content.decode()
 

@@ -9,12 +9,14 @@ import zipfile
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from consent.models import ConsentRecord
 from consent.selectors import communication_allowed
 from core.models import AuditEntry, Hold
 from dpo_requests.models import Request
+from dpo_requests.services import request_extend
 from retention.services import retention_run
 from tests.dpo.conftest import act, submit_and_verify
 from trainees.models import Trainee
@@ -263,6 +265,11 @@ def test_an_extension_needs_a_reason_adds_up_to_two_months_and_is_told(client, d
     client.force_login(dpo)
 
     refused = act(client, dsr, "extend", months=2, reason="")
+    dsr.refresh_from_db()
+    assert (dsr.status, dsr.due_on, len(mail.outbox)) == (Request.Status.OPEN, first_due, 0)
+    for months, reason in ((2, "  "), (3, "Records in three archives")):  # the service too
+        with pytest.raises(ValidationError):
+            request_extend(request=dsr, actor=dpo, months=months, reason=reason, now=timezone.now())
     act(client, dsr, "extend", months=2, reason="Records in three archives")
 
     dsr.refresh_from_db()

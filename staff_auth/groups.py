@@ -37,7 +37,8 @@ GROUPS = {
         # Survey results (anonymous answers, shown from 5 answers), for quality monitoring.
         "surveys": {"surveyanswer": ("view",)},
     },
-    # Arranges meals and adapted training: the only group that sees sensitive needs.
+    # Arranges meals and adapted training: the one group that works with sensitive needs
+    # (the DPO reads them too, to answer requests; every look is audited).
     "Accès données sensibles (logistique)": {
         "trainees": {"trainee": ("view",)},
         "training": {

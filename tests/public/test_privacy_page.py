@@ -114,3 +114,21 @@ def test_public_pages_make_no_third_party_request(client, session):
         external = [s for s in sources if re.match(r"(https?:)?//", s) and "testserver" not in s]
         assert external == [], external
         assert all(s.startswith("/static/") for s in re.findall(r'<script src="([^"]+)"', html))
+
+
+@pytest.mark.policy("S4")
+@pytest.mark.parametrize("language, logistics", [("fr", "logistique"), ("en", "logistics")])
+def test_the_policy_names_everyone_who_can_see_sensitive_data(client, language, logistics):
+    from django.contrib.auth.models import Group
+
+    viewers = Group.objects.filter(permissions__codename="view_sensitiveneeds")
+    assert set(viewers.values_list("name", flat=True)) == {
+        "Accès données sensibles (logistique)",
+        "DPO",
+    }
+
+    html = client.get(reverse("consent:privacy"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    data = html[html.index('id="data"') : html.index('id="purposes"')]
+    sensitive = next(item for item in data.split("<li>") if "D.5211-3" in item)
+    assert logistics in sensitive and "DPO" in sensitive

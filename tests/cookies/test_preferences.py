@@ -384,3 +384,29 @@ def test_the_audience_cookie_lifetime_is_each_visitors_own_never_another_ones(db
         assert _audience_max_age(late.get("/").content.decode()) == 180 * 24 * 3600
         # The same page, a moment later, for a visitor whose choice has 80 days left.
         assert _audience_max_age(early.get("/").content.decode()) == 80 * 24 * 3600
+
+
+@pytest.mark.policy("K5")
+def test_a_choice_under_an_older_registry_takes_its_consented_cookies_with_it(client):
+    client.cookies[COOKIE_NAME] = signing.dumps(
+        {"id": str(uuid.uuid4()), "c": ["audience"], "v": "an-older-one"}, salt="cookies.choice"
+    )
+    client.cookies["audience_id"] = "a-random-id"
+
+    response = client.get("/")
+
+    assert response.cookies["audience_id"]["max-age"] == 0  # asked again: nothing allowed
+    assert 'id="cookie-banner"' in response.content.decode()
+
+
+@pytest.mark.policy("C7")
+def test_the_list_of_cookies_gives_the_lifetimes_the_site_really_sets(client, settings):
+    response = client.get("/")  # its language form sets the CSRF cookie
+
+    csrf = registry.cookie("csrftoken").max_age_days * 24 * 3600
+    assert int(response.cookies["csrftoken"]["max-age"]) == csrf
+    # Staff sessions end with the browser: the list says so, not a number of days.
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert registry.cookie("sessionid").max_age_days is None
+    assert settings.LANGUAGE_COOKIE_AGE is None
+    assert registry.cookie("django_language").max_age_days is None

@@ -278,6 +278,13 @@ def self_expiring() -> list[tuple[str, str]]:
             _("%(days)d days") % {"days": settings.COOKIE_CHOICE_MAX_AGE_DAYS},
         ),
         (
+            # Erased people stay in the backups until these are pruned (a restore erases
+            # them again: backups/services.py): the person is entitled to know.
+            _("Backups of the whole database (encrypted data stays encrypted)"),
+            _("the newest %(count)d; a restore erases again anyone erased since")
+            % {"count": settings.BACKUP_KEEP},
+        ),
+        (
             _("Suppression list (keyed hash of the address)"),
             _("as long as the objection must be honoured"),
         ),

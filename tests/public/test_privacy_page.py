@@ -132,3 +132,19 @@ def test_the_policy_names_everyone_who_can_see_sensitive_data(client, language, 
     data = html[html.index('id="data"') : html.index('id="purposes"')]
     sensitive = next(item for item in data.split("<li>") if "D.5211-3" in item)
     assert logistics in sensitive and "DPO" in sensitive
+
+
+@pytest.mark.policy("G3")
+@pytest.mark.parametrize(
+    "language, backups", [("fr", "Sauvegardes de toute la base"), ("en", "Backups of the whole")]
+)
+def test_the_retention_table_says_how_long_backups_keep_erased_people(
+    client, settings, language, backups
+):
+    settings.BACKUP_KEEP = 9
+
+    html = client.get(reverse("consent:privacy"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    retention = html[html.index('id="retention"') : html.index('id="security"')]
+    row = retention[retention.index(backups) :].split("</tr>")[0]
+    assert "9" in row

@@ -45,7 +45,7 @@ RULES = [
         name="training-records",
         data=_("Archived enrolments, and trainees with no other enrolment"),
         # What agreements and contracts state is kept as the law requires (Labour Code
-        # L.6353-1, L.6362-5); the rest (address, how one registered) to defend claims
+        # L.6353-1, L.6362-5); the rest (how one registered) to defend claims
         # (Civil Code 2224). Attendance sheets and certificates: their own rule below.
         legal_basis=_(
             "legal obligation (what the agreements and contracts state); legitimate interest "

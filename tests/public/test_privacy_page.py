@@ -148,3 +148,20 @@ def test_the_retention_table_says_how_long_backups_keep_erased_people(
     retention = html[html.index('id="retention"') : html.index('id="security"')]
     row = retention[retention.index(backups) :].split("</tr>")[0]
     assert "9" in row
+
+
+@pytest.mark.policy("K1")
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_archive_row_names_what_archiving_empties(client, language):
+    from django.utils import translation
+
+    from trainees.models import Trainee
+    from trainees.services import TRAINING_EVIDENCE_CLEARS
+
+    html = client.get(reverse("consent:privacy"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    purposes = html[html.index('id="purposes"') : html.index('id="recipients"')]
+    row = next(tr for tr in purposes.split("<tr>") if "2224" in tr)
+    with translation.override(language):
+        for field in TRAINING_EVIDENCE_CLEARS:
+            assert str(Trainee._meta.get_field(field).verbose_name) in row, field

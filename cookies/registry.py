@@ -92,11 +92,13 @@ COOKIES = [
         _("Remembers your cookie choice."),
         days_setting="COOKIE_CHOICE_MAX_AGE_DAYS",
     ),
+    # Django's CSRF_COOKIE_AGE: 52 weeks.
     Cookie(
-        "csrftoken", NECESSARY, _("Protects forms against cross-site request forgery."), days=365
+        "csrftoken", NECESSARY, _("Protects forms against cross-site request forgery."), days=364
     ),
     Cookie("django_language", NECESSARY, _("Remembers the language you chose.")),
-    Cookie("sessionid", NECESSARY, _("Keeps staff signed in to the back-office."), days=14),
+    # SESSION_EXPIRE_AT_BROWSER_CLOSE: it ends with the browser (and after 8 hours at most).
+    Cookie("sessionid", NECESSARY, _("Keeps staff signed in to the back-office.")),
     Cookie(
         "audience_id",
         AUDIENCE,

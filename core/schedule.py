@@ -45,7 +45,7 @@ RULES = [
         name="training-records",
         data=_("Archived enrolments, and trainees with no other enrolment"),
         # What agreements and contracts state is kept as the law requires (Labour Code
-        # L.6353-1, L.6362-5); the rest (address, how one registered) to defend claims
+        # L.6353-1, L.6362-5); the rest (how one registered) to defend claims
         # (Civil Code 2224). Attendance sheets and certificates: their own rule below.
         legal_basis=_(
             "legal obligation (what the agreements and contracts state); legitimate interest "
@@ -307,6 +307,13 @@ def self_expiring() -> list[tuple[str, str]]:
         (
             _("Cookie choice (visitor's browser)"),
             _("%(days)d days") % {"days": settings.COOKIE_CHOICE_MAX_AGE_DAYS},
+        ),
+        (
+            # Erased people stay in the backups until these are pruned (a restore erases
+            # them again: backups/services.py): the person is entitled to know.
+            _("Backups of the whole database (encrypted data stays encrypted)"),
+            _("the newest %(count)d; a restore erases again anyone erased since")
+            % {"count": settings.BACKUP_KEEP},
         ),
         (
             _("Suppression list (keyed hash of the address)"),

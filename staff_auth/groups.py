@@ -40,7 +40,8 @@ GROUPS = {
         # services (GDPR Art. 28(3)(g)).
         "clients": {**TRAINING_DATA["clients"], "organisation": (*ALL, "return_data")},
     },
-    # Arranges meals and adapted training: the only group that sees sensitive needs.
+    # Arranges meals and adapted training: the one group that works with sensitive needs
+    # (the DPO reads them too, to answer requests; every look is audited).
     "Accès données sensibles (logistique)": {
         "trainees": {"trainee": ("view",)},
         "training": {

@@ -13,7 +13,7 @@ from backups.tasks import take_backup
 from config.beat import beat_schedule
 from tests.conftest import _staff
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.policy("Y4")]
 NIGHT = datetime.datetime(2026, 12, 1, 2, 15, tzinfo=datetime.UTC)
 
 

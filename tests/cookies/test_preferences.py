@@ -326,3 +326,87 @@ def test_the_preferences_page_is_the_form_alone_and_unused_categories_say_so_onc
     assert 'id="cookie-banner"' not in html  # the page is the full form (no JavaScript)
     assert html.count("Not used on this site at the moment") == 2  # personalisation, ads
     assert "The site sets no cookie of this kind at the moment." not in html
+
+
+@pytest.mark.policy("C3")
+def test_saving_by_purpose_accepts_exactly_the_categories_ticked(client):
+    choose(client, "save", categories=[])
+    assert AUDIENCE_SCRIPT not in client.get("/").content.decode()
+
+    choose(client, "save", categories=["audience"])
+    assert AUDIENCE_SCRIPT in client.get("/").content.decode()
+
+    log = list(ConsentLog.objects.order_by("pk").values_list("action", "categories"))
+    assert log == [("custom", []), ("custom", ["audience"])]
+
+
+@pytest.mark.policy("C4")
+def test_every_public_page_links_to_the_preferences_before_and_after_a_choice(client, session):
+    pages = ("/", f"/sessions/{session.pk}/", f"/sessions/{session.pk}/register/", "/privacy/")
+    link = f'href="{PREFERENCES}?next='
+
+    for chosen in (False, True):
+        if chosen:
+            choose(client, "accept_all")
+        for path in pages:
+            html = client.get(path).content.decode()
+            footer = html[html.index("<footer") :]
+            assert link in footer and "data-cookie-panel" in footer, (path, chosen)
+            # The panel itself is in the page, ready to open without a reload.
+            assert 'id="cookie-panel"' in html and 'name="categories"' in html, (path, chosen)
+    assert client.get(PREFERENCES).status_code == 200  # and works without JavaScript
+
+
+@pytest.mark.policy("K5")
+def test_with_javascript_a_new_choice_lets_the_audience_cookie_live_no_longer_than_itself(
+    client,
+):
+    response = choose(client, "accept_all", HTTP_ACCEPT="application/json")
+
+    choice_seconds = int(response.cookies[COOKIE_NAME]["max-age"])
+    [script] = response.json()["scripts"]
+    assert int(script["data"]["max-age"]) <= choice_seconds <= 181 * 24 * 3600
+    # The panel and the policy say so too: the audience cookie's lifetime is the choice's.
+    panel = client.get(PREFERENCES, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    row = panel[panel.index("<code>audience_id</code>") :].split("</tr>")[0]
+    assert f"{choice_seconds // (24 * 3600)} days" in row
+
+
+@pytest.mark.policy("K5")
+def test_the_audience_cookie_lifetime_is_each_visitors_own_never_another_ones(db):
+    from django.test import Client
+
+    early, late = Client(), Client()
+    with time_machine.travel(datetime.datetime(2026, 1, 1, 9, tzinfo=datetime.UTC), tick=False):
+        choose(early, "accept_all")
+    with time_machine.travel(datetime.datetime(2026, 4, 11, 9, tzinfo=datetime.UTC), tick=False):
+        choose(late, "accept_all")
+        assert _audience_max_age(late.get("/").content.decode()) == 180 * 24 * 3600
+        # The same page, a moment later, for a visitor whose choice has 80 days left.
+        assert _audience_max_age(early.get("/").content.decode()) == 80 * 24 * 3600
+
+
+@pytest.mark.policy("K5")
+def test_a_choice_under_an_older_registry_takes_its_consented_cookies_with_it(client):
+    client.cookies[COOKIE_NAME] = signing.dumps(
+        {"id": str(uuid.uuid4()), "c": ["audience"], "v": "an-older-one"}, salt="cookies.choice"
+    )
+    client.cookies["audience_id"] = "a-random-id"
+
+    response = client.get("/")
+
+    assert response.cookies["audience_id"]["max-age"] == 0  # asked again: nothing allowed
+    assert 'id="cookie-banner"' in response.content.decode()
+
+
+@pytest.mark.policy("C7")
+def test_the_list_of_cookies_gives_the_lifetimes_the_site_really_sets(client, settings):
+    response = client.get("/")  # its language form sets the CSRF cookie
+
+    csrf = registry.cookie("csrftoken").max_age_days * 24 * 3600
+    assert int(response.cookies["csrftoken"]["max-age"]) == csrf
+    # Staff sessions end with the browser: the list says so, not a number of days.
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert registry.cookie("sessionid").max_age_days is None
+    assert settings.LANGUAGE_COOKIE_AGE is None
+    assert registry.cookie("django_language").max_age_days is None

@@ -94,6 +94,31 @@ def test_the_record_of_processing_is_generated_with_recipients_transfers_and_ret
     assert "Food allergies and disability adaptations: none after the training" in csv
 
 
+@pytest.mark.policy("Y3")
+def test_the_record_names_recipients_their_categories_the_security_measures_and_each_period(
+    client, dpo
+):
+    Recipient.objects.create(
+        name="Certif Plus",
+        kind="subcontractor",
+        purposes="Certification",
+        data="identity",
+        country="France",
+        safeguard="",
+    )
+    client.force_login(dpo)
+    url = reverse("backoffice:processing_record")
+
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    csv = client.get(url, {"format": "csv"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    for record in (page, csv):
+        assert "Certif Plus (Subcontractor)" in record  # Art. 30(1)(d): named recipients
+        assert "Public or private bodies the law requires us to answer" in record  # categories
+        assert "Proof of cookie choices: 6 months" in record  # Art. 30(1)(f): each period
+    assert "Access by individual account with a second factor" in page  # Art. 30(1)(g)
+
+
 @pytest.mark.policy("T2")
 def test_a_transfer_outside_the_eea_cannot_be_recorded_without_its_safeguard(db):
     with pytest.raises(IntegrityError):

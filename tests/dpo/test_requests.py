@@ -9,12 +9,14 @@ import zipfile
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from consent.models import ConsentRecord
 from consent.selectors import communication_allowed
 from core.models import AuditEntry, Hold
 from dpo_requests.models import Request
+from dpo_requests.services import request_extend
 from retention.services import retention_run
 from tests.dpo.conftest import act, submit_and_verify
 from trainees.models import Trainee
@@ -95,6 +97,28 @@ def test_access_and_portability_give_a_json_file_and_a_summary_in_the_persons_la
     assert data["consent_history"][0]["purpose"] == "allergy_data"
     assert "Your data held by" in archive.read("summary.html").decode()
     assert AuditEntry.objects.filter(action="export_downloaded").exists()
+
+
+@pytest.mark.policy("G1")
+def test_access_gives_every_value_of_the_trainee_record(eve):
+    from dpo_requests.selectors import subject_export
+
+    Trainee.objects.filter(pk=eve.pk).update(
+        occupation="Comptable", diplomas_and_skills="BTS CG", notes="Prefers mornings"
+    )
+    eve.refresh_from_db()
+
+    exported = subject_export(email="eve@example.org")["trainee"]
+
+    for field in Trainee._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        value = getattr(eve, field.name)
+        if field.is_relation:
+            value = value.name if value else ""  # the employer, by name
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        assert exported.get(field.name) == value, field.name
 
 
 @pytest.mark.policy("G3")
@@ -242,6 +266,11 @@ def test_an_extension_needs_a_reason_adds_up_to_two_months_and_is_told(client, d
     client.force_login(dpo)
 
     refused = act(client, dsr, "extend", months=2, reason="")
+    dsr.refresh_from_db()
+    assert (dsr.status, dsr.due_on, len(mail.outbox)) == (Request.Status.OPEN, first_due, 0)
+    for months, reason in ((2, "  "), (3, "Records in three archives")):  # the service too
+        with pytest.raises(ValidationError):
+            request_extend(request=dsr, actor=dpo, months=months, reason=reason, now=timezone.now())
     act(client, dsr, "extend", months=2, reason="Records in three archives")
 
     dsr.refresh_from_db()

@@ -123,6 +123,7 @@ def test_a_forwarded_request_is_closed_once_the_client_has_answered(client, dpo,
 
 
 @pytest.mark.policy("F1")
+@pytest.mark.policy("G3")
 def test_the_erasure_answer_is_in_the_persons_language_whatever_the_dpos(client, dpo, eve):
     dsr = submit_and_verify(client, kind="erasure", email="eve@example.org", language="en")
     client.force_login(dpo)

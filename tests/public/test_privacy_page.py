@@ -37,6 +37,27 @@ def test_it_shows_the_controller_and_dpo_from_settings(client, settings):
         assert fact in html
 
 
+@pytest.mark.policy("G8")
+@pytest.mark.parametrize(
+    "language, complaint",
+    [
+        ("fr", "introduire une réclamation auprès de l'autorité de contrôle"),
+        ("en", "lodge a complaint with the supervisory authority"),
+    ],
+)
+def test_the_rights_section_says_where_to_complain_in_both_languages(
+    client, settings, language, complaint
+):
+    settings.ORGANISATION = {**settings.ORGANISATION, "supervisory_authority": "CNIL (cnil.fr)"}
+
+    html = client.get(reverse("consent:privacy"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    rights = html[html.index('id="rights"') : html.index('id="cookies"')]
+    assert complaint in rights
+    assert "CNIL (cnil.fr)" in rights
+    assert settings.ORGANISATION["dpo_email"] in rights
+
+
 def test_it_covers_every_part_of_the_policy_with_a_version_and_date(client):
     html = client.get(reverse("consent:privacy"), **EN).content.decode()
 
@@ -93,3 +114,54 @@ def test_public_pages_make_no_third_party_request(client, session):
         external = [s for s in sources if re.match(r"(https?:)?//", s) and "testserver" not in s]
         assert external == [], external
         assert all(s.startswith("/static/") for s in re.findall(r'<script src="([^"]+)"', html))
+
+
+@pytest.mark.policy("S4")
+@pytest.mark.parametrize("language, logistics", [("fr", "logistique"), ("en", "logistics")])
+def test_the_policy_names_everyone_who_can_see_sensitive_data(client, language, logistics):
+    from django.contrib.auth.models import Group
+
+    viewers = Group.objects.filter(permissions__codename="view_sensitiveneeds")
+    assert set(viewers.values_list("name", flat=True)) == {
+        "Accès données sensibles (logistique)",
+        "DPO",
+    }
+
+    html = client.get(reverse("consent:privacy"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    data = html[html.index('id="data"') : html.index('id="purposes"')]
+    sensitive = next(item for item in data.split("<li>") if "D.5211-3" in item)
+    assert logistics in sensitive and "DPO" in sensitive
+
+
+@pytest.mark.policy("G3")
+@pytest.mark.parametrize(
+    "language, backups", [("fr", "Sauvegardes de toute la base"), ("en", "Backups of the whole")]
+)
+def test_the_retention_table_says_how_long_backups_keep_erased_people(
+    client, settings, language, backups
+):
+    settings.BACKUP_KEEP = 9
+
+    html = client.get(reverse("consent:privacy"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    retention = html[html.index('id="retention"') : html.index('id="security"')]
+    row = retention[retention.index(backups) :].split("</tr>")[0]
+    assert "9" in row
+
+
+@pytest.mark.policy("K1")
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_archive_row_names_what_archiving_empties(client, language):
+    from django.utils import translation
+
+    from trainees.models import Trainee
+    from trainees.services import TRAINING_EVIDENCE_CLEARS
+
+    html = client.get(reverse("consent:privacy"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    purposes = html[html.index('id="purposes"') : html.index('id="recipients"')]
+    row = next(tr for tr in purposes.split("<tr>") if "2224" in tr)
+    with translation.override(language):
+        for field in TRAINING_EVIDENCE_CLEARS:
+            assert str(Trainee._meta.get_field(field).verbose_name) in row, field

@@ -39,3 +39,22 @@ def test_a_run_by_hand_does_not_count_as_the_night():
     retention_run(now=timezone.now(), rules=["outbox"])
     assert not NightlyRun.objects.exists()
     assert retention_run_nightly(now=timezone.now(), holder="beat") is not None
+
+
+@pytest.mark.policy("K6")
+def test_the_nightly_run_applies_every_rule_of_the_schedule_and_logs_counts_only():
+    from core.schedule import RULES
+    from tests.factories import EnrolmentFactory, SessionFactory, TraineeFactory
+
+    ended = timezone.localdate() - datetime.timedelta(days=200)
+    trainee = TraineeFactory(email="night.secret@example.org", surname="Nightname")
+    EnrolmentFactory(trainee=trainee, session=SessionFactory(start_date=ended, end_date=ended))
+
+    results = retention_run_nightly(now=timezone.now(), holder="beat")
+
+    logs = list(PurgeLog.objects.values())
+    assert set(results) == {rule.name for rule in RULES}
+    assert sorted(log["rule"] for log in logs) == sorted(rule.name for rule in RULES)
+    assert {log["outcome"] for log in logs} == {PurgeLog.Outcome.DONE}
+    assert next(log for log in logs if log["rule"] == "training-archive")["affected"] == 1
+    assert "night" not in repr(logs).lower()

@@ -420,6 +420,7 @@ def boom(**kwargs):
     raise ValueError("alice.secret@example.org broke it")
 
 
+@pytest.mark.policy("K6")
 def test_a_failing_rule_logs_its_class_only_and_the_others_still_run(db, monkeypatch, caplog):
     from core import schedule
 

@@ -62,6 +62,7 @@ def privacy_policy(request):
             "version": policy_version_in_force(),
             "retention_rules": RULES,
             "retention_self_expiring": self_expiring(),
+            "retention_approval_days": settings.RETENTION_APPROVAL_DAYS,
         },
     )
 

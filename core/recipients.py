@@ -26,7 +26,7 @@ CATEGORY_OF_KIND = {
 }
 
 SECURITY_MEASURES = _(
-    "Access by individual account with a second factor, limited by group to what each person needs to know; allergy and disability data encrypted with a key of their own, every look at them logged; HTTPS only; signed links that expire; an append-only audit log; retention rules applied every night; an up-to-date record of processing; regular backups; a breach register, and notification to the CNIL within 72 hours where the law requires it."
+    "Access by individual account with a second factor, limited by group to what each person needs to know; allergy and disability data encrypted with a key of their own, every look at them logged; HTTPS only; signed links, those that open a person's data expiring; an append-only audit log; retention rules applied every night, automatically or after the DPO's review; an up-to-date record of processing; regular backups; a breach register, and notification to the CNIL within 72 hours where the law requires it."
 )
 
 

@@ -308,6 +308,7 @@ def processing_record(request):
                 _("Recipients"),
                 _("Transfers outside the EEA"),
                 _("Retention"),
+                _("Security measures"),
             ]
         )
         for row in rows:
@@ -333,6 +334,7 @@ def processing_record(request):
                     "; ".join(
                         f"{rule.data}: {rule.period()} → {rule.action}" for rule in row["retention"]
                     ),
+                    SECURITY,
                 ]
             )
         return response

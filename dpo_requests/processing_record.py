@@ -112,7 +112,7 @@ ACTIVITIES = [
         "clients",
         _("Client relationship, studies, statistics and prospecting"),
         _(
-            "Managing clients' training orders; marketing studies, statistics and prospecting unless the person objected"
+            "Managing clients' training orders; marketing studies, statistics and prospecting, including offers from the French subsidiaries related to the person's job, sent to their professional address, unless the person objected"
         ),
         _("Contract; legitimate interest (prospecting), with the right to object"),
         _("Client contacts (training, HR, procurement)"),
@@ -124,9 +124,11 @@ ACTIVITIES = [
     Activity(
         "offers",
         _("Offers to trainees and newsletter"),
-        _("Offers from the organisation and its French subsidiaries; newsletter"),
         _(
-            "Legitimate interest with objection at collection and at any time (offers); consent (newsletter)"
+            "Offers of training similar to the one followed; offers from the French subsidiaries; newsletter"
+        ),
+        _(
+            "Legitimate interest with objection at collection and at any time (offers of similar training); consent, asked for separately and withdrawable at any time (offers from the French subsidiaries, newsletter)"
         ),
         _("Trainees; newsletter subscribers"),
         _("Identity, email, language, consent history"),
@@ -157,6 +159,31 @@ ACTIVITIES = [
         _("Controller"),
         (INTERNAL,),
         ("unverified-requests", "request-exports", "answered-requests"),
+    ),
+    Activity(
+        "security",
+        _("Security and accountability of our systems"),
+        _(
+            "Staff accounts and sign-in, failed sign-ins, the history of staff changes, the audit log, copies of emails until they are delivered, the log of whom a person's data was sent to, records of restrictions and legal holds"
+        ),
+        _(
+            "Legitimate interest (security of processing, Art. 32); legal obligation (accountability and notifying recipients, Art. 5(2), 19 and 30)"
+        ),
+        _("Staff; people the logged actions and emails concern"),
+        _(
+            "Username, address and browser of failed sign-ins; who did what and when; email address, subject and text of emails; recipients of data"
+        ),
+        _("Controller"),
+        (INTERNAL,),
+        (
+            "expired-sessions",
+            "sign-in-failures",
+            "admin-history",
+            "audit-log",
+            "outbox",
+            "disclosures",
+            "ended-holds",
+        ),
     ),
 ]
 

@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from core.models import AuditEntry
 from core.providers import providers
+from core.schedule import RULES
 from dpo_requests.models import Breach, Recipient, Request
+from dpo_requests.processing_record import ACTIVITIES
 from dpo_requests.selectors import subject_records
 from dpo_requests.tasks import remind_due_soon
 from tests.factories import EnrolmentFactory
@@ -116,7 +118,32 @@ def test_the_record_names_recipients_their_categories_the_security_measures_and_
         assert "Certif Plus (Subcontractor)" in record  # Art. 30(1)(d): named recipients
         assert "Public or private bodies the law requires us to answer" in record  # categories
         assert "Proof of cookie choices: 6 months" in record  # Art. 30(1)(f): each period
-    assert "Access by individual account with a second factor" in page  # Art. 30(1)(g)
+    for record in (page, csv):
+        assert "Access by individual account with a second factor" in record  # Art. 30(1)(g)
+
+
+@pytest.mark.policy("Y3")
+def test_every_rule_of_the_schedule_belongs_to_an_activity_of_the_record():
+    """A retention rule is a processing: staff sign-ins, the audit log, the outbox and the
+    recipients log are in the record too (Art. 30), each with its period."""
+    recorded = {name for activity in ACTIVITIES for name in activity.rules}
+
+    assert {rule.name for rule in RULES} - recorded == set()
+
+
+@pytest.mark.policy("Y3")
+def test_the_record_gives_the_offers_their_own_bases(client, dpo):
+    """Subsidiary offers to trainees rest on consent; our similar offers on objection."""
+    client.force_login(dpo)
+
+    page = client.get(reverse("backoffice:processing_record"), HTTP_ACCEPT_LANGUAGE="en")
+
+    text = page.content.decode()
+    assert (
+        "consent, asked for separately and withdrawable at any time (offers from the French subsidiaries"
+        in text
+    )
+    assert "including offers from the French subsidiaries related to the person&#x27;s job" in text
 
 
 @pytest.mark.policy("T2")

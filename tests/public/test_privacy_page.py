@@ -165,3 +165,22 @@ def test_the_archive_row_names_what_archiving_empties(client, language):
     with translation.override(language):
         for field in TRAINING_EVIDENCE_CLEARS:
             assert str(Trainee._meta.get_field(field).verbose_name) in row, field
+
+
+@pytest.mark.policy("K6")
+@pytest.mark.parametrize(
+    "language, says",
+    [
+        ("fr", "elles attendent alors 4 jours au plus, et jamais pour les données d'allergie"),
+        ("en", "they then wait 4 days at most, and never for allergy and disability data"),
+    ],
+)
+def test_the_retention_table_says_how_long_a_reviewed_deletion_may_wait(
+    client, settings, language, says
+):
+    settings.RETENTION_APPROVAL_DAYS = 4
+
+    html = client.get(reverse("consent:privacy"), HTTP_ACCEPT_LANGUAGE=language).content
+    text = re.sub(r"\s+", " ", html.decode()).replace("&#x27;", "'")
+
+    assert says in text

@@ -2,6 +2,7 @@
 to the person in their language (dpo_requests/emails.py). The access and portability
 archive's steps (build, review, send) are in dpo_requests/archives.py."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -192,7 +193,7 @@ def request_erase(*, request: Request, actor, now) -> dict:
     note = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
     close(request, actor=actor, action="erasure_executed", now=now)
     audit_record(actor=actor, action="erasure_counts", obj=request, note=note)
-    email_on_commit(request, "erased", kept=kept)
+    email_on_commit(request, "erased", kept=kept, backups=settings.BACKUP_KEEP)
     return counts
 
 

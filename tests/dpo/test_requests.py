@@ -140,6 +140,8 @@ def test_erasure_erases_what_no_law_keeps_and_says_what_was_kept_and_why(client,
     [answer] = mail.outbox
     assert "except what the law requires us to keep" in answer.body
     assert "until" in answer.body
+    # The backups still hold a copy until replaced: the person is told, and how many.
+    assert "we keep the newest 14, taken one a night" in " ".join(answer.body.split())
     assert AuditEntry.objects.filter(action="erasure_executed", object_id=str(dsr.pk)).exists()
 
 

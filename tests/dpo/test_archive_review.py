@@ -65,6 +65,8 @@ def test_the_archive_waits_for_the_dpo_who_checks_it_then_sends_its_link(client,
     page = _page(client, dsr)
     assert "Archive ready for review" in page and "The person has no link yet" in page
     assert "Nobody has downloaded it to check it yet." in page
+    queue = client.get(reverse("backoffice:queue"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "archive ready for review" in queue  # the DPO finds it from the list
 
     checked = client.get(reverse("backoffice:archive", args=[dsr.pk]))
 
@@ -87,6 +89,8 @@ def test_the_archive_waits_for_the_dpo_who_checks_it_then_sends_its_link(client,
     assert "Your course evaluations are in the summary." in ready.body
     dsr.refresh_from_db()
     assert dsr.status == Request.Status.DONE and dsr.export_sent_at is not None
+    queue = client.get(reverse("backoffice:queue") + "?status=done", HTTP_ACCEPT_LANGUAGE="en")
+    assert "archive ready for review" not in queue.content.decode()
     assert AuditEntry.objects.get(action="export_sent").actor == dpo
     [link] = _links()
     client.logout()
@@ -236,6 +240,8 @@ def test_without_review_the_link_goes_as_soon_as_the_archive_is_built(
     [link] = _links()
     dsr.refresh_from_db()
     assert dsr.status == Request.Status.DONE and dsr.export_sent_at is not None
+    queue = client.get(reverse("backoffice:queue") + "?status=done", HTTP_ACCEPT_LANGUAGE="en")
+    assert "archive ready for review" not in queue.content.decode()
     assert client.get(link).status_code == 200
 
 

@@ -54,13 +54,15 @@ def request_submit(*, kind: str, email: str, details: str, language: str, now) -
 
 @transaction.atomic
 def request_verify(*, request_id: int, email: str, now) -> Request | None:
-    """The person clicked the link sent to the address: the month to answer starts now."""
+    """The person clicked the link sent to the address: the request is opened. The month
+    to answer runs from its receipt (Art. 12(3)), not from the click, which may come up
+    to settings.DSR_VERIFY_LINK_HOURS later."""
     request = Request.objects.select_for_update().filter(pk=request_id, email=email).first()
     if request is None:
         return None
     if request.status == Status.AWAITING_VERIFICATION:
         request.status, request.verified_at = Status.OPEN, now
-        request.due_on = months_after(timezone.localdate(now), 1)
+        request.due_on = months_after(timezone.localdate(request.received_at), 1)
         request.save()
         audit_record(actor=None, action="request_verified", obj=request)
         email_on_commit(request, "received")

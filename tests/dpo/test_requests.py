@@ -8,6 +8,7 @@ import re
 import zipfile
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils import timezone
 from consent.models import ConsentRecord
 from consent.selectors import communication_allowed
 from core.models import AuditEntry, Hold
+from core.periods import months_after
 from dpo_requests.models import Request
 from dpo_requests.services import request_extend
 from retention.services import retention_run
@@ -47,14 +49,21 @@ def test_a_request_waits_for_the_address_to_be_confirmed(client, db):
 
 
 @pytest.mark.policy("G7")
-def test_confirming_starts_the_one_month_deadline(client, db):
-    dsr = submit_and_verify(client, kind="access", email="eve@example.org")
+def test_confirming_opens_the_request_due_one_month_after_its_receipt(client, db):
+    received = datetime.datetime(2026, 11, 10, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(received, tick=False):
+        client.post("/privacy/requests/new/", {"kind": "access", "email": "eve@example.org"})
+    [verify] = mail.outbox
+    link = re.search(r"http://testserver(/privacy/requests/verify/\S+)", verify.body).group(1)
 
-    today = timezone.localdate()
+    with time_machine.travel(received + datetime.timedelta(hours=60), tick=False):
+        client.get(link)
+        client.post(link)
+
+    dsr = Request.objects.get()
     assert dsr.status == Request.Status.OPEN
-    assert dsr.due_on > today + datetime.timedelta(
-        days=27
-    ) and dsr.due_on <= today + datetime.timedelta(days=31)
+    # Art. 12(3): one month of receipt, not of the click two or three days later.
+    assert dsr.due_on == months_after(timezone.localdate(received), 1)
 
 
 def test_the_form_and_its_email_never_reveal_whether_an_address_is_known(client, eve):

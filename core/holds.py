@@ -19,6 +19,14 @@ def held_emails(*, today: datetime.date) -> QuerySet:
     return holds_active(today=today).values("email")
 
 
+def is_restricted(*, email: str, today: datetime.date) -> bool:
+    """Whether this address is under a restriction of processing in force (Art. 18(2)):
+    its data is stored, used for the training the person follows, and sent to nobody."""
+    return (
+        holds_active(today=today).filter(kind="restriction", email=email_normalise(email)).exists()
+    )
+
+
 def hold_place(*, email: str, kind: str, reason: str, until=None, now: datetime.datetime) -> Hold:
     """Keep a person's records from every rule (restriction or legal hold)."""
     hold = Hold(email=email_normalise(email), kind=kind, reason=reason, until=until, created_at=now)

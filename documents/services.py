@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.disclosures import Kind as DisclosureKind
 from core.disclosures import disclosure_record
+from core.holds import is_restricted
 from core.outbox import email_enqueue
 from core.pdf import pdf_render
 from documents.emails import agreement_message, convocation_message
@@ -39,6 +40,10 @@ class DocumentRefused(ValidationError):
                 "conditions, or the funder's own documents, apply."
             ),
             "no_contact": _("The client organisation has no contact to send the agreement to."),
+            "restricted": _(
+                "The trainee asked for their data to be restricted (GDPR Art. 18): the "
+                "agreement goes to the client once the DPO lifts the restriction."
+            ),
         }
         return cls(messages[code], code=code)
 
@@ -102,6 +107,8 @@ def agreement_send(*, enrolment_id: int, now: datetime.datetime) -> str:
     recipient = agreement_recipient(enrolment=enrolment)
     if recipient is None:
         raise DocumentRefused.because("no_contact")
+    if kind == "agreement" and is_restricted(email=enrolment.trainee.email, today=now.date()):
+        raise DocumentRefused.because("restricted")  # Art. 18(2): no sharing
     to, name, language = recipient
     filename, pdf = agreement_pdf(enrolment=enrolment, today=now.date(), language=language)
     context = agreement_context(enrolment=enrolment, today=now.date())

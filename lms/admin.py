@@ -7,9 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.holds import is_restricted
 from lms.models import LmsAccess
 from lms.services import (
     ONLINE_FORMATS,
+    RESTRICTED,
     lms_access_close,
     lms_access_request,
     lms_access_revoke_queue,
@@ -30,6 +32,8 @@ class LmsAccessForm(forms.ModelForm):
             raise forms.ValidationError(_("Choose the enrolment."))
         if enrolment.session.format not in ONLINE_FORMATS:
             raise forms.ValidationError(_("Only online and blended sessions have platform access."))
+        if is_restricted(email=enrolment.trainee.email, today=timezone.localdate()):
+            raise forms.ValidationError(RESTRICTED)
         return enrolment
 
     def _get_validation_exclusions(self):

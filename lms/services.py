@@ -6,9 +6,12 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.disclosures import Kind, disclosure_record
+from core.holds import is_restricted
 from lms.connectors import LmsError, LmsUser, connector
 from lms.models import LmsAccess
 from lms.selectors import lms_accesses_to_revoke, lms_grants_waiting
@@ -18,6 +21,10 @@ logger = logging.getLogger(__name__)
 # What the platform receives about a trainee.
 LMS_CATEGORIES = ["identity", "email", "enrolment"]
 ONLINE_FORMATS = ("online", "blended")
+RESTRICTED = gettext_lazy(
+    "The trainee asked for their data to be restricted (GDPR Art. 18): nothing is sent to "
+    "the platform until the DPO lifts the restriction."
+)
 
 
 @transaction.atomic
@@ -80,6 +87,11 @@ def lms_access_grant(*, access_id: int, now: datetime.datetime) -> bool:
         return False
     if access.enrolment is None:  # erased before it was opened: nothing to open
         LmsAccess.objects.filter(pk=access.pk).update(state="revoked", revoked_at=now)
+        return False
+    if is_restricted(email=access.email, today=timezone.localdate(now)):
+        # Art. 18(2): nothing goes to the platform; the retry job opens it once lifted.
+        access.last_error, access.last_attempt_at = str(RESTRICTED)[:200], now
+        access.save(update_fields=["last_error", "last_attempt_at"])
         return False
     try:
         login = connector().grant(_user(access))

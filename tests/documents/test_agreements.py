@@ -11,6 +11,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from core.disclosures import disclosures_of
+from core.holds import hold_lift, hold_place
 from documents.services import DocumentRefused, agreement_pdf, agreement_send
 from tests.factories import ClientContactFactory, EnrolmentFactory, TraineeFactory
 from training.models import Enrolment
@@ -108,3 +109,22 @@ def test_the_contract_reads_in_french(priced):
     text = " ".join(_pdf_text(pdf).split())
     assert "Contrat de formation professionnelle" in text
     assert "10 jours" in text
+
+
+@pytest.mark.policy("G5")
+def test_a_restricted_trainees_agreement_waits_until_the_restriction_is_lifted(priced):
+    contact = ClientContactFactory(email="rh@acme.example", organisation__name="Acme")
+    enrolment = _enrolment(
+        priced, Enrolment.Funding.EMPLOYER, source="employer", client=contact.organisation
+    )
+    hold = hold_place(
+        email="Alice@example.org", kind="restriction", reason="accuracy", now=timezone.now()
+    )
+
+    with pytest.raises(DocumentRefused) as refused:
+        agreement_send(enrolment_id=enrolment.pk, now=timezone.now())
+
+    assert refused.value.code == "restricted" and "Art. 18" in refused.value.message
+    assert mail.outbox == [] and not disclosures_of(email="alice@example.org").exists()
+    hold_lift(hold=hold, now=timezone.now())
+    assert agreement_send(enrolment_id=enrolment.pk, now=timezone.now()) == "rh@acme.example"

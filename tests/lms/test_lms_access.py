@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.disclosures import disclosures_of
+from core.holds import hold_lift, hold_place
 from dpo_requests.selectors import erasure_plan, subject_export
 from lms.models import LmsAccess
 from lms.services import (
@@ -252,3 +253,23 @@ def test_without_moodle_settings_the_records_are_kept_and_nothing_is_called(alic
 
     access.refresh_from_db()
     assert (access.platform, access.login, access.state) == ("Moodle", "alice.l", "granted")
+
+
+@pytest.mark.policy("G5")
+def test_nothing_goes_to_the_platform_for_a_restricted_trainee_until_lifted(moodle, alice_online):
+    hold = hold_place(
+        email="alice@example.org", kind="restriction", reason="accuracy", now=timezone.now()
+    )
+    moodle()  # any call to the platform fails the test
+    access = lms_access_request(enrolment=alice_online, now=timezone.now())
+
+    assert not lms_access_grant(access_id=access.pk, now=timezone.now())
+
+    access.refresh_from_db()
+    assert access.state == "to_grant" and "Art. 18" in access.last_error
+    assert not disclosures_of(email="alice@example.org").exists()
+    hold_lift(hold=hold, now=timezone.now())
+    replay = moodle("grant_existing_user.json")
+    later = timezone.now() + datetime.timedelta(minutes=15)  # the retry job's next run
+    assert lms_grants_retry(now=later)["granted"] == 1
+    assert replay.done

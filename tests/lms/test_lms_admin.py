@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.holds import hold_place
 from lms.models import LmsAccess
 from tests.factories import CourseFactory, EnrolmentFactory, SessionFactory
 
@@ -77,3 +78,17 @@ def test_closing_now_closes_the_access_through_its_task(
     access.refresh_from_db()
     assert access.state == "revoked"
     assert access.revoke_requested_at is not None
+
+
+@pytest.mark.policy("G5")
+def test_an_access_for_a_restricted_trainee_is_refused_in_the_form(client, alice, online_enrolment):
+    hold_place(
+        email=online_enrolment.trainee.email, kind="restriction", reason="r", now=timezone.now()
+    )
+    client.force_login(alice)
+
+    response = client.post(reverse("admin:lms_lmsaccess_add"), {"enrolment": online_enrolment.pk})
+
+    assert response.status_code == 200
+    assert "limitation du traitement de ses données" in response.content.decode()
+    assert not LmsAccess.objects.exists()

@@ -18,6 +18,17 @@ from attendance.services import line_mark, sheet_trainer_sign, sheets_ensure
 from attendance.views import sheet_token
 from training.models import Session
 
+# §6: once archived, a training's records are for those with the archive's own
+# permission (the DPO); the training staff no longer see them, sheets and certificates
+# included (they name the trainees).
+ARCHIVE_PERMISSION = "training.view_archivedenrolment"
+
+
+def _outside_archive(request, queryset, enrolments: str):
+    if request.user.has_perm(ARCHIVE_PERMISSION):
+        return queryset
+    return queryset.exclude(**{f"{enrolments}__archived_at__isnull": False})
+
 
 class LineInline(admin.TabularInline):
     model = AttendanceLine
@@ -27,11 +38,12 @@ class LineInline(admin.TabularInline):
     can_delete = False
 
     def get_queryset(self, request):
-        return (
+        lines = (
             super()
             .get_queryset(request)
             .select_related("enrolment__trainee", "enrolment__session__course", "marked_by")
         )
+        return _outside_archive(request, lines, "enrolment")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -58,7 +70,8 @@ class AttendanceSheetAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("session__course")
+        sheets = super().get_queryset(request).select_related("session__course")
+        return _outside_archive(request, sheets, "session__enrolments")
 
     @admin.display(description=_("Pages"))
     def links(self, sheet):
@@ -141,6 +154,9 @@ class CertificateAdmin(admin.ModelAdmin):
     )
     readonly_fields = ("enrolment", "hours_planned", "hours_attended", "issued_at", "emailed_at")
     actions = ["regenerate"]
+
+    def get_queryset(self, request):
+        return _outside_archive(request, super().get_queryset(request), "enrolment")
 
     def has_add_permission(self, request):
         return False

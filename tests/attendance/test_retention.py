@@ -11,6 +11,7 @@ from attendance.purges import attendance_evidence_due, purge_attendance_evidence
 from attendance.services import sheets_ensure
 from core.providers import ERASE, KEEP
 from tests.factories import EnrolmentFactory, SessionFactory, TraineeFactory
+from training.models import Enrolment
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +57,33 @@ def test_the_evidence_goes_five_years_after_the_session():
     assert not AttendanceSheet.objects.filter(session=old.session).exists()
     assert AttendanceLine.objects.filter(enrolment=recent).count() == 2
     assert Certificate.objects.filter(enrolment=recent).exists()
+
+
+@pytest.mark.policy("K1")
+def test_sheets_and_certificates_of_an_archived_training_leave_the_staff_view(client, alice):
+    from django.contrib.auth.models import Group, User
+    from django.urls import reverse
+
+    today = timezone.localdate()
+    archived = _attended(TraineeFactory(), today - datetime.timedelta(days=200))
+    current = _attended(TraineeFactory(), today - datetime.timedelta(days=2))
+    Enrolment.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+    old_sheet = AttendanceSheet.objects.filter(session=archived.session).first()
+    dpo = User.objects.create_user("dpo", password="x", is_staff=True)
+    dpo.groups.set(Group.objects.filter(name="DPO"))
+    sheets = reverse("admin:attendance_attendancesheet_changelist")
+    certificates = reverse("admin:attendance_certificate_changelist")
+
+    client.force_login(alice)  # training staff
+    shown = {s.session_id for s in client.get(sheets).context["cl"].result_list}
+    assert shown == {current.session_id}
+    assert [c.enrolment_id for c in client.get(certificates).context["cl"].result_list] == [
+        current.pk
+    ]
+    pdf = reverse("admin:attendance_attendancesheet_pdf", args=[old_sheet.pk])
+    assert client.get(pdf).status_code == 404
+
+    client.force_login(dpo)  # the archive's own permission
+    shown = {s.session_id for s in client.get(sheets).context["cl"].result_list}
+    assert shown == {archived.session_id, current.session_id}
+    assert client.get(pdf).status_code == 200

@@ -75,7 +75,9 @@ def _change(request, email: str):
     """One button of the person's page: withdraw (or object), give, or object to all."""
     form = ChoiceForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest("Invalid choice.")
+        return HttpResponseBadRequest(
+            _("This page offers no such choice: go back to it and press one of its buttons.")
+        )
     purpose, action = form.cleaned_data["purpose"], form.cleaned_data["action"]
     now = timezone.now()
     if action == "object_all":
@@ -90,7 +92,11 @@ def _change(request, email: str):
         consent_give(email=email, purpose=purpose, channel=Channel.SELF_SERVICE, now=now)
         done = "given"
     else:
-        return HttpResponseBadRequest("This consent is given with the data itself.")
+        return HttpResponseBadRequest(
+            _(
+                "This consent is given with the data itself, when you register: here you can only withdraw it."
+            )
+        )
     return redirect(f"{request.path}?done={done}&purpose={purpose}")
 
 

@@ -96,6 +96,16 @@ def test_sensitive_consent_cannot_be_given_without_the_data(client, trainee_with
     response = client.post(page_url(), {"purpose": P.ALLERGY_DATA, "action": "give"})
 
     assert response.status_code == 400
+    assert "vous pouvez seulement le retirer" in response.content.decode()
+
+
+def test_a_crafted_choice_is_refused_in_the_persons_language(client, trainee_with_needs):
+    response = client.post(
+        page_url(), {"purpose": "everything", "action": "give"}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+
+    assert response.status_code == 400
+    assert "Cette page ne propose pas ce choix" in response.content.decode()
 
 
 def test_a_tampered_link_gets_a_page_offering_a_fresh_one(client, db):

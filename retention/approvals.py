@@ -17,9 +17,13 @@ from core.purge import PurgeResult, keys_filter, rule_apply, rule_due
 from core.schedule import BY_NAME, RULES
 from retention.models import PendingDeletion, RuleSetting
 
-# By name: the rules whose due data may never wait (§6: sensitive needs are kept only for
-# the training; §9: cookie choices at most 6 months). Every rule of the cookies app too.
-NEVER_WAIT = frozenset({"sensitive-needs", "cookie-consent-log"})
+# By name: the rules whose due data may never wait, as the policy sets a maximum the
+# waiting would overrun (§6: sensitive needs are kept only for the training, prospecting
+# data at most 3 years; §9: cookie choices at most 6 months). Every rule of the cookies
+# app too.
+NEVER_WAIT = frozenset(
+    {"sensitive-needs", "cookie-consent-log", "prospect-contacts", "trainee-prospects"}
+)
 # Rows listed for review on the batch's page; the rest are counted.
 REVIEW_LIMIT = 200
 

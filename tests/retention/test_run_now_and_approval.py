@@ -245,6 +245,13 @@ def test_cookie_choices_never_wait(http):
     assert not ConsentLog.objects.exists() and not PendingDeletion.objects.exists()
 
 
+@pytest.mark.policy("K3")
+@pytest.mark.parametrize("rule", ["prospect-contacts", "trainee-prospects"])
+def test_prospecting_data_never_waits_past_its_three_years(http, rule):
+    assert set_approval(http, rule).status_code == 400
+    assert not RuleSetting.objects.filter(rule=rule, approval_required=True).exists()
+
+
 def test_bad_input_is_refused_with_a_message(http):
     assert set_approval(http, "no-such-rule").status_code == 400
     assert http.get(reverse("retention:approval_set")).status_code == 405

@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from core.addresses import email_normalise
 from core.periods import years_before
-from trainees.models import Trainee
 from trainees.selectors import trainees_with_prospecting_clock
 from training.models import Enrolment, PendingRegistration, SensitiveNeeds, Session
 
@@ -124,7 +123,7 @@ def trainees_not_for_offers(*, trainee_ids, today: datetime.date) -> set[int]:
 
     cutoff = years_before(today, settings.RETENTION["PROSPECTING_YEARS"])
     theirs = Enrolment.objects.filter(trainee=OuterRef("pk"))
-    rows = trainees_with_prospecting_clock(Trainee.objects.filter(pk__in=list(trainee_ids)))
+    rows = trainees_with_prospecting_clock().filter(pk__in=list(trainee_ids))
     rows = rows.annotate(
         enrolled=Exists(theirs), own=Exists(theirs.filter(source=Enrolment.Source.SELF))
     ).values_list("pk", "enrolled", "own", "prospecting_clock")

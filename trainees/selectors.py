@@ -1,6 +1,6 @@
 """Reads on trainees."""
 
-from django.db.models import DateField, Exists, OuterRef, Subquery
+from django.db.models import DateField, Exists, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 
 from core.addresses import email_normalise
@@ -45,8 +45,14 @@ def trainees_with_prospecting_clock(queryset=None):
     never did either (a lead staff put on file) runs from the day they were put on file.
     What we send, and what staff edit, never moves it."""
     queryset = Trainee.objects.all() if queryset is None else queryset
+    # MAX over the person's enrolments (their index on trainee), not an ORDER BY on the
+    # end date, which PostgreSQL may serve by walking every session backwards.
     last_end = Subquery(
-        _live_enrolments().order_by("-session__end_date").values("session__end_date")[:1],
+        _live_enrolments()
+        .order_by()
+        .values("trainee")
+        .annotate(last=Max("session__end_date"))
+        .values("last"),
         output_field=DateField(),
     )
     on_file, contact = TruncDate("created_at"), TruncDate("last_contact_at")

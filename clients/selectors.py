@@ -80,9 +80,20 @@ def organisations_with_prospecting_clock(queryset=None):
 
 
 def organisations_lapsed(*, cutoff: datetime.date):
-    """The keys of the organisations whose prospecting clock runs from before ``cutoff``."""
-    clocks = organisations_with_prospecting_clock().filter(prospecting_clock__lt=cutoff)
-    return clocks.order_by().values("pk")
+    """The organisations whose prospecting clock runs from before ``cutoff``: the same
+    rule as organisations_with_prospecting_clock, said as conditions so that PostgreSQL
+    reads the dates first and looks for a session since ``cutoff`` only for companies
+    silent since then, stopping at the first (the forecast asks for 14 cutoffs)."""
+    marked = Q(relationship_ended_on__isnull=False)
+    resumed = Exists(_orders().filter(created_at__date__gt=OuterRef("relationship_ended_on")))
+    recent = Exists(_orders().filter(session__end_date__gte=cutoff))
+    by_mark = marked & ~resumed & Q(relationship_ended_on__lt=cutoff)
+    derived = (
+        Q(last_contact_on__lt=cutoff)
+        & ~recent
+        & (~marked | (resumed & Q(relationship_ended_on__lt=cutoff)))
+    )
+    return Organisation.objects.filter(by_mark | derived).order_by().values("pk")
 
 
 @dataclasses.dataclass(frozen=True)

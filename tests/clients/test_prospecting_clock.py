@@ -10,7 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import ClientContact
-from clients.selectors import organisation_prospecting_clock
+from clients.selectors import (
+    organisation_prospecting_clock,
+    organisations_lapsed,
+    organisations_with_prospecting_clock,
+)
 from core.periods import years_before
 from retention.services import retention_run
 from tests.factories import (
@@ -152,3 +156,38 @@ def test_staff_see_when_a_company_s_contacts_will_go(client, alice, language, la
     until = years_before(day, -3)
     assert label in page and basis in page and kept in page
     assert day.strftime("%d/%m/%Y") in page and until.strftime("%d/%m/%Y") in page
+
+
+def test_what_is_due_and_what_the_admin_shows_agree(db):
+    """The due query says the clock as conditions (fast); the admin reads it as a date."""
+    for n, (relationship, ended, contact, ended_ago, booked_ago, status) in enumerate(
+        [
+            ("active", None, 5 * 365, 3 * 365 + 2, None, "confirmed"),
+            ("active", None, 5 * 365, 3 * 365 - 2, None, "confirmed"),
+            ("active", None, 100, 6 * 365, None, "confirmed"),
+            ("prospect", None, 4 * 365, None, None, None),
+            ("active", None, 4 * 365, 100, None, "cancelled"),
+            ("ended", 1097, 10, 800, 1200, "confirmed"),
+            ("ended", 30, 4 * 365, 6 * 365, None, "confirmed"),
+            ("ended", 4 * 365, 4 * 365, 2 * 365, 2 * 365 + 30, "confirmed"),
+            ("ended", 4 * 365, 4 * 365, 3 * 365 + 10, 3 * 365 + 20, "confirmed"),
+            ("ended", 5 * 365, 4 * 365, 6 * 365, 4 * 365 - 10, "cancelled"),
+        ]
+    ):
+        organisation = OrganisationFactory(
+            name=f"Case {n}",
+            relationship=relationship,
+            relationship_ended_on=days_ago(ended) if ended else None,
+            last_contact_on=days_ago(contact),
+        )
+        if ended_ago is not None:
+            booking(
+                organisation, ended_days_ago=ended_ago, booked_days_ago=booked_ago, status=status
+            )
+    cutoff = years_before(TODAY, 3)
+
+    lapsed = set(organisations_lapsed(cutoff=cutoff).values_list("pk", flat=True))
+
+    clocks = organisations_with_prospecting_clock().values_list("pk", "prospecting_clock")
+    assert lapsed == {pk for pk, clock in clocks if clock < cutoff}
+    assert len(lapsed) == 6  # cases 0, 3, 4, 5, 8 and 9

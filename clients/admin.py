@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import ClientContact, Organisation
-from clients.selectors import processor_data_end
+from clients.selectors import organisation_prospecting_clock, processor_data_end
 from clients.services import (
     ReturnRefused,
     client_contact_staff_save,
@@ -22,6 +22,13 @@ AGREEMENT_FIELDS = [
     "processor_data_returned_on",
     "processor_data",
 ]
+
+# What the prospecting clock of a company runs from (clients.selectors).
+CLOCK_BASES = {
+    "marked": _("the end date set by hand above"),
+    "session": _("the end of the last session it booked"),
+    "contact": _("the last contact recorded above"),
+}
 
 
 class ClientContactInline(admin.StackedInline):
@@ -44,6 +51,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "registration_number"]
     readonly_fields = [
         "informs_its_employees_since",
+        "prospecting_clock",
         "processor_data_returned_on",
         "processor_data",
     ]
@@ -94,6 +102,30 @@ class OrganisationAdmin(admin.ModelAdmin):
                 _("%(name)s: its employees' data is deleted from %(day)s.")
                 % {"name": organisation, "day": date_format(end.deleted_from)},
             )
+
+    @admin.display(description=_("prospecting clock runs from"))
+    def prospecting_clock(self, organisation):
+        """Policy §6, as the retention job reads it: when this company's contacts go."""
+        if organisation.pk is None:
+            return None
+        clock = organisation_prospecting_clock(organisation_id=organisation.pk)
+        if clock.basis == "marked":
+            # Staff's end date wins over the contacts they record; only a booking after
+            # it restarts the relationship.
+            text = _(
+                "%(runs_from)s (%(basis)s): its contacts are kept until %(kept_until)s, "
+                "unless it books a session again."
+            )
+        else:
+            text = _(
+                "%(runs_from)s (%(basis)s): its contacts are kept until %(kept_until)s, "
+                "unless it books a session or you record a later contact."
+            )
+        return text % {
+            "runs_from": date_format(clock.runs_from, "SHORT_DATE_FORMAT"),
+            "basis": CLOCK_BASES[clock.basis],
+            "kept_until": date_format(clock.kept_until, "SHORT_DATE_FORMAT"),
+        }
 
     def save_model(self, request, obj, form, change):
         organisation_save(organisation=obj, changed=set(form.changed_data), actor=request.user)

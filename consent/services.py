@@ -10,6 +10,7 @@ from consent.models import ConsentRecord, PolicyVersion, Suppression
 from consent.selectors import MARKETING, policy_version_current
 from core.addresses import address_hash, email_normalise
 from trainees.selectors import trainee_by_email
+from trainees.services import trainee_contact_record
 
 Purpose, Action, Channel = ConsentRecord.Purpose, ConsentRecord.Action, ConsentRecord.Channel
 # Only the person (on their own page, or in writing to staff) can lift an objection.
@@ -70,6 +71,10 @@ def consent_give(
     consent_record(
         email=email, purpose=purpose, action=Action.GIVEN, channel=channel, at=now, note=note
     )
+    if channel in PERSON_CHANNELS:
+        # A yes the person gave (on their page, or in writing to staff) is a contact they
+        # started: their prospecting period runs again from it (policy §6).
+        trainee_contact_record(email=email, at=now)
 
 
 # The privacy policy version this code implements; publishing a new text adds a row.

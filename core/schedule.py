@@ -94,7 +94,12 @@ RULES = [
         name="prospect-contacts",
         data=_("Contacts of former clients and of prospects"),
         legal_basis=INTEREST,
-        trigger=_("end of the commercial relationship, or last contact with a prospect"),
+        # clients.selectors::organisations_with_prospecting_clock says it in code.
+        trigger=_(
+            "end of the commercial relationship: the end of the last session the company "
+            "booked or its last contact with us, whichever is later (or the end date we "
+            "recorded, until it books again); our own mailings do not count"
+        ),
         period=lambda: _("%(years)d years") % {"years": _r("PROSPECTING_YEARS")},
         action=DELETE,
         policy=_(
@@ -108,7 +113,12 @@ RULES = [
         name="trainee-prospects",
         data=_("People on file who never enrolled"),
         legal_basis=INTEREST,
-        trigger=_("last change to their record"),
+        # trainees.selectors::trainees_with_prospecting_clock says it in code.
+        trigger=_(
+            "the day they were put on file or their last contact with us of their own "
+            "accord (a yes to our offers, on their page or in writing), whichever is "
+            "later; our own mailings and our staff's edits do not count"
+        ),
         period=lambda: _("%(years)d years") % {"years": _r("PROSPECTING_YEARS")},
         action=DELETE,
         policy=_("§6: prospecting data is kept at most 3 years."),

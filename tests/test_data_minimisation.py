@@ -9,7 +9,9 @@ from dpo_requests.processing_record import ACTIVITIES
 from trainees.models import Trainee
 from training.forms import RegistrationForm
 
-BOOKKEEPING = {"id", "created_at", "updated_at", "language"}
+# Dates the product keeps to apply the schedule (last_contact_at: when the person last got
+# in touch themself, from which the prospecting period runs), not data about the person.
+BOOKKEEPING = {"id", "created_at", "updated_at", "language", "last_contact_at"}
 
 
 @pytest.mark.policy("D2")

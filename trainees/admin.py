@@ -15,6 +15,9 @@ class TraineeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["employer"]
     # 100,000 trainees and more: one count per page (the paginator's), not two.
     show_full_result_count = False
+    # Set only by what the person does (trainees.services); the prospecting period runs
+    # from it or from their last session.
+    readonly_fields = ["last_contact_at"]
 
     def autocomplete_label(self, trainee):
         """Two trainees of the same name are told apart by their address."""

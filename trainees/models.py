@@ -30,6 +30,13 @@ class Trainee(models.Model):
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    # The last time the person got in touch themself: confirmed a registration, or said
+    # yes to offers on their own page or in writing (trainees.services). The prospecting
+    # period (policy §6) runs from it or from their last session; nothing we send, and no
+    # staff edit, moves it.
+    last_contact_at = models.DateTimeField(
+        _("last contact from the person"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -70,6 +70,7 @@ class TraineesProvider(Provider):
             "language",
             "created_at",
             "updated_at",
+            "last_contact_at",
         ]
         data = {f: getattr(trainee, f) for f in fields}
         data = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in data.items()}

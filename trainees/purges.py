@@ -11,13 +11,21 @@ from trainees.models import Trainee
 
 
 def trainee_prospects_due(*, now: datetime.datetime):
-    """Trainees who never attended anything, untouched for the prospecting period."""
+    """People on file who never enrolled, neither put on file nor in touch of their own
+    accord within the prospecting period: their prospecting clock (trainees.selectors)
+    read on the columns themselves, since they have no session to look up."""
     cutoff = years_before(timezone.localdate(now), settings.RETENTION["PROSPECTING_YEARS"])
-    return Trainee.objects.filter(enrolments__isnull=True, updated_at__lt=day_start(cutoff))
+    since = day_start(cutoff)
+    return Trainee.objects.filter(enrolments__isnull=True, created_at__lt=since).exclude(
+        last_contact_at__gte=since
+    )
 
 
 def purge_trainee_prospects(*, ids, now: datetime.datetime) -> int:
     """Policy §6: prospecting data is kept at most 3 years: people on file who never
-    enrolled are deleted 3 years after the last change to their record."""
-    deleted = Trainee.objects.filter(pk__any_of=ids, enrolments__isnull=True).delete()[1]
+    enrolled are deleted 3 years after they were put on file or last got in touch
+    themself (a yes to offers on their own page or in writing), whichever is later.
+    Our own emails and staff edits never restart it."""
+    # Asked again: whoever enrolled or got in touch since the run began stays.
+    deleted = trainee_prospects_due(now=now).filter(pk__any_of=ids).delete()[1]
     return deleted.get("trainees.Trainee", 0)

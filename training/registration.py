@@ -275,6 +275,7 @@ def _apply(*, pending: PendingRegistration, session: Session, now) -> Enrolment:
         email=pending.email,
         details={field: pending.details.get(field, "") for field in _IDENTITY},
         language=pending.language,
+        now=now,
     )
     enrolment = enrolment_create(
         trainee=trainee,

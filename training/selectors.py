@@ -9,7 +9,6 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -21,6 +20,7 @@ from django.utils import timezone
 
 from core.addresses import email_normalise
 from core.periods import years_before
+from trainees.selectors import trainees_with_prospecting_clock
 from training.models import Enrolment, PendingRegistration, SensitiveNeeds, Session
 
 
@@ -117,18 +117,17 @@ def enrolment_refusal(*, trainee_id: int | None, session: Session) -> str | None
 def trainees_not_for_offers(*, trainee_ids, today: datetime.date) -> set[int]:
     """Among these trainees, those we may not send our own offers to: people whose data
     we hold only as an employer's processor (Art. 28(10): no use for our own purposes),
-    and people whose last training ended longer ago than the prospecting period."""
+    and people whose prospecting clock (the end of their last session, or the last
+    contact they started: trainees.selectors) runs from longer ago than the prospecting
+    period, the one after which trainee-prospects deletes people who never enrolled."""
 
     cutoff = years_before(today, settings.RETENTION["PROSPECTING_YEARS"])
-    rows = (
-        Enrolment.objects.filter(trainee_id__in=list(trainee_ids))
-        .values("trainee_id")
-        .annotate(
-            last_end=Max("session__end_date"),
-            own=Count("pk", filter=Q(source=Enrolment.Source.SELF)),
-        )
-    )
-    return {row["trainee_id"] for row in rows if not row["own"] or row["last_end"] < cutoff}
+    theirs = Enrolment.objects.filter(trainee=OuterRef("pk"))
+    rows = trainees_with_prospecting_clock().filter(pk__in=list(trainee_ids))
+    rows = rows.annotate(
+        enrolled=Exists(theirs), own=Exists(theirs.filter(source=Enrolment.Source.SELF))
+    ).values_list("pk", "enrolled", "own", "prospecting_clock")
+    return {pk for pk, enrolled, own, clock in rows if (enrolled and not own) or clock < cutoff}
 
 
 def sensitive_needs_held(*, email: str) -> dict[str, bool]:

@@ -123,26 +123,32 @@ def test_prospecting_data_goes_three_years_after_the_relationship_ends(db):
     lost = OrganisationFactory(relationship="ended", relationship_ended_on=days_ago(3 * 365 + 2))
     recent = OrganisationFactory(relationship="ended", relationship_ended_on=days_ago(3 * 365 - 2))
     silent = OrganisationFactory(relationship="prospect", last_contact_on=days_ago(4 * 365))
-    active = OrganisationFactory(relationship="active", last_contact_on=days_ago(10 * 365))
-    for organisation in (lost, recent, silent, active):
+    # Still called "active", but nothing booked nor heard of in 10 years: a former client.
+    dormant = OrganisationFactory(relationship="active", last_contact_on=days_ago(10 * 365))
+    busy = OrganisationFactory(relationship="active", last_contact_on=days_ago(10 * 365))
+    EnrolmentFactory(
+        source="employer",
+        client=busy,
+        session=SessionFactory(start_date=days_ago(400), end_date=days_ago(399)),
+    )
+    for organisation in (lost, recent, silent, dormant, busy):
         ClientContactFactory(organisation=organisation)
 
-    assert run("prospect-contacts")["prospect-contacts"].affected == 2
+    assert run("prospect-contacts")["prospect-contacts"].affected == 3
 
     remaining = set(ClientContact.objects.values_list("organisation_id", flat=True))
-    assert remaining == {recent.pk, active.pk}
+    assert remaining == {recent.pk, busy.pk}
 
 
 @pytest.mark.policy("K3")
 def test_people_who_never_enrolled_go_after_three_years(db):
+    long_ago = NOW - datetime.timedelta(days=3 * 366)
     lead = TraineeFactory()
-    Trainee.objects.filter(pk=lead.pk).update(updated_at=NOW - datetime.timedelta(days=3 * 366))
+    Trainee.objects.filter(pk=lead.pk).update(created_at=long_ago, updated_at=long_ago)
     fresh_lead = TraineeFactory()
     old_trainee = TraineeFactory()
     EnrolmentFactory(trainee=old_trainee)
-    Trainee.objects.filter(pk=old_trainee.pk).update(
-        updated_at=NOW - datetime.timedelta(days=3 * 366)
-    )
+    Trainee.objects.filter(pk=old_trainee.pk).update(created_at=long_ago, updated_at=long_ago)
 
     run("trainee-prospects")
 

@@ -384,9 +384,10 @@ def _lapsed_contacts(*, days) -> None:
 
 
 def _stale_lead(*, now) -> None:
-    """Someone on file who never enrolled, untouched for 4 years."""
+    """Someone put on file 4 years ago who never enrolled nor got in touch since."""
     lead = trainee_create(surname="Lointain", first_name="Marc", email="marc.lointain@example.org")
-    Trainee.objects.filter(pk=lead.pk).update(updated_at=now - datetime.timedelta(days=4 * 366))
+    long_ago = now - datetime.timedelta(days=4 * 366)
+    Trainee.objects.filter(pk=lead.pk).update(created_at=long_ago, updated_at=long_ago)
 
 
 def _old_cookie_choices(*, now) -> None:

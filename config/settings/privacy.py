@@ -17,10 +17,11 @@ SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=30)
 # Cookies (policy §9): a visitor's choice is kept at most 6 months, then asked again;
 # a cookie set after consent lives at most 13 months, and never longer than the choice
 # that allowed it. 180 days stay within the shortest 6 calendar months (181 days), so the
-# proof of a choice (kept 6 months) never goes before the choice.
+# proof of a choice (kept 6 months) never goes before the choice; 393 days within the
+# shortest 13 calendar months (from 1 February to 1 March of the next year).
 COOKIE_CHOICE_MAX_AGE_DAYS = env.int("COOKIE_CHOICE_MAX_AGE_DAYS", default=180)
-CONSENTED_COOKIE_MAX_AGE_DAYS = env.int("CONSENTED_COOKIE_MAX_AGE_DAYS", default=395)
-if COOKIE_CHOICE_MAX_AGE_DAYS > 181 or CONSENTED_COOKIE_MAX_AGE_DAYS > 396:
+CONSENTED_COOKIE_MAX_AGE_DAYS = env.int("CONSENTED_COOKIE_MAX_AGE_DAYS", default=393)
+if COOKIE_CHOICE_MAX_AGE_DAYS > 181 or CONSENTED_COOKIE_MAX_AGE_DAYS > 393:
     raise ImproperlyConfigured(
         "The privacy policy allows at most 6 months for the cookie choice and 13 months "
         "for consented cookies."

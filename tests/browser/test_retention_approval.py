@@ -14,7 +14,7 @@ from retention.services import retention_run
 from tests.browser.staff_sign_in import first_sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = Path("/tmp")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def sent_emails(count: int) -> None:
@@ -35,7 +35,8 @@ def speak(page: Page, live_server, language: str) -> None:
 
 
 def shot(page: Page, name: str) -> None:
-    page.screenshot(path=SHOTS / f"approval-{name}.png", full_page=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"approval-{name}.png", full_page=True)
 
 
 @pytest.mark.policy("K6")

@@ -150,6 +150,16 @@ def test_retention_periods_outside_the_policy_stop_the_app(variable, value, mess
     assert message in result.stderr
 
 
+@pytest.mark.policy("K5")
+def test_consented_cookies_cannot_be_set_to_outlive_thirteen_months():
+    # 394 days outlive 13 months from 1 February 2026 (1 March 2027 is 393 days later).
+    result = _start(DEBUG="true", CONSENTED_COOKIE_MAX_AGE_DAYS="394")
+
+    assert result.returncode != 0
+    assert "13 months for consented cookies" in result.stderr
+    assert settings.CONSENTED_COOKIE_MAX_AGE_DAYS <= 393
+
+
 def test_data_to_return_to_a_client_cannot_wait_less_than_the_grace_period():
     result = _start(
         DEBUG="true",

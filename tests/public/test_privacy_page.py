@@ -172,7 +172,10 @@ def test_the_archive_row_names_what_archiving_empties(client, language):
     "language, says",
     [
         ("fr", "elles attendent alors 4 jours au plus, et jamais pour les données d'allergie"),
-        ("en", "they then wait 4 days at most, and never for allergy and disability data, prospecting data"),
+        (
+            "en",
+            "they then wait 4 days at most, and never for allergy and disability data, prospecting data",
+        ),
     ],
 )
 def test_the_retention_table_says_how_long_a_reviewed_deletion_may_wait(

@@ -128,8 +128,8 @@ def test_an_access_request_has_no_one_to_tell(client, dpo, shared):
 @pytest.mark.parametrize(
     ("language", "heading", "kind"),
     [
-        ("fr", "Destinataires de vos données", "Organisme financeur"),
-        ("en", "Recipients of your data", "Funding body"),
+        ("fr", "Destinataires de vos données", "Organisme financeur :"),
+        ("en", "Recipients of your data", "Funding body:"),
     ],
 )
 def test_the_access_summary_names_the_actual_recipients(shared, language, heading, kind):
@@ -138,5 +138,5 @@ def test_the_access_summary_names_the_actual_recipients(shared, language, headin
     data, summary = export_contents(request=dsr, now=timezone.now())
 
     assert heading in summary
-    assert f"{kind}: " in summary and "OPCO Atlas · identity, attendance" in summary
+    assert f"{kind} " in summary and "OPCO Atlas · identity, attendance" in summary
     assert {r["recipient"] for r in data["data"]["recipients"]} == {"OPCO Atlas", "Moodle Cloud"}

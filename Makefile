@@ -41,7 +41,8 @@ run: install .env
 	@echo "  Other demo staff (same password): formation, logistique, dpo, marketing"
 	@echo "  Second factor: after the password, one of the account's codes printed above"
 	@echo "  Emails the app sends: files in $(CURDIR)/demo-emails/ (one per send)"
-	@echo "  No beat in the demo: the retention schedule ran once just now; run it again with"
+	@echo "  No beat in the demo: the retention schedule ran once just now; run it again as dpo"
+	@echo "  (back-office, Retention, Run the retention schedule now) or with"
 	@echo "  $(PY) manage.py retention run"
 	@echo ""
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
